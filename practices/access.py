@@ -1,0 +1,219 @@
+"""Who may see and change what: the one place where access rules live.
+
+Rules:
+- a practice member sees and edits their own practice's work;
+- a patient representative sees their practice's work and may comment, not edit;
+- a facilitator sees and edits the practices currently assigned to them;
+- a programme lead sees every practice in their programme and runs the programme;
+- staff see everything; curators (programme leads and staff) edit the evidence library.
+
+Views load objects through these querysets (`get_object_or_404(Model.objects.visible_to(user),
+pk=...)`), so what a user may not see is a 404, exactly like what does not exist. Models in
+other apps that belong to a practice scope themselves with `practice_scoped(...)`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from django.apps import apps
+from django.db import models
+from django.db.models import Q
+
+PATIENT_REP = "patient_rep"
+
+
+def _is_anonymous(user) -> bool:
+    return user is None or not user.is_authenticated or not user.is_active
+
+
+def _is_everything_visible(user) -> bool:
+    return bool(user.is_staff or user.is_superuser)
+
+
+def _member_practice_ids(user, *, editors_only: bool):
+    """Practices the user belongs to (ids, as a subquery)."""
+    memberships = apps.get_model("practices", "Membership").objects.filter(user=user)
+    if editors_only:
+        memberships = memberships.exclude(role=PATIENT_REP)
+    return memberships.values("practice_id")
+
+
+def _facilitated_practice_ids(user):
+    """Practices currently assigned to the user as facilitator (ids, as a subquery)."""
+    assignments = apps.get_model("practices", "FacilitatorAssignment").objects
+    return assignments.filter(facilitator=user, ended_on__isnull=True).values("practice_id")
+
+
+class ProgrammeQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Programmes in which the user can see at least one practice, or which they lead."""
+        if _is_anonymous(user):
+            return self.none()
+        if _is_everything_visible(user):
+            return self
+        practices = apps.get_model("practices", "Practice").objects.visible_to(user)
+        return self.filter(Q(leads=user) | Q(pk__in=practices.values("programme_id"))).distinct()
+
+    def run_by(self, user):
+        """Programmes the user runs as lead (or any, for staff)."""
+        if _is_anonymous(user):
+            return self.none()
+        if _is_everything_visible(user):
+            return self
+        return self.filter(leads=user)
+
+
+class PracticeQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Practices whose work the user may see."""
+        if _is_anonymous(user):
+            return self.none()
+        if _is_everything_visible(user):
+            return self
+        return self.filter(
+            Q(pk__in=_member_practice_ids(user, editors_only=False))
+            | Q(pk__in=_facilitated_practice_ids(user))
+            | Q(programme__in=apps.get_model("practices", "Programme").objects.run_by(user))
+        )
+
+    def editable_by(self, user):
+        """Practices whose plans, measures and cycles the user may change."""
+        if _is_anonymous(user):
+            return self.none()
+        if _is_everything_visible(user):
+            return self
+        return self.filter(
+            Q(pk__in=_member_practice_ids(user, editors_only=True))
+            | Q(pk__in=_facilitated_practice_ids(user))
+        )
+
+    def commentable_by(self, user):
+        """Practices whose work the user may comment on: editors and patient representatives."""
+        if _is_anonymous(user):
+            return self.none()
+        if _is_everything_visible(user):
+            return self
+        return self.filter(
+            Q(pk__in=_member_practice_ids(user, editors_only=False))
+            | Q(pk__in=_facilitated_practice_ids(user))
+        )
+
+    def team_managed_by(self, user):
+        """Practices whose team the user may invite people into (practice and programme leads)."""
+        if _is_anonymous(user):
+            return self.none()
+        if _is_everything_visible(user):
+            return self
+        leads_of = apps.get_model("practices", "Membership").objects.filter(
+            user=user, is_practice_lead=True
+        )
+        return self.filter(
+            Q(pk__in=leads_of.values("practice_id"))
+            | Q(programme__in=apps.get_model("practices", "Programme").objects.run_by(user))
+        )
+
+
+def practice_scoped(queryset, user, *, via: str = "practice", mode: str = "visible"):
+    """Filter any queryset of practice-owned rows to those the user may see or edit.
+
+    `via` is the lookup path from the model to its practice ("plan__practice");
+    `mode` is "visible", "editable" or "commentable".
+    """
+    practices = apps.get_model("practices", "Practice").objects
+    allowed = {
+        "visible": practices.visible_to,
+        "editable": practices.editable_by,
+        "commentable": practices.commentable_by,
+    }[mode](user)
+    if not _is_anonymous(user) and _is_everything_visible(user):
+        return queryset
+    return queryset.filter(**{f"{via}__in": allowed.values("pk")})
+
+
+def can_curate_evidence(user) -> bool:
+    """Curators edit the evidence library: programme leads and staff."""
+    if _is_anonymous(user):
+        return False
+    if _is_everything_visible(user):
+        return True
+    return apps.get_model("practices", "Programme").objects.run_by(user).exists()
+
+
+def can_run_programme(user, programme=None) -> bool:
+    """Whether the user runs this programme (or any programme when none is given)."""
+    programmes = apps.get_model("practices", "Programme").objects.run_by(user)
+    if programme is not None:
+        programmes = programmes.filter(pk=programme.pk)
+    return programmes.exists()
+
+
+def can_edit_practice(user, practice) -> bool:
+    """Whether the user may change this practice's improvement work."""
+    return practice_scoped_exists("editable_by", user, practice)
+
+
+def can_comment_on_practice(user, practice) -> bool:
+    """Whether the user may comment on this practice's work (includes patient representatives)."""
+    return practice_scoped_exists("commentable_by", user, practice)
+
+
+def can_manage_team(user, practice) -> bool:
+    """Whether the user may invite people into this practice's team."""
+    return practice_scoped_exists("team_managed_by", user, practice)
+
+
+def practice_scoped_exists(method: str, user, practice) -> bool:
+    """Whether `practice` is in the user's queryset of the given kind."""
+    practices = apps.get_model("practices", "Practice").objects
+    return getattr(practices, method)(user).filter(pk=practice.pk).exists()
+
+
+@dataclass
+class Roles:
+    """What a signed-in user is, for navigation and the home page (computed once per request)."""
+
+    user: object
+    memberships: list = field(default_factory=list)
+
+    @cached_property
+    def led_programmes(self) -> list:
+        if _is_anonymous(self.user):
+            return []
+        return list(self.user.led_programmes.all())
+
+    @cached_property
+    def facilitated_practice_ids(self) -> list[int]:
+        if _is_anonymous(self.user):
+            return []
+        return list(_facilitated_practice_ids(self.user).values_list("practice_id", flat=True))
+
+    @property
+    def is_lead(self) -> bool:
+        return bool(self.led_programmes)
+
+    @property
+    def is_facilitator(self) -> bool:
+        return bool(self.facilitated_practice_ids)
+
+    @property
+    def is_member(self) -> bool:
+        return bool(self.memberships)
+
+    @property
+    def is_curator(self) -> bool:
+        return not _is_anonymous(self.user) and (_is_everything_visible(self.user) or self.is_lead)
+
+
+def roles_for(user) -> Roles:
+    """The roles a user holds, with their memberships loaded in one query."""
+    if _is_anonymous(user):
+        return Roles(user=user)
+    memberships = list(
+        apps.get_model("practices", "Membership")
+        .objects.filter(user=user)
+        .select_related("practice")
+        .order_by("practice__name")
+    )
+    return Roles(user=user, memberships=memberships)

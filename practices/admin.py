@@ -1,0 +1,94 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+
+from practices.models import (
+    FacilitatorAssignment,
+    Invitation,
+    Membership,
+    Practice,
+    Programme,
+    User,
+)
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    ordering = ["email"]
+    list_display = ["email", "full_name", "is_staff", "is_active", "date_joined"]
+    list_filter = ["is_staff", "is_superuser", "is_active"]
+    search_fields = ["email", "full_name"]
+    fieldsets = [
+        (None, {"fields": ["email", "password"]}),
+        ("Personal", {"fields": ["full_name"]}),
+        ("Permissions", {"fields": ["is_active", "is_staff", "is_superuser", "groups"]}),
+        ("Dates", {"fields": ["last_login", "date_joined"]}),
+    ]
+    add_fieldsets = [
+        (None, {"classes": ["wide"], "fields": ["email", "full_name", "password1", "password2"]})
+    ]
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["user"]
+
+
+class FacilitatorAssignmentInline(admin.TabularInline):
+    model = FacilitatorAssignment
+    extra = 0
+    autocomplete_fields = ["facilitator"]
+
+
+@admin.register(Programme)
+class ProgrammeAdmin(admin.ModelAdmin):
+    list_display = [
+        "name",
+        "clinical_topic",
+        "start_date",
+        "final_workshop_date",
+        "follow_up_due_date",
+    ]
+    list_filter = ["clinical_topic"]
+    search_fields = ["name", "clinical_topic"]
+    filter_horizontal = ["leads"]
+
+
+@admin.register(Practice)
+class PracticeAdmin(admin.ModelAdmin):
+    list_display = ["name", "ods_code", "programme", "list_size"]
+    list_filter = ["programme"]
+    search_fields = ["name", "ods_code"]
+    inlines = [MembershipInline, FacilitatorAssignmentInline]
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "practice", "role", "is_practice_lead"]
+    list_filter = ["role", "is_practice_lead", "practice__programme"]
+    search_fields = ["user__email", "user__full_name", "practice__name"]
+    autocomplete_fields = ["user", "practice"]
+
+
+@admin.register(FacilitatorAssignment)
+class FacilitatorAssignmentAdmin(admin.ModelAdmin):
+    list_display = ["practice", "facilitator", "started_on", "ended_on"]
+    list_filter = ["ended_on", "practice__programme"]
+    search_fields = ["practice__name", "facilitator__email", "facilitator__full_name"]
+    autocomplete_fields = ["practice", "facilitator"]
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    list_display = [
+        "email",
+        "practice",
+        "role",
+        "invited_by",
+        "created_at",
+        "expires_at",
+        "accepted_at",
+    ]
+    list_filter = ["role", "accepted_at"]
+    search_fields = ["email", "full_name", "practice__name"]
+    readonly_fields = ["token_hash", "accepted_at", "accepted_user"]

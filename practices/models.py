@@ -1,0 +1,294 @@
+"""Programmes, practices, people and their roles.
+
+The product holds no patient-identifiable data: people here are staff, facilitators,
+programme leads and patient representatives acting as members of a practice team.
+"""
+
+from datetime import date
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from practices.access import PracticeQuerySet, ProgrammeQuerySet
+
+ods_code_validator = RegexValidator(
+    regex=r"^[A-Z][0-9]{5}$",
+    message="Enter an ODS code as one capital letter followed by five digits, e.g. J81001.",
+)
+
+
+def add_one_year(day: date) -> date:
+    """The same day a year later (28 Feb when the start is 29 Feb)."""
+    try:
+        return day.replace(year=day.year + 1)
+    except ValueError:
+        return day.replace(year=day.year + 1, day=28)
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra):
+        if not email:
+            raise ValueError("An email address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra):
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra)
+
+    def create_superuser(self, email, password=None, **extra):
+        extra.setdefault("is_staff", True)
+        extra.setdefault("is_superuser", True)
+        return self._create_user(email, password, **extra)
+
+    def get_by_natural_key(self, username):
+        return self.get(email__iexact=username)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person who signs in with their email address."""
+
+    email = models.EmailField("email address", unique=True)
+    full_name = models.CharField(max_length=150)
+    is_staff = models.BooleanField(
+        default=False, help_text="Can sign in to the admin site and curate the evidence library."
+    )
+    is_active = models.BooleanField(default=True)
+    date_joined = models.DateTimeField(default=timezone.now)
+
+    objects = UserManager()
+
+    EMAIL_FIELD = "email"
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS = ["full_name"]
+
+    class Meta:
+        ordering = ["full_name", "email"]
+
+    def __str__(self):
+        return self.full_name or self.email
+
+    def clean(self):
+        super().clean()
+        self.email = self.__class__.objects.normalize_email(self.email).lower()
+
+    def get_full_name(self):
+        return self.full_name
+
+    def get_short_name(self):
+        return self.full_name.split(" ")[0] if self.full_name else self.email
+
+
+class Programme(models.Model):
+    """A quality-improvement programme on one clinical topic, run by its leads."""
+
+    name = models.CharField(max_length=200, unique=True)
+    clinical_topic = models.CharField(max_length=100)
+    description = models.TextField(blank=True)
+    start_date = models.DateField()
+    final_workshop_date = models.DateField()
+    follow_up_due_date = models.DateField(
+        blank=True, help_text="Leave blank for one year after the final workshop."
+    )
+    leads = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="led_programmes", blank=True
+    )
+
+    objects = ProgrammeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-start_date", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(final_workshop_date__gte=models.F("start_date")),
+                name="programme_final_workshop_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(follow_up_due_date__gt=models.F("final_workshop_date")),
+                name="programme_follow_up_after_final_workshop",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        if self.start_date and self.final_workshop_date:
+            if self.final_workshop_date < self.start_date:
+                raise ValidationError(
+                    {"final_workshop_date": "The final workshop cannot be before the start."}
+                )
+            if not self.follow_up_due_date:
+                self.follow_up_due_date = add_one_year(self.final_workshop_date)
+            if self.follow_up_due_date <= self.final_workshop_date:
+                raise ValidationError(
+                    {"follow_up_due_date": "The follow-up must come after the final workshop."}
+                )
+
+
+class Practice(models.Model):
+    """A GP practice enrolled in a programme."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="practices")
+    name = models.CharField(max_length=200)
+    ods_code = models.CharField(
+        "ODS code", max_length=6, unique=True, validators=[ods_code_validator]
+    )
+    address = models.TextField(blank=True)
+    list_size = models.PositiveIntegerField(
+        "registered list size", validators=[MinValueValidator(1)]
+    )
+
+    objects = PracticeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ods_code__regex=r"^[A-Z][0-9]{5}$"), name="practice_ods_code_format"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        if self.ods_code:
+            self.ods_code = self.ods_code.strip().upper()
+
+    @property
+    def current_facilitator(self):
+        """The facilitator assigned now, or None (uses prefetched assignments when present)."""
+        for assignment in self.facilitator_assignments.all():
+            if assignment.ended_on is None:
+                return assignment.facilitator
+        return None
+
+
+class Role(models.TextChoices):
+    GP = "gp", "GP"
+    NURSE = "nurse", "Practice nurse"
+    MANAGER = "manager", "Practice manager"
+    RECEPTION = "reception", "Receptionist or administrator"
+    PHYSIO = "physio", "Physiotherapist"
+    PHARMACIST = "pharmacist", "Pharmacist"
+    OTHER_CLINICIAN = "other_clinician", "Other clinician"
+    PATIENT_REP = "patient_rep", "Patient representative"
+
+
+class Membership(models.Model):
+    """A person's place in a practice team, with their role."""
+
+    practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(max_length=20, choices=Role.choices)
+    is_practice_lead = models.BooleanField("practice lead", default=False)
+    joined_on = models.DateField(default=timezone.localdate)
+
+    class Meta:
+        ordering = ["practice", "user__full_name"]
+        constraints = [
+            models.UniqueConstraint(fields=["practice", "user"], name="membership_unique"),
+            models.CheckConstraint(
+                condition=~(Q(role=Role.PATIENT_REP) & Q(is_practice_lead=True)),
+                name="membership_patient_rep_not_lead",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} ({self.get_role_display()}, {self.practice})"
+
+    def clean(self):
+        if self.role == Role.PATIENT_REP and self.is_practice_lead:
+            raise ValidationError(
+                {"is_practice_lead": "A patient representative cannot be the practice lead."}
+            )
+
+    @property
+    def is_patient_rep(self) -> bool:
+        return self.role == Role.PATIENT_REP
+
+
+class FacilitatorAssignment(models.Model):
+    """A facilitator supporting a practice for a period; ended rows are the history."""
+
+    practice = models.ForeignKey(
+        Practice, on_delete=models.CASCADE, related_name="facilitator_assignments"
+    )
+    facilitator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="facilitations"
+    )
+    started_on = models.DateField(default=timezone.localdate)
+    ended_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["practice", "-started_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["practice"],
+                condition=Q(ended_on__isnull=True),
+                name="one_current_facilitator_per_practice",
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=models.F("started_on")),
+                name="facilitation_ends_after_start",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.facilitator} for {self.practice}"
+
+    def clean(self):
+        if self.ended_on and self.started_on and self.ended_on < self.started_on:
+            raise ValidationError({"ended_on": "The end cannot be before the start."})
+
+
+class Invitation(models.Model):
+    """An emailed, single-use, expiring invitation to join a practice team."""
+
+    email = models.EmailField()
+    full_name = models.CharField(max_length=150)
+    practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="invitations")
+    role = models.CharField(max_length=20, choices=Role.choices)
+    is_practice_lead = models.BooleanField("practice lead", default=False)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="invitations_sent"
+    )
+    # Only a hash of the token is kept, so a leaked database cannot be used to accept.
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"Invitation for {self.email} to {self.practice}"
+
+    @property
+    def is_expired(self) -> bool:
+        return timezone.now() >= self.expires_at
+
+    @property
+    def is_usable(self) -> bool:
+        return self.accepted_at is None and not self.is_expired

@@ -1,0 +1,20 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from practices.views import PasswordResetConfirmView
+from qiproject.health import healthz
+
+admin.site.site_header = "qiproject administration"
+admin.site.site_title = "qiproject admin"
+
+urlpatterns = [
+    path("healthz/", healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+    path(
+        "accounts/reset/<uidb64>/<token>/",
+        PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("", include("practices.urls")),
+]
