@@ -1,0 +1,86 @@
+"""Personas shared by every test: who is looking decides what they may see.
+
+- `lead`: programme lead of `programme`;
+- `facilitator`: facilitates `practice_a` only;
+- `member_a`: GP and practice lead of `practice_a`;
+- `member_b`: GP of `practice_b` (the outsider for practice A's work);
+- `patient_rep`: patient representative of `practice_a`;
+- `staff`: admin staff; anonymous is the plain `client`.
+"""
+
+import pytest
+
+from practices.models import Role
+from tests.practices.factories import (
+    FacilitatorAssignmentFactory,
+    MembershipFactory,
+    PracticeFactory,
+    ProgrammeFactory,
+    UserFactory,
+)
+
+
+@pytest.fixture
+def programme(db):
+    return ProgrammeFactory(name="Back pain test programme")
+
+
+@pytest.fixture
+def practice_a(programme):
+    return PracticeFactory(programme=programme, name="Practice A", ods_code="A00001")
+
+
+@pytest.fixture
+def practice_b(programme):
+    return PracticeFactory(programme=programme, name="Practice B", ods_code="B00002")
+
+
+@pytest.fixture
+def lead(programme):
+    user = UserFactory(email="lead@example.test", full_name="Lena Lead")
+    programme.leads.add(user)
+    return user
+
+
+@pytest.fixture
+def facilitator(practice_a):
+    user = UserFactory(email="facilitator@example.test", full_name="Fran Facilitator")
+    FacilitatorAssignmentFactory(practice=practice_a, facilitator=user)
+    return user
+
+
+@pytest.fixture
+def member_a(practice_a):
+    user = UserFactory(email="gp.a@example.test", full_name="Dr Amy A")
+    MembershipFactory(practice=practice_a, user=user, role=Role.GP, is_practice_lead=True)
+    return user
+
+
+@pytest.fixture
+def member_b(practice_b):
+    user = UserFactory(email="gp.b@example.test", full_name="Dr Ben B")
+    MembershipFactory(practice=practice_b, user=user, role=Role.GP)
+    return user
+
+
+@pytest.fixture
+def patient_rep(practice_a):
+    user = UserFactory(email="rep.a@example.test", full_name="Pat Rep")
+    MembershipFactory(practice=practice_a, user=user, role=Role.PATIENT_REP)
+    return user
+
+
+@pytest.fixture
+def staff(db):
+    return UserFactory(email="staff@example.test", full_name="Sam Staff", is_staff=True)
+
+
+@pytest.fixture
+def login(client):
+    """Sign a persona in: `login(member_a)` returns the client."""
+
+    def _login(user):
+        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        return client
+
+    return _login
