@@ -162,10 +162,6 @@ class Practice(models.Model):
     def __str__(self):
         return self.name
 
-    def clean(self):
-        if self.ods_code:
-            self.ods_code = self.ods_code.strip().upper()
-
     @property
     def current_facilitator(self):
         """The facilitator assigned now, or None (uses prefetched assignments when present)."""

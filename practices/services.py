@@ -74,7 +74,7 @@ def practice_create(
         Practice(
             programme=programme,
             name=name,
-            ods_code=ods_code,
+            ods_code=ods_code.strip().upper(),
             list_size=list_size,
             address=address,
         )
@@ -133,6 +133,7 @@ def invitation_create(
             {"is_practice_lead": "A patient representative cannot be the practice lead."}
         )
     token = secrets.token_urlsafe(32)
+    now = timezone.now()
     invitation = _saved(
         Invitation(
             email=email,
@@ -142,7 +143,8 @@ def invitation_create(
             is_practice_lead=is_practice_lead,
             invited_by=invited_by,
             token_hash=_token_hash(token),
-            expires_at=timezone.now() + timedelta(days=settings.INVITATION_VALID_DAYS),
+            created_at=now,
+            expires_at=now + timedelta(days=settings.INVITATION_VALID_DAYS),
         )
     )
     link = settings.SITE_URL + reverse("invitation_accept", args=[token])

@@ -1,0 +1,97 @@
+from datetime import date, timedelta
+
+import pytest
+import time_machine
+from django.core import mail
+from django.core.exceptions import ValidationError
+
+from practices import services
+from practices.models import FacilitatorAssignment, Invitation, Membership, Role
+from tests.practices.factories import UserFactory
+
+
+def test_reassigning_a_practice_keeps_the_earlier_facilitator_in_its_history(practice_a):
+    first, second = UserFactory(), UserFactory()
+    services.facilitator_assign(practice=practice_a, facilitator=first, on=date(2026, 1, 5))
+    services.facilitator_assign(practice=practice_a, facilitator=second, on=date(2026, 4, 1))
+    history = list(FacilitatorAssignment.objects.filter(practice=practice_a).order_by("started_on"))
+    assert [(a.facilitator, a.ended_on) for a in history] == [
+        (first, date(2026, 4, 1)),
+        (second, None),
+    ]
+    assert practice_a.current_facilitator == second
+
+
+def test_assigning_the_current_facilitator_again_changes_nothing(practice_a):
+    person = UserFactory()
+    services.facilitator_assign(practice=practice_a, facilitator=person)
+    services.facilitator_assign(practice=practice_a, facilitator=person)
+    assert FacilitatorAssignment.objects.filter(practice=practice_a).count() == 1
+
+
+def invite(practice, by, **overrides):
+    values = {"email": "New.Nurse@Example.test", "full_name": "Nina Nurse", "role": Role.NURSE}
+    values.update(overrides)
+    return services.invitation_create(practice=practice, invited_by=by, **values)
+
+
+def test_an_invitation_emails_a_link_after_commit(
+    practice_a, member_a, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        invitation, token = invite(practice_a, member_a)
+    assert invitation.email == "new.nurse@example.test"
+    assert len(mail.outbox) == 1
+    assert token in mail.outbox[0].body
+    assert mail.outbox[0].to == ["new.nurse@example.test"]
+    assert token not in invitation.token_hash
+
+
+def test_an_invitation_link_creates_the_account_and_membership_once(practice_a, member_a):
+    _, token = invite(practice_a, member_a)
+    user = services.invitation_accept(token=token, password="a-long-new-password")
+    assert user.check_password("a-long-new-password")
+    assert Membership.objects.get(user=user).role == Role.NURSE
+    with pytest.raises(ValidationError):
+        services.invitation_accept(token=token, password="another-password-9")
+
+
+def test_an_expired_invitation_link_is_refused(practice_a, member_a):
+    with time_machine.travel("2026-03-01 09:00 +0000", tick=False):
+        _, token = invite(practice_a, member_a)
+    with (
+        time_machine.travel("2026-03-09 09:00 +0000", tick=False),
+        pytest.raises(ValidationError),
+    ):
+        services.invitation_accept(token=token, password="a-long-new-password")
+    assert not Membership.objects.filter(user__email="new.nurse@example.test").exists()
+
+
+def test_an_unknown_token_is_refused(practice_a):
+    with pytest.raises(ValidationError):
+        services.invitation_accept(token="made-up", password="a-long-new-password")
+
+
+def test_an_existing_person_invited_to_another_practice_keeps_their_account(
+    practice_b, lead, member_a
+):
+    _, token = invite(practice_b, lead, email=member_a.email, full_name=member_a.full_name)
+    user = services.invitation_accept(token=token, password="a-long-new-password")
+    assert user == member_a
+    assert set(user.memberships.values_list("practice__name", flat=True)) == {
+        "Practice A",
+        "Practice B",
+    }
+
+
+def test_inviting_someone_already_in_the_team_is_refused(practice_a, member_a):
+    with pytest.raises(ValidationError) as error:
+        invite(practice_a, member_a, email=member_a.email)
+    assert "email" in error.value.message_dict
+    assert not Invitation.objects.exists()
+
+
+def test_an_invitation_expires_after_the_configured_days(practice_a, member_a, settings):
+    settings.INVITATION_VALID_DAYS = 7
+    invitation, _ = invite(practice_a, member_a)
+    assert invitation.expires_at - invitation.created_at == timedelta(days=7)
