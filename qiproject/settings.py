@@ -145,6 +145,9 @@ DATETIME_FORMAT = "j M Y, H:i"
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "staticfiles"))
+if not PRODUCTION:
+    # WhiteNoise warns on every request when the folder is missing; collectstatic fills it.
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 STORAGES = {
     # Uploaded files live outside the web root and are served by views that check access.
