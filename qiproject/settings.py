@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "django_celery_beat",
+    "simple_history",
     "practices",
     "workshops",
     "pdsa",
@@ -146,6 +147,10 @@ STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "staticfiles"))
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
+# Workshop materials larger than this are refused (bytes).
+WORKSHOP_MATERIAL_MAX_BYTES = int(
+    os.environ.get("WORKSHOP_MATERIAL_MAX_BYTES", str(10 * 1024 * 1024))
+)
 STORAGES = {
     # Uploaded files live outside the web root and are served by views that check access.
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
