@@ -56,7 +56,7 @@ def _apply_errors(form, error: ValidationError) -> None:
 def evidence_create(request):
     if not can_curate_evidence(request.user):
         raise Http404
-    form = EvidenceItemForm(request.POST or None)
+    form = EvidenceItemForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         data.pop("version", None)
@@ -75,7 +75,11 @@ def evidence_create(request):
 @require_http_methods(["GET", "POST"])
 def evidence_edit(request, pk):
     item = get_object_or_404(EvidenceItem.objects.curated_by(request.user), pk=pk)
-    form = EvidenceItemForm(request.POST or None, instance=item, initial={"version": item.version})
+    form = EvidenceItemForm(
+        request.POST if request.method == "POST" else None,
+        instance=item,
+        initial={"version": item.version},
+    )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         version = data.pop("version") or 0

@@ -70,7 +70,7 @@ def session_detail(request, pk):
 @require_http_methods(["GET", "POST"])
 def session_create(request, programme_pk):
     programme = get_object_or_404(Programme.objects.run_by(request.user), pk=programme_pk)
-    form = SessionForm(request.POST or None, programme=programme)
+    form = SessionForm(request.POST if request.method == "POST" else None, programme=programme)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         try:
@@ -88,7 +88,11 @@ def session_create(request, programme_pk):
 @require_http_methods(["GET", "POST"])
 def session_edit(request, pk):
     session = get_object_or_404(WorkshopSession.objects.managed_by(request.user), pk=pk)
-    form = SessionForm(request.POST or None, instance=session, programme=session.programme)
+    form = SessionForm(
+        request.POST if request.method == "POST" else None,
+        instance=session,
+        programme=session.programme,
+    )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         try:
@@ -295,7 +299,7 @@ def learning_needs_answer(request, programme_pk, round):
     topics = list(LearningTopic.objects.filter(programme=programme))
     previous = selectors.my_learning_needs(user=request.user, programme=programme, round=round)
     form = LearningNeedsForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         topics=topics,
         initial={f"topic_{pk}": value for pk, value in previous.items()},
     )
