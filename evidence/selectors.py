@@ -33,6 +33,7 @@ MATCH_FIELDS = [
     ("source", ("citation",), 1),
 ]
 SNIPPET_FIELDS = ("summary", "myth", "myth_evidence", "citation")
+MARKDOWN_MARKS = re.compile(r"[*_`#|]+|^\s*[-+]\s+", re.MULTILINE)
 
 
 @dataclass
@@ -111,9 +112,15 @@ def _search_postgresql(items, q: str) -> list[SearchResult]:
     results = []
     for item in items:
         matched = [label for label, name in hits.items() if getattr(item, name)]
-        snippet = markdown.highlight_only(item.headline) if "<mark>" in item.headline else ""
+        headline = _plain(item.headline)
+        snippet = markdown.highlight_only(headline) if "<mark>" in headline else ""
         results.append(SearchResult(item=item, rank=item.rank, matched=matched, snippet=snippet))
     return results
+
+
+def _plain(text: str) -> str:
+    """Drop Markdown punctuation so a snippet reads as prose."""
+    return MARKDOWN_MARKS.sub("", text)
 
 
 def _terms(q: str) -> list[str]:
@@ -152,13 +159,19 @@ def _search_portable(items, q: str) -> list[SearchResult]:
 def _snippet(item: EvidenceItem, terms: list[str], width: int = 90) -> str:
     """A short window of text around the first matching word, with the words marked."""
     for name in SNIPPET_FIELDS:
-        text = getattr(item, name)
+        text = _plain(getattr(item, name))
         lowered = text.lower()
         positions = [lowered.find(term) for term in terms if term in lowered]
         if not positions:
             continue
         start = max(min(positions) - width // 2, 0)
+        if start:
+            # Begin at a word, not half-way through one.
+            space = text.find(" ", start, min(positions))
+            start = space + 1 if space != -1 else start
         window = text[start : start + width * 2]
+        if start + width * 2 < len(text) and " " in window:
+            window = window[: window.rfind(" ")]
         pattern = re.compile("|".join(re.escape(term) for term in terms), re.IGNORECASE)
         marked, last = [], 0
         for match in pattern.finditer(window):

@@ -15,6 +15,15 @@ from workshops import services
 from workshops.models import Feedback, LearningNeed, LearningTopic, Response, Round, WorkshopSession
 
 LONDON = ZoneInfo("Europe/London")
+COMMENTS = [
+    "More time for practising with cases would help.",
+    "Hearing the patient representatives' view changed how I explain scans.",
+    "Useful to agree one message on self-management as a whole team.",
+    "The myths quiz was a good way in; would like the slides afterwards.",
+    "Could we have a shorter session for reception staff?",
+    "Clear on the evidence; less clear how to record it in our system.",
+    "Good mix of clinicians and non-clinicians in the small groups.",
+]
 
 TOPICS = [
     "Recognising red flags",
@@ -95,6 +104,10 @@ def _pick(*parts) -> int:
 def _session_times(programme, index: int, count: int) -> tuple[datetime, datetime]:
     span = (programme.final_workshop_date - programme.start_date).days
     day = programme.start_date + timedelta(days=round(span * index / max(count - 1, 1)))
+    # Workshops run on weekdays: a weekend date moves to the Monday, or the Friday for the last.
+    if day.weekday() >= 5:
+        last = index == count - 1
+        day += timedelta(days=-(day.weekday() - 4) if last else 7 - day.weekday())
     start = datetime.combine(day, time(13, 30), tzinfo=LONDON)
     return start, start + timedelta(hours=3)
 
@@ -172,7 +185,7 @@ def _seed_session_people(session, lead) -> None:
             user=attendance.user,
             usefulness=5 if n < 45 else 4 if n < 85 else 3,
             confidence=5 if n < 25 else 4 if n < 75 else 3,
-            comments="More time for practising with cases would help." if n % 7 == 0 else "",
+            comments=COMMENTS[n % len(COMMENTS)] if n % 4 == 0 else "",
         )
 
 
