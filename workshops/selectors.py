@@ -196,3 +196,38 @@ def my_learning_needs(*, user, programme, round: str) -> dict[int, int]:
 def invitation_for(*, session: WorkshopSession, user) -> Invitation | None:
     """The user's invitation to the session, if they have one."""
     return Invitation.objects.filter(session=session, user=user).first()
+
+
+@dataclass
+class SeriesAttendance:
+    """One practice across the whole series: people reached by role, and numbers per session."""
+
+    practice: Practice
+    by_role: dict = field(default_factory=dict)
+    patient_reps: int = 0
+    per_session: list = field(default_factory=list)
+
+    @property
+    def professions(self) -> list[tuple[str, int]]:
+        return [(label, self.by_role.get(value, 0)) for value, label in PROFESSIONS]
+
+
+def series_attendance(*, programme, user) -> tuple[list[WorkshopSession], list[SeriesAttendance]]:
+    """For the practices the user can see: who the series reached, and attendance per session."""
+    sessions = list(WorkshopSession.objects.filter(programme=programme).order_by("starts_at"))
+    practices = list(Practice.objects.visible_to(user).filter(programme=programme).order_by("name"))
+    rows = {practice.pk: SeriesAttendance(practice=practice) for practice in practices}
+    people = defaultdict(set)
+    counts = defaultdict(int)
+    attendances = Attendance.objects.filter(
+        session__programme=programme, practice_id__in=rows
+    ).values_list("practice_id", "session_id", "user_id", "role")
+    for practice_id, session_id, user_id, role in attendances:
+        people[(practice_id, role)].add(user_id)
+        counts[(practice_id, session_id)] += 1
+    for practice_id, row in rows.items():
+        for value, _label in PROFESSIONS:
+            row.by_role[value] = len(people[(practice_id, value)])
+        row.patient_reps = len(people[(practice_id, Role.PATIENT_REP)])
+        row.per_session = [counts[(practice_id, session.pk)] for session in sessions]
+    return sessions, list(rows.values())

@@ -28,6 +28,11 @@ urlpatterns = [
     ),
     path("sessions/<int:pk>/feedback/", views.feedback_submit, name="feedback_submit"),
     path(
+        "programmes/<int:programme_pk>/attendance/",
+        views.series_attendance,
+        name="series_attendance",
+    ),
+    path(
         "programmes/<int:programme_pk>/learning-needs/",
         views.learning_needs,
         name="learning_needs",

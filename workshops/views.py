@@ -144,6 +144,19 @@ def invitation_respond(request, pk):
 
 
 @login_required
+def series_attendance(request, programme_pk):
+    programme = get_object_or_404(Programme.objects.visible_to(request.user), pk=programme_pk)
+    sessions, rows = selectors.series_attendance(programme=programme, user=request.user)
+    context = {
+        "programme": programme,
+        "sessions": sessions,
+        "rows": rows,
+        "professions": selectors.PROFESSIONS,
+    }
+    return render(request, "workshops/series_attendance.html", context)
+
+
+@login_required
 @require_http_methods(["GET", "POST"])
 def attendance_register(request, pk):
     session = get_object_or_404(

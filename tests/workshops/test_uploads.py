@@ -55,3 +55,12 @@ def test_an_oversize_file_is_refused(settings):
     with pytest.raises(ValidationError) as error:
         check_upload(upload("big.pdf", PDF + b"0" * 2048))
     assert "too large" in str(error.value)
+
+
+def test_an_opendocument_text_is_accepted(settings):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.text")
+        archive.writestr("content.xml", "<office:document-content/>")
+    mime, extension = check_upload(upload("notes.odt", buffer.getvalue()))
+    assert (mime, extension) == ("application/vnd.oasis.opendocument.text", "odt")

@@ -274,3 +274,44 @@ def test_the_lead_adds_a_topic(login, lead, member_a, programme):
     assert programme.learning_topics.filter(name="Sleep and back pain").exists()
     login(member_a).post(url("learning_topic_add", programme.pk), {"name": "Not allowed"})
     assert not programme.learning_topics.filter(name="Not allowed").exists()
+
+
+def test_the_series_attendance_counts_people_once_per_role(
+    login,
+    lead,
+    programme,
+    practice_a,
+    practice_b,
+    member_a,
+    patient_rep,
+    django_assert_max_num_queries,
+):
+    sessions = [WorkshopSessionFactory(programme=programme) for _ in range(4)]
+    for session in sessions:
+        AttendanceFactory(session=session, user=member_a, practice=practice_a, role=Role.GP)
+    AttendanceFactory(
+        session=sessions[0], user=patient_rep, practice=practice_a, role=Role.PATIENT_REP
+    )
+    client = login(lead)
+    with django_assert_max_num_queries(12):
+        response = client.get(url("series_attendance", programme.pk))
+    rows = {row.practice: row for row in response.context["rows"]}
+    assert dict(rows[practice_a].professions)["GP"] == 1
+    assert rows[practice_a].patient_reps == 1
+    assert rows[practice_a].per_session == [2, 1, 1, 1]
+    assert rows[practice_b].per_session == [0, 0, 0, 0]
+
+
+def test_the_series_attendance_shows_members_only_their_practice(
+    login, member_b, stranger, programme
+):
+    response = login(member_b).get(url("series_attendance", programme.pk))
+    assert [row.practice.name for row in response.context["rows"]] == ["Practice B"]
+    assert login(stranger).get(url("series_attendance", programme.pk)).status_code == 404
+
+
+def test_the_lead_opens_the_forms_to_add_and_edit(login, lead, programme, session):
+    client = login(lead)
+    assert client.get(url("session_create", programme.pk)).status_code == 200
+    assert client.get(url("session_edit", session.pk)).status_code == 200
+    assert client.get(reverse("evidence:create")).status_code == 200
