@@ -153,6 +153,11 @@ class EvidenceItem(models.Model):
         return self.status == Status.RETIRED
 
     @property
+    def is_review_due(self) -> bool:
+        """Whether the next review date has come (curators see a reminder)."""
+        return bool(self.next_review_on and self.next_review_on <= timezone.localdate())
+
+    @property
     def source_link(self) -> str:
         """The link to the source: the URL, or the DOI resolver."""
         if self.url:

@@ -1,4 +1,7 @@
+from datetime import date
+
 import pytest
+import time_machine
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 
@@ -54,3 +57,12 @@ def test_non_curators_curate_nothing(member_a, facilitator, patient_rep):
     EvidenceItemFactory()
     for user in (member_a, facilitator, patient_rep):
         assert not EvidenceItem.objects.curated_by(user).exists()
+
+
+def test_a_review_is_due_on_its_date(db):
+
+    item = EvidenceItemFactory.build(next_review_on=date(2027, 1, 31))
+    with time_machine.travel(date(2027, 1, 30)):
+        assert not item.is_review_due
+    with time_machine.travel(date(2027, 1, 31)):
+        assert item.is_review_due
