@@ -5,6 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from evidence.models import EvidenceItem, Status, Topic
+from practices.models import User
 
 EDITABLE_FIELDS = [
     "kind",
@@ -22,7 +23,7 @@ EDITABLE_FIELDS = [
 ]
 
 
-def _saved(item: EvidenceItem, *, by, reason: str) -> EvidenceItem:
+def _saved(item: EvidenceItem, *, by: User, reason: str) -> EvidenceItem:
     item.full_clean()
     item.updated_at = timezone.now()
     # simple_history records who made the change and why in the item's history.
@@ -33,7 +34,7 @@ def _saved(item: EvidenceItem, *, by, reason: str) -> EvidenceItem:
 
 
 @transaction.atomic
-def evidence_create(*, curator, topics: list[Topic] | None = None, **fields) -> EvidenceItem:
+def evidence_create(*, curator: User, topics: list[Topic] | None = None, **fields) -> EvidenceItem:
     """Create a draft item; the creator becomes its curator."""
     unknown = set(fields) - set(EDITABLE_FIELDS) - {"key"}
     if unknown:
@@ -46,7 +47,7 @@ def evidence_create(*, curator, topics: list[Topic] | None = None, **fields) -> 
 
 @transaction.atomic
 def evidence_update(
-    *, item: EvidenceItem, by, version: int, topics: list[Topic] | None = None, **fields
+    *, item: EvidenceItem, by: User, version: int, topics: list[Topic] | None = None, **fields
 ) -> EvidenceItem:
     """Edit an item; refused when someone else saved it since the form was opened."""
     locked = EvidenceItem.objects.select_for_update().get(pk=item.pk)
@@ -68,7 +69,7 @@ def evidence_update(
 
 
 @transaction.atomic
-def evidence_publish(*, item: EvidenceItem, by) -> EvidenceItem:
+def evidence_publish(*, item: EvidenceItem, by: User) -> EvidenceItem:
     """Publish a draft (or reinstate a retired item) so practice users can read it."""
     locked = EvidenceItem.objects.select_for_update().get(pk=item.pk)
     if locked.status == Status.PUBLISHED:
@@ -80,7 +81,7 @@ def evidence_publish(*, item: EvidenceItem, by) -> EvidenceItem:
 
 
 @transaction.atomic
-def evidence_retire(*, item: EvidenceItem, by, reason: str) -> EvidenceItem:
+def evidence_retire(*, item: EvidenceItem, by: User, reason: str) -> EvidenceItem:
     """Withdraw an item from readers, saying why; links to it then show it as retired."""
     if not reason.strip():
         raise ValidationError({"retired_reason": "Say why the item is retired."})

@@ -1,18 +1,20 @@
 """Writes for workshop sessions, invitations, attendance, feedback and learning needs."""
 
 import uuid
+from collections.abc import Iterable
 from datetime import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from practices.models import Membership, Practice
+from practices.models import Membership, Practice, Programme, User
 from workshops.calendar import session_ics
 from workshops.models import (
     Attendance,
@@ -53,7 +55,13 @@ def _published_only(evidence) -> list:
 
 
 @transaction.atomic
-def session_create(*, programme, facilitators=(), evidence=(), **fields) -> WorkshopSession:
+def session_create(
+    *,
+    programme: Programme,
+    facilitators: Iterable[User] = (),
+    evidence: Iterable = (),
+    **fields,
+) -> WorkshopSession:
     """Add a session to a programme's series."""
     unknown = set(fields) - SESSION_FIELDS
     if unknown:
@@ -66,7 +74,11 @@ def session_create(*, programme, facilitators=(), evidence=(), **fields) -> Work
 
 @transaction.atomic
 def session_update(
-    *, session: WorkshopSession, facilitators=None, evidence=None, **fields
+    *,
+    session: WorkshopSession,
+    facilitators: Iterable[User] | None = None,
+    evidence: Iterable | None = None,
+    **fields,
 ) -> WorkshopSession:
     """Change a session; a new time or place bumps the calendar sequence."""
     locked = WorkshopSession.objects.select_for_update().get(pk=session.pk)
@@ -159,7 +171,9 @@ def invitation_respond(*, invitation: Invitation, response: str) -> Invitation:
 
 
 @transaction.atomic
-def attendance_record(*, session: WorkshopSession, by, user_ids: set[int]) -> list[Attendance]:
+def attendance_record(
+    *, session: WorkshopSession, by: User, user_ids: set[int]
+) -> list[Attendance]:
     """Set the register to exactly these invitees; others' ticks are removed."""
     invitations = {i.user_id: i for i in session.invitations.all()}
     unknown = set(user_ids) - set(invitations)
@@ -183,7 +197,9 @@ def attendance_record(*, session: WorkshopSession, by, user_ids: set[int]) -> li
 
 
 @transaction.atomic
-def material_add(*, session: WorkshopSession, by, upload, title: str) -> Material:
+def material_add(
+    *, session: WorkshopSession, by: User, upload: UploadedFile, title: str
+) -> Material:
     """Store a checked upload under a generated name, outside the web root."""
     mime, extension = check_upload(upload)
     upload.seek(0)
@@ -213,7 +229,12 @@ def material_delete(*, material: Material) -> None:
 
 @transaction.atomic
 def feedback_submit(
-    *, session: WorkshopSession, user, usefulness: int, confidence: int, comments: str = ""
+    *,
+    session: WorkshopSession,
+    user: User,
+    usefulness: int,
+    confidence: int,
+    comments: str = "",
 ) -> Feedback:
     """Record (or replace) an attendee's feedback once the session has started."""
     if not session.has_happened:
@@ -231,7 +252,7 @@ def feedback_submit(
 
 
 @transaction.atomic
-def learning_topic_add(*, programme, name: str) -> LearningTopic:
+def learning_topic_add(*, programme: Programme, name: str) -> LearningTopic:
     """Add a topic the teams rate their confidence on (appended at the end)."""
     last = programme.learning_topics.order_by("-position").first()
     return _saved(
@@ -243,7 +264,12 @@ def learning_topic_add(*, programme, name: str) -> LearningTopic:
 
 @transaction.atomic
 def learning_needs_answer(
-    *, user, practice: Practice, round: str, answers: dict[int, int], when: datetime | None = None
+    *,
+    user: User,
+    practice: Practice,
+    round: str,
+    answers: dict[int, int],
+    when: datetime | None = None,
 ) -> list[LearningNeed]:
     """Save one person's confidence on each topic for a round (answering again replaces it)."""
     topics = {t.pk: t for t in LearningTopic.objects.filter(programme=practice.programme)}

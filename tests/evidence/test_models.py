@@ -60,7 +60,6 @@ def test_non_curators_curate_nothing(member_a, facilitator, patient_rep):
 
 
 def test_a_review_is_due_on_its_date(db):
-
     item = EvidenceItemFactory.build(next_review_on=date(2027, 1, 31))
     with time_machine.travel(date(2027, 1, 30)):
         assert not item.is_review_due
