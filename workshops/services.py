@@ -263,6 +263,14 @@ def learning_topic_add(*, programme: Programme, name: str) -> LearningTopic:
 
 
 @transaction.atomic
+def learning_topic_remove(*, topic: LearningTopic) -> None:
+    """Remove a topic nobody has rated yet (rated topics stay, so results are not lost)."""
+    if topic.answers.exists():
+        raise ValidationError("People have already rated this topic, so it stays on the list.")
+    topic.delete()
+
+
+@transaction.atomic
 def learning_needs_answer(
     *,
     user: User,

@@ -43,6 +43,11 @@ urlpatterns = [
         name="learning_topic_add",
     ),
     path(
+        "programmes/<int:programme_pk>/learning-needs/topics/<int:topic_pk>/remove/",
+        views.learning_topic_remove,
+        name="learning_topic_remove",
+    ),
+    path(
         "programmes/<int:programme_pk>/learning-needs/practices/<int:practice_pk>/",
         views.learning_needs_practice,
         name="learning_needs_practice",

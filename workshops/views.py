@@ -303,6 +303,20 @@ def learning_topic_add(request, programme_pk):
 
 
 @login_required
+@require_POST
+def learning_topic_remove(request, programme_pk, topic_pk):
+    programme = get_object_or_404(Programme.objects.run_by(request.user), pk=programme_pk)
+    topic = get_object_or_404(LearningTopic, pk=topic_pk, programme=programme)
+    try:
+        services.learning_topic_remove(topic=topic)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "Topic removed.")
+    return redirect("workshops:learning_needs", programme_pk=programme.pk)
+
+
+@login_required
 @require_http_methods(["GET", "POST"])
 def learning_needs_answer(request, programme_pk, round):
     programme = get_object_or_404(Programme.objects.visible_to(request.user), pk=programme_pk)

@@ -315,3 +315,21 @@ def test_the_lead_opens_the_forms_to_add_and_edit(login, lead, programme, sessio
     assert client.get(url("session_create", programme.pk)).status_code == 200
     assert client.get(url("session_edit", session.pk)).status_code == 200
     assert client.get(reverse("evidence:create")).status_code == 200
+
+
+def test_the_lead_removes_an_unrated_topic_but_not_a_rated_one(
+    login, lead, member_a, programme, practice_a
+):
+    unrated = LearningTopicFactory(programme=programme, name="Unrated")
+    rated = LearningTopicFactory(programme=programme, name="Rated")
+    services.learning_needs_answer(
+        user=member_a, practice=practice_a, round="before", answers={rated.pk: 3}
+    )
+    assert (
+        login(member_a).post(url("learning_topic_remove", programme.pk, unrated.pk)).status_code
+        == 404
+    )
+    client = login(lead)
+    client.post(url("learning_topic_remove", programme.pk, unrated.pk))
+    client.post(url("learning_topic_remove", programme.pk, rated.pk))
+    assert list(programme.learning_topics.values_list("name", flat=True)) == ["Rated"]
