@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "django_celery_beat",
+    "simple_history",
     "practices",
     "workshops",
     "pdsa",
@@ -149,6 +150,10 @@ if not PRODUCTION:
     # WhiteNoise warns on every request when the folder is missing; collectstatic fills it.
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
+# Workshop materials larger than this are refused (bytes).
+WORKSHOP_MATERIAL_MAX_BYTES = int(
+    os.environ.get("WORKSHOP_MATERIAL_MAX_BYTES", str(10 * 1024 * 1024))
+)
 STORAGES = {
     # Uploaded files live outside the web root and are served by views that check access.
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -16,5 +16,7 @@ urlpatterns = [
         name="password_reset_confirm",
     ),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("evidence/", include("evidence.urls")),
+    path("workshops/", include("workshops.urls")),
     path("", include("practices.urls")),
 ]

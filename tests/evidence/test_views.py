@@ -1,0 +1,131 @@
+import pytest
+from django.urls import reverse
+
+from evidence.models import EvidenceItem, Kind, Status
+from tests.evidence.factories import EvidenceItemFactory, TopicFactory
+
+
+@pytest.fixture
+def item(db):
+    return EvidenceItemFactory(
+        title="Paracetamol for back pain", summary="**No better** than placebo."
+    )
+
+
+def test_anonymous_visitors_are_sent_to_sign_in(client, item):
+    for url in (reverse("evidence:list"), reverse("evidence:detail", args=[item.pk])):
+        response = client.get(url)
+        assert response.status_code == 302
+        assert reverse("login") in response.url
+
+
+def test_a_practice_member_reads_a_published_item_with_sanitised_markdown(login, member_a, item):
+    response = login(member_a).get(reverse("evidence:detail", args=[item.pk]))
+    assert response.status_code == 200
+    assert "<strong>No better</strong>" in response.content.decode()
+
+
+def test_draft_and_retired_items_are_404_to_practice_users(login, member_a, patient_rep):
+    draft = EvidenceItemFactory(status=Status.DRAFT)
+    retired = EvidenceItemFactory(status=Status.RETIRED, retired_reason="Superseded")
+    for user in (member_a, patient_rep):
+        client = login(user)
+        for hidden in (draft, retired):
+            assert client.get(reverse("evidence:detail", args=[hidden.pk])).status_code == 404
+
+
+def test_practice_users_cannot_curate(login, member_a, facilitator, item):
+    for user in (member_a, facilitator):
+        client = login(user)
+        assert client.get(reverse("evidence:create")).status_code == 404
+        assert client.get(reverse("evidence:edit", args=[item.pk])).status_code == 404
+        assert client.post(reverse("evidence:publish", args=[item.pk])).status_code == 404
+        response = client.post(reverse("evidence:retire", args=[item.pk]), {"retired_reason": "x"})
+        assert response.status_code == 404
+        assert client.get(reverse("evidence:history", args=[item.pk])).status_code == 404
+    item.refresh_from_db()
+    assert item.status == Status.PUBLISHED
+
+
+def test_a_lead_creates_publishes_and_retires_an_item(login, lead, member_a):
+    topic = TopicFactory(slug="medicines", name="Medicines")
+    client = login(lead)
+    response = client.post(
+        reverse("evidence:create"),
+        {
+            "kind": Kind.SYSTEMATIC_REVIEW,
+            "title": "Opioids for chronic back pain",
+            "summary": "Small short-term benefit.",
+            "citation": "Chaparro 2013",
+            "doi": "10.1002/14651858.CD004959.pub4",
+            "strength": "moderate",
+            "clinical_topic": "Low back pain",
+            "topics": [topic.pk],
+        },
+    )
+    item = EvidenceItem.objects.get(title="Opioids for chronic back pain")
+    assert response.status_code == 302
+    assert item.status == Status.DRAFT
+    assert login(member_a).get(reverse("evidence:detail", args=[item.pk])).status_code == 404
+
+    login(lead).post(reverse("evidence:publish", args=[item.pk]))
+    assert login(member_a).get(reverse("evidence:detail", args=[item.pk])).status_code == 200
+
+    login(lead).post(reverse("evidence:retire", args=[item.pk]), {"retired_reason": "Superseded"})
+    item.refresh_from_db()
+    assert item.status == Status.RETIRED
+    history = login(lead).get(reverse("evidence:history", args=[item.pk]))
+    assert "Retired: Superseded" in history.content.decode()
+
+
+def test_staff_can_edit_an_item(login, staff, item):
+    data = {
+        "kind": item.kind,
+        "title": "Paracetamol alone for back pain",
+        "summary": item.summary,
+        "citation": item.citation,
+        "url": item.url,
+        "strength": item.strength,
+        "clinical_topic": item.clinical_topic,
+        "version": item.version,
+    }
+    response = login(staff).post(reverse("evidence:edit", args=[item.pk]), data)
+    assert response.status_code == 302
+    item.refresh_from_db()
+    assert item.title == "Paracetamol alone for back pain"
+
+
+def test_a_stale_edit_shows_the_newer_version_and_keeps_the_typed_text(login, lead, item):
+    data = {
+        "kind": item.kind,
+        "title": item.title,
+        "summary": "My careful rewrite",
+        "citation": item.citation,
+        "url": item.url,
+        "strength": item.strength,
+        "clinical_topic": item.clinical_topic,
+        "version": item.version - 1 if item.version > 1 else 0,
+    }
+    response = login(lead).post(reverse("evidence:edit", args=[item.pk]), data)
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert "Someone else changed this item" in content
+    assert "My careful rewrite" in content
+    assert "<strong>No better</strong>" in content
+
+
+def test_searching_shows_why_each_result_matched(login, member_a, item):
+    response = login(member_a).get(reverse("evidence:list"), {"q": "placebo"})
+    content = response.content.decode()
+    assert "Paracetamol for back pain" in content
+    assert "Matched in summary" in content
+
+
+def test_the_library_page_has_a_fixed_query_budget(login, member_a, django_assert_max_num_queries):
+    topics = [TopicFactory(slug=f"t{n}", name=f"T{n}") for n in range(3)]
+    for n in range(25):
+        EvidenceItemFactory(title=f"Back pain item {n}", topics=topics)
+    client = login(member_a)
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("evidence:list"), {"q": "back"})
+    assert response.content.decode().count("Back pain item") == 25

@@ -1,0 +1,117 @@
+"""Forms for sessions, answers, the register, feedback and learning needs."""
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.db.models import Q
+
+from evidence.models import EvidenceItem, Status
+from workshops.models import Feedback, Response, WorkshopSession
+
+RATINGS = [(n, str(n)) for n in range(1, 6)]
+DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+class SessionForm(forms.ModelForm):
+    online_url = forms.URLField(
+        label="Online link", required=False, max_length=500, assume_scheme="https"
+    )
+
+    class Meta:
+        model = WorkshopSession
+        fields = [
+            "title",
+            "starts_at",
+            "ends_at",
+            "venue",
+            "online_url",
+            "facilitators",
+            "agenda",
+            "learning_objectives",
+            "evidence",
+        ]
+        widgets = {
+            "starts_at": DATETIME_WIDGET,
+            "ends_at": DATETIME_WIDGET,
+            "agenda": forms.Textarea(attrs={"rows": 5}),
+            "learning_objectives": forms.Textarea(attrs={"rows": 4}),
+            "facilitators": forms.CheckboxSelectMultiple,
+            "evidence": forms.SelectMultiple(attrs={"size": 10}),
+        }
+        help_texts = {"evidence": "Published items only. Hold Ctrl (or Cmd) to pick several."}
+
+    def __init__(self, *args, programme, **kwargs):
+        super().__init__(*args, **kwargs)
+        users = get_user_model().objects
+        self.fields["facilitators"].queryset = users.filter(
+            Q(led_programmes=programme)
+            | Q(
+                facilitations__practice__programme=programme,
+                facilitations__ended_on__isnull=True,
+            )
+        ).distinct()
+        linked = self.instance.evidence.all() if self.instance.pk else EvidenceItem.objects.none()
+        self.fields["evidence"].queryset = EvidenceItem.objects.filter(
+            Q(status=Status.PUBLISHED) | Q(pk__in=linked.values("pk"))
+        ).order_by("title")
+        self.fields["evidence"].required = False
+        self.fields["facilitators"].required = False
+
+
+class MaterialForm(forms.Form):
+    title = forms.CharField(max_length=200, required=False, help_text="Defaults to the file name.")
+    file = forms.FileField(
+        help_text="PDF, image or Office document, up to 10 MB. No patient-identifiable data."
+    )
+
+
+class RsvpForm(forms.Form):
+    response = forms.ChoiceField(
+        label="Will you come?",
+        choices=[(c, label) for c, label in Response.choices if c != Response.PENDING],
+        widget=forms.RadioSelect,
+    )
+
+
+class FeedbackForm(forms.ModelForm):
+    usefulness = forms.TypedChoiceField(
+        label="How useful was the session?",
+        choices=RATINGS,
+        coerce=int,
+        widget=forms.RadioSelect,
+        help_text="1 = not useful, 5 = very useful.",
+    )
+    confidence = forms.TypedChoiceField(
+        label="How confident do you feel applying what was covered?",
+        choices=RATINGS,
+        coerce=int,
+        widget=forms.RadioSelect,
+        help_text="1 = not confident, 5 = very confident.",
+    )
+
+    class Meta:
+        model = Feedback
+        fields = ["usefulness", "confidence", "comments"]
+        widgets = {"comments": forms.Textarea(attrs={"rows": 3})}
+
+
+class TopicForm(forms.Form):
+    name = forms.CharField(label="New topic", max_length=200)
+
+
+class LearningNeedsForm(forms.Form):
+    """One 1-5 rating per topic."""
+
+    def __init__(self, *args, topics, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.topics = topics
+        for topic in topics:
+            self.fields[f"topic_{topic.pk}"] = forms.TypedChoiceField(
+                label=topic.name,
+                choices=RATINGS,
+                coerce=int,
+                widget=forms.RadioSelect,
+                help_text="1 = not at all confident, 5 = very confident.",
+            )
+
+    def answers(self) -> dict[int, int]:
+        return {topic.pk: self.cleaned_data[f"topic_{topic.pk}"] for topic in self.topics}

@@ -1,0 +1,233 @@
+"""Reads of sessions, registers, feedback and learning needs, in a fixed number of queries."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404
+
+from practices.models import Practice, Role
+from workshops import charts
+from workshops.models import (
+    Attendance,
+    Feedback,
+    Invitation,
+    LearningNeed,
+    LearningTopic,
+    Response,
+    Round,
+    WorkshopSession,
+)
+
+PROFESSIONS = [(value, label) for value, label in Role.choices if value != Role.PATIENT_REP]
+
+
+def session_list(*, user):
+    """Sessions the user can see, with invitation, answer and attendance counts."""
+    return (
+        WorkshopSession.objects.visible_to(user)
+        .select_related("programme")
+        .annotate(
+            invited=Count("invitations", distinct=True),
+            coming=Count(
+                "invitations", filter=Q(invitations__response=Response.YES), distinct=True
+            ),
+            attended=Count("attendances", distinct=True),
+        )
+        .order_by("starts_at")
+    )
+
+
+def session_detail(*, user, pk: int) -> WorkshopSession:
+    """One session the user can see, with facilitators, evidence and materials loaded."""
+    queryset = (
+        WorkshopSession.objects.visible_to(user)
+        .select_related("programme")
+        .prefetch_related("facilitators", "evidence", "materials")
+    )
+    return get_object_or_404(queryset, pk=pk)
+
+
+@dataclass
+class PracticeAttendance:
+    """Who took part from one practice: counts by profession and patient representatives."""
+
+    practice: Practice
+    by_role: dict = field(default_factory=dict)
+    patient_reps: int = 0
+    invited: int = 0
+
+    @property
+    def professions(self) -> list[tuple[str, int]]:
+        return [(label, self.by_role.get(value, 0)) for value, label in PROFESSIONS]
+
+    @property
+    def total(self) -> int:
+        return sum(self.by_role.values()) + self.patient_reps
+
+
+def attendance_by_practice(*, session: WorkshopSession, user) -> list[PracticeAttendance]:
+    """Per practice the user can see: which professions and patient reps attended."""
+    practices = list(
+        Practice.objects.visible_to(user).filter(programme=session.programme).order_by("name")
+    )
+    rows = {practice.pk: PracticeAttendance(practice=practice) for practice in practices}
+    for attendance in Attendance.objects.filter(session=session, practice_id__in=rows):
+        row = rows[attendance.practice_id]
+        if attendance.role == Role.PATIENT_REP:
+            row.patient_reps += 1
+        else:
+            row.by_role[attendance.role] = row.by_role.get(attendance.role, 0) + 1
+    invited = (
+        Invitation.objects.filter(session=session, practice_id__in=rows)
+        .values("practice_id")
+        .annotate(n=Count("pk"))
+    )
+    for entry in invited:
+        rows[entry["practice_id"]].invited = entry["n"]
+    return list(rows.values())
+
+
+def register(*, session: WorkshopSession) -> list[dict]:
+    """The invitees grouped by practice, with whether each attended, for the register form."""
+    present = set(session.attendances.values_list("user_id", flat=True))
+    groups = defaultdict(list)
+    for invitation in session.invitations.select_related("user", "practice").order_by(
+        "practice__name", "user__full_name"
+    ):
+        groups[invitation.practice].append(
+            {"invitation": invitation, "attended": invitation.user_id in present}
+        )
+    return [{"practice": practice, "people": people} for practice, people in groups.items()]
+
+
+@dataclass
+class FeedbackSummary:
+    count: int
+    usefulness: float | None
+    confidence: float | None
+    usefulness_counts: list[int]
+    confidence_counts: list[int]
+    comments: list[str]
+
+
+def feedback_summary(*, session: WorkshopSession) -> FeedbackSummary:
+    """Mean ratings, how many gave each rating, and the comments (without names)."""
+    rows = list(Feedback.objects.filter(session=session).order_by("submitted_at"))
+    return FeedbackSummary(
+        count=len(rows),
+        usefulness=charts.mean([f.usefulness for f in rows]),
+        confidence=charts.mean([f.confidence for f in rows]),
+        usefulness_counts=[sum(1 for f in rows if f.usefulness == n) for n in range(1, 6)],
+        confidence_counts=[sum(1 for f in rows if f.confidence == n) for n in range(1, 6)],
+        comments=[f.comments for f in rows if f.comments.strip()],
+    )
+
+
+@dataclass
+class TopicResult:
+    topic: LearningTopic
+    before: float | None
+    after: float | None
+    before_n: int
+    after_n: int
+
+    @property
+    def change(self) -> float | None:
+        if self.before is None or self.after is None:
+            return None
+        return round(self.after - self.before, 1)
+
+
+def learning_needs_results(*, programme, practice: Practice | None = None) -> list[TopicResult]:
+    """Mean confidence per topic before and after the workshops, weakest (before) first."""
+    topics = list(LearningTopic.objects.filter(programme=programme))
+    answers = LearningNeed.objects.filter(topic__programme=programme)
+    if practice is not None:
+        answers = answers.filter(practice=practice)
+    values = defaultdict(list)
+    for topic_id, round_, confidence in answers.values_list("topic_id", "round", "confidence"):
+        values[(topic_id, round_)].append(confidence)
+    results = [
+        TopicResult(
+            topic=topic,
+            before=charts.mean(values[(topic.pk, Round.BEFORE)]),
+            after=charts.mean(values[(topic.pk, Round.AFTER)]),
+            before_n=len(values[(topic.pk, Round.BEFORE)]),
+            after_n=len(values[(topic.pk, Round.AFTER)]),
+        )
+        for topic in topics
+    ]
+    # Weakest first; topics nobody has rated yet go last.
+    return sorted(
+        results,
+        key=lambda r: (r.before is None, r.before if r.before is not None else 0, r.topic.position),
+    )
+
+
+def learning_needs_by_practice(*, programme, user) -> list[dict]:
+    """Mean 'before' confidence per practice (that the user can see) and topic."""
+    practices = list(Practice.objects.visible_to(user).filter(programme=programme).order_by("name"))
+    topics = list(LearningTopic.objects.filter(programme=programme))
+    values = defaultdict(list)
+    answers = LearningNeed.objects.filter(
+        topic__programme=programme, round=Round.BEFORE, practice__in=practices
+    ).values_list("practice_id", "topic_id", "confidence")
+    for practice_id, topic_id, confidence in answers:
+        values[(practice_id, topic_id)].append(confidence)
+    return [
+        {
+            "practice": practice,
+            "means": [charts.mean(values[(practice.pk, topic.pk)]) for topic in topics],
+        }
+        for practice in practices
+    ]
+
+
+def my_learning_needs(*, user, programme, round: str) -> dict[int, int]:
+    """The user's answers for a round, by topic id (to prefill the form)."""
+    return dict(
+        LearningNeed.objects.filter(user=user, round=round, topic__programme=programme).values_list(
+            "topic_id", "confidence"
+        )
+    )
+
+
+def invitation_for(*, session: WorkshopSession, user) -> Invitation | None:
+    """The user's invitation to the session, if they have one."""
+    return Invitation.objects.filter(session=session, user=user).first()
+
+
+@dataclass
+class SeriesAttendance:
+    """One practice across the whole series: people reached by role, and numbers per session."""
+
+    practice: Practice
+    by_role: dict = field(default_factory=dict)
+    patient_reps: int = 0
+    per_session: list = field(default_factory=list)
+
+    @property
+    def professions(self) -> list[tuple[str, int]]:
+        return [(label, self.by_role.get(value, 0)) for value, label in PROFESSIONS]
+
+
+def series_attendance(*, programme, user) -> tuple[list[WorkshopSession], list[SeriesAttendance]]:
+    """For the practices the user can see: who the series reached, and attendance per session."""
+    sessions = list(WorkshopSession.objects.filter(programme=programme).order_by("starts_at"))
+    practices = list(Practice.objects.visible_to(user).filter(programme=programme).order_by("name"))
+    rows = {practice.pk: SeriesAttendance(practice=practice) for practice in practices}
+    people = defaultdict(set)
+    counts = defaultdict(int)
+    attendances = Attendance.objects.filter(
+        session__programme=programme, practice_id__in=rows
+    ).values_list("practice_id", "session_id", "user_id", "role")
+    for practice_id, session_id, user_id, role in attendances:
+        people[(practice_id, role)].add(user_id)
+        counts[(practice_id, session_id)] += 1
+    for practice_id, row in rows.items():
+        for value, _label in PROFESSIONS:
+            row.by_role[value] = len(people[(practice_id, value)])
+        row.patient_reps = len(people[(practice_id, Role.PATIENT_REP)])
+        row.per_session = [counts[(practice_id, session.pk)] for session in sessions]
+    return sessions, list(rows.values())

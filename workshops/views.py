@@ -1,0 +1,345 @@
+"""Pages for workshop sessions, answers, the register, materials, feedback and learning needs."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from practices.access import can_run_programme
+from practices.models import Membership, Practice, Programme
+from workshops import charts, selectors, services
+from workshops.calendar import session_ics
+from workshops.forms import (
+    FeedbackForm,
+    LearningNeedsForm,
+    MaterialForm,
+    RsvpForm,
+    SessionForm,
+    TopicForm,
+)
+from workshops.models import Feedback, LearningTopic, Material, Round, WorkshopSession
+
+
+def _apply_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for name, errors in error.message_dict.items():
+            for message in errors:
+                form.add_error(name if name in form.fields else None, message)
+    else:
+        for message in error.messages:
+            form.add_error(None, message)
+
+
+@login_required
+def session_list(request):
+    sessions = list(selectors.session_list(user=request.user))
+    programmes = list(Programme.objects.run_by(request.user).order_by("name"))
+    context = {"sessions": sessions, "run_programmes": programmes}
+    return render(request, "workshops/session_list.html", context)
+
+
+@login_required
+def session_detail(request, pk):
+    session = selectors.session_detail(user=request.user, pk=pk)
+    invitation = selectors.invitation_for(session=session, user=request.user)
+    runs = can_run_programme(request.user, session.programme)
+    takes_register = WorkshopSession.objects.register_takers(request.user).filter(pk=pk).exists()
+    attended = session.attendances.filter(user=request.user).exists()
+    feedback = Feedback.objects.filter(session=session, user=request.user).first()
+    context = {
+        "session": session,
+        "invitation": invitation,
+        "rsvp_form": RsvpForm(initial={"response": invitation.response} if invitation else None),
+        "runs_programme": runs,
+        "takes_register": takes_register,
+        "material_form": MaterialForm() if runs else None,
+        "attendance": selectors.attendance_by_practice(session=session, user=request.user),
+        "professions": selectors.PROFESSIONS,
+        "can_give_feedback": attended and session.has_happened,
+        "feedback_form": FeedbackForm(instance=feedback),
+        "feedback_summary": selectors.feedback_summary(session=session)
+        if (runs or takes_register)
+        else None,
+    }
+    return render(request, "workshops/session_detail.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def session_create(request, programme_pk):
+    programme = get_object_or_404(Programme.objects.run_by(request.user), pk=programme_pk)
+    form = SessionForm(request.POST if request.method == "POST" else None, programme=programme)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            session = services.session_create(programme=programme, **data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, "Session added. Send the invitations when it is ready.")
+            return redirect("workshops:session_detail", pk=session.pk)
+    context = {"form": form, "programme": programme, "session": None}
+    return render(request, "workshops/session_form.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def session_edit(request, pk):
+    session = get_object_or_404(WorkshopSession.objects.managed_by(request.user), pk=pk)
+    form = SessionForm(
+        request.POST if request.method == "POST" else None,
+        instance=session,
+        programme=session.programme,
+    )
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            services.session_update(session=session, **data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, "Session updated.")
+            return redirect("workshops:session_detail", pk=session.pk)
+    context = {"form": form, "programme": session.programme, "session": session}
+    return render(request, "workshops/session_form.html", context)
+
+
+@login_required
+@require_POST
+def session_invite(request, pk):
+    session = get_object_or_404(WorkshopSession.objects.managed_by(request.user), pk=pk)
+    created = services.session_invite(session=session)
+    messages.success(request, f"{len(created)} invitation{'s' if len(created) != 1 else ''} sent.")
+    return redirect("workshops:session_detail", pk=session.pk)
+
+
+@login_required
+def session_calendar(request, pk):
+    session = get_object_or_404(
+        WorkshopSession.objects.visible_to(request.user).select_related("programme"), pk=pk
+    )
+    response = HttpResponse(session_ics(session), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="workshop-{session.pk}.ics"'
+    return response
+
+
+@login_required
+@require_POST
+def invitation_respond(request, pk):
+    session = get_object_or_404(WorkshopSession.objects.visible_to(request.user), pk=pk)
+    invitation = selectors.invitation_for(session=session, user=request.user)
+    if invitation is None:
+        raise Http404
+    form = RsvpForm(request.POST)
+    if form.is_valid():
+        services.invitation_respond(invitation=invitation, response=form.cleaned_data["response"])
+        messages.success(
+            request, f"Thank you: your answer is “{invitation.get_response_display()}”."
+        )
+    else:
+        messages.error(request, "Choose yes, no or maybe.")
+    return redirect("workshops:session_detail", pk=session.pk)
+
+
+@login_required
+def series_attendance(request, programme_pk):
+    programme = get_object_or_404(Programme.objects.visible_to(request.user), pk=programme_pk)
+    sessions, rows = selectors.series_attendance(programme=programme, user=request.user)
+    context = {
+        "programme": programme,
+        "sessions": sessions,
+        "rows": rows,
+        "professions": selectors.PROFESSIONS,
+    }
+    return render(request, "workshops/series_attendance.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def attendance_register(request, pk):
+    session = get_object_or_404(
+        WorkshopSession.objects.register_takers(request.user).select_related("programme"), pk=pk
+    )
+    if request.method == "POST":
+        ids = {int(value) for value in request.POST.getlist("attended") if value.isdigit()}
+        try:
+            services.attendance_record(session=session, by=request.user, user_ids=ids)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, "Register saved.")
+            return redirect("workshops:session_detail", pk=session.pk)
+    context = {"session": session, "groups": selectors.register(session=session)}
+    return render(request, "workshops/attendance_register.html", context)
+
+
+@login_required
+@require_POST
+def material_upload(request, pk):
+    session = get_object_or_404(WorkshopSession.objects.managed_by(request.user), pk=pk)
+    form = MaterialForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.material_add(
+                session=session,
+                by=request.user,
+                upload=form.cleaned_data["file"],
+                title=form.cleaned_data["title"],
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, "Material uploaded.")
+            return redirect("workshops:session_detail", pk=session.pk)
+    session = selectors.session_detail(user=request.user, pk=pk)
+    context = {"session": session, "form": form}
+    return render(request, "workshops/material_form.html", context, status=400)
+
+
+@login_required
+def material_download(request, pk, material_pk):
+    session = get_object_or_404(WorkshopSession.objects.visible_to(request.user), pk=pk)
+    material = get_object_or_404(Material, pk=material_pk, session=session)
+    return FileResponse(
+        material.file.open("rb"),
+        as_attachment=True,
+        filename=material.original_name,
+        content_type=material.content_type,
+    )
+
+
+@login_required
+@require_POST
+def material_delete(request, pk, material_pk):
+    session = get_object_or_404(WorkshopSession.objects.managed_by(request.user), pk=pk)
+    material = get_object_or_404(Material, pk=material_pk, session=session)
+    services.material_delete(material=material)
+    messages.success(request, "Material removed.")
+    return redirect("workshops:session_detail", pk=session.pk)
+
+
+@login_required
+@require_POST
+def feedback_submit(request, pk):
+    session = get_object_or_404(WorkshopSession.objects.visible_to(request.user), pk=pk)
+    form = FeedbackForm(request.POST)
+    if form.is_valid():
+        try:
+            services.feedback_submit(session=session, user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, "Thank you for your feedback.")
+    else:
+        messages.error(request, "Rate both usefulness and confidence from 1 to 5.")
+    return redirect("workshops:session_detail", pk=session.pk)
+
+
+def _member_practice(user, programme) -> Practice | None:
+    membership = (
+        Membership.objects.filter(user=user, practice__programme=programme)
+        .select_related("practice")
+        .order_by("practice__name")
+        .first()
+    )
+    return membership.practice if membership else None
+
+
+@login_required
+def learning_needs(request, programme_pk):
+    programme = get_object_or_404(Programme.objects.visible_to(request.user), pk=programme_pk)
+    runs = can_run_programme(request.user, programme)
+    context = {
+        "programme": programme,
+        "runs_programme": runs,
+        "member_practice": _member_practice(request.user, programme),
+        "practices": Practice.objects.visible_to(request.user)
+        .filter(programme=programme)
+        .order_by("name"),
+        "topic_form": TopicForm() if runs else None,
+        "topics": list(LearningTopic.objects.filter(programme=programme)),
+    }
+    if runs:
+        results = selectors.learning_needs_results(programme=programme)
+        context.update(_chart_context(results))
+        context["by_practice"] = selectors.learning_needs_by_practice(
+            programme=programme, user=request.user
+        )
+    return render(request, "workshops/learning_needs.html", context)
+
+
+def _chart_context(results) -> dict:
+    chart = charts.confidence_chart([(r.topic.name, r.before, r.after) for r in results])
+    return {"results": results, "chart": chart}
+
+
+@login_required
+def learning_needs_practice(request, programme_pk, practice_pk):
+    practice = get_object_or_404(
+        Practice.objects.visible_to(request.user).select_related("programme"),
+        pk=practice_pk,
+        programme_id=programme_pk,
+    )
+    results = selectors.learning_needs_results(programme=practice.programme, practice=practice)
+    context = {"practice": practice, "programme": practice.programme, **_chart_context(results)}
+    return render(request, "workshops/learning_needs_practice.html", context)
+
+
+@login_required
+@require_POST
+def learning_topic_add(request, programme_pk):
+    programme = get_object_or_404(Programme.objects.run_by(request.user), pk=programme_pk)
+    form = TopicForm(request.POST)
+    if form.is_valid():
+        try:
+            services.learning_topic_add(programme=programme, name=form.cleaned_data["name"])
+        except ValidationError:
+            messages.error(request, "That topic is already on the list.")
+        else:
+            messages.success(request, "Topic added.")
+    return redirect("workshops:learning_needs", programme_pk=programme.pk)
+
+
+@login_required
+@require_POST
+def learning_topic_remove(request, programme_pk, topic_pk):
+    programme = get_object_or_404(Programme.objects.run_by(request.user), pk=programme_pk)
+    topic = get_object_or_404(LearningTopic, pk=topic_pk, programme=programme)
+    try:
+        services.learning_topic_remove(topic=topic)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "Topic removed.")
+    return redirect("workshops:learning_needs", programme_pk=programme.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def learning_needs_answer(request, programme_pk, round):
+    programme = get_object_or_404(Programme.objects.visible_to(request.user), pk=programme_pk)
+    practice = _member_practice(request.user, programme)
+    if practice is None or round not in Round.values:
+        raise Http404
+    topics = list(LearningTopic.objects.filter(programme=programme))
+    previous = selectors.my_learning_needs(user=request.user, programme=programme, round=round)
+    form = LearningNeedsForm(
+        request.POST if request.method == "POST" else None,
+        topics=topics,
+        initial={f"topic_{pk}": value for pk, value in previous.items()},
+    )
+    if request.method == "POST" and form.is_valid():
+        services.learning_needs_answer(
+            user=request.user, practice=practice, round=round, answers=form.answers()
+        )
+        messages.success(request, "Thank you: your answers are saved.")
+        return redirect("workshops:learning_needs", programme_pk=programme.pk)
+    context = {
+        "programme": programme,
+        "practice": practice,
+        "form": form,
+        "round_label": Round(round).label,
+    }
+    return render(request, "workshops/learning_needs_answer.html", context)
