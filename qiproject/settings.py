@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "django_celery_beat",
+    "simple_history",
     "practices",
     "workshops",
     "pdsa",
