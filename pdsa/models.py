@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
@@ -125,6 +126,9 @@ class ImprovementPlan(models.Model):
 
     def __str__(self):
         return self.title
+
+    def get_absolute_url(self):
+        return reverse("pdsa:plan_detail", args=[self.pk])
 
     def clean(self):
         if self.end_date and self.start_date and self.end_date < self.start_date:
@@ -326,6 +330,9 @@ class Measure(MeasureDefinition):
             models.UniqueConstraint(fields=["plan", "name"], name="measure_unique_name_per_plan"),
         ]
 
+    def get_absolute_url(self):
+        return reverse("pdsa:measure_chart", args=[self.pk])
+
     def clean(self):
         super().clean()
         if self.rebased_from and not self.rebase_reason:
@@ -506,6 +513,9 @@ class PDSACycle(models.Model):
 
     def __str__(self):
         return f"{self.title} (cycle {self.number})"
+
+    def get_absolute_url(self):
+        return reverse("pdsa:cycle_detail", args=[self.pk])
 
     def clean(self):
         if self.start_date and self.end_date and self.end_date < self.start_date:
