@@ -213,6 +213,8 @@ class CycleCreateForm(forms.ModelForm):
 
     def __init__(self, *args, plan, **kwargs):
         super().__init__(*args, **kwargs)
+        # The model's clean() compares the change idea's plan with the cycle's.
+        self.instance.plan = plan
         self.fields["change_idea"].queryset = ChangeIdea.objects.filter(plan=plan)
         self.fields["owner"].queryset = _practice_people(plan.practice)
         self.fields["measures"].queryset = plan.measures.all()

@@ -204,10 +204,7 @@ def cycle_history(cycle: PDSACycle) -> list[dict]:
             changes = ["created the cycle"]
         else:
             delta = newer.diff_against(older)
-            changes = [
-                f"{PDSACycle._meta.get_field(c.field).verbose_name}: {_short(c.new)}"
-                for c in delta.changes
-            ]
+            changes = [_describe(newer, change) for change in delta.changes]
         if changes:
             entries.append(
                 {"when": newer.history_date, "who": newer.history_user, "changes": changes}
@@ -224,6 +221,17 @@ def cycle_history(cycle: PDSACycle) -> list[dict]:
                 }
             )
     return sorted(entries, key=lambda e: e["when"], reverse=True)
+
+
+def _describe(record, change) -> str:
+    field = PDSACycle._meta.get_field(change.field)
+    value = change.new
+    if field.is_relation and value is not None:
+        # A changed link (owner, change idea) reads better by name than by id.
+        value = getattr(record, field.name, value)
+    elif field.choices:
+        value = dict(field.choices).get(value, value)
+    return f"{field.verbose_name}: {_short(value)}"
 
 
 def _short(value) -> str:
