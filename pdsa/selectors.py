@@ -2,6 +2,7 @@
 
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import date
 
 from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404
@@ -231,6 +232,8 @@ def _describe(record, change) -> str:
         value = getattr(record, field.name, value)
     elif field.choices:
         value = dict(field.choices).get(value, value)
+    elif isinstance(value, date):
+        value = f"{value.day} {value:%b %Y}"
     return f"{field.verbose_name}: {_short(value)}"
 
 

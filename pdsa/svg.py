@@ -28,6 +28,7 @@ class Annotation:
 
     index: int
     label: str
+    short: str = ""
 
 
 def _fmt(value: float, percent: bool) -> str:
@@ -116,13 +117,16 @@ def chart_svg(
                 f"{escape(label)}</text>"
             )
     # PDSA cycles on the time axis
-    for note in annotations:
+    for row, note in enumerate(annotations):
         ax = x(note.index)
+        # Labels are staggered in four rows so cycles a period or two apart stay readable.
+        ty = TOP + 10 + (row % 4) * 12
         parts.append(
-            f'<g class="qi-annotation"><line x1="{ax:.1f}" x2="{ax:.1f}" y1="{TOP}" '
+            f'<g class="qi-annotation"><title>{escape(note.label)}</title>'
+            f'<line x1="{ax:.1f}" x2="{ax:.1f}" y1="{TOP}" '
             f'y2="{TOP + plot_h}" stroke="#768692" stroke-dasharray="2 3"/>'
-            f'<text x="{ax + 3:.1f}" y="{TOP + 10}" font-size="10" fill="#425563">'
-            f"{escape(note.label)}</text></g>"
+            f'<text x="{ax + 3:.1f}" y="{ty}" font-size="10" fill="#425563">'
+            f"{escape(note.short or note.label)}</text></g>"
         )
     parts.append(_stepped(centre, x, y, "#231f20", "", centre_label))
     parts.append(_stepped(lower, x, y, "#768692", "6 4", "Lower process limit"))

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.safestring import mark_safe
+from django.utils.text import Truncator
 from django.views.decorators.http import require_http_methods, require_POST
 
 from pdsa import selectors, services, svg
@@ -272,11 +273,11 @@ def measure_chart(request, pk):
         "plan": measure.plan,
         "analysis": analysis,
         "show_spc": show_spc,
-        "chart": mark_safe(_chart_svg(measure, analysis, cycles, spc=show_spc)),  # noqa: S308
-        "variation_icon": mark_safe(  # noqa: S308
+        "chart": mark_safe(_chart_svg(measure, analysis, cycles, spc=show_spc)),
+        "variation_icon": mark_safe(
             svg.variation_icon(analysis.variation, analysis.variation_label)
         ),
-        "assurance_icon": mark_safe(  # noqa: S308
+        "assurance_icon": mark_safe(
             svg.assurance_icon(analysis.assurance, analysis.assurance_label)
         ),
         "cycles": cycles,
@@ -301,7 +302,13 @@ def _chart_svg(measure, analysis, cycles, *, spc: bool) -> str:
         start = measure.normalise_period(cycle.start_date)
         index = next((i for i, p in enumerate(periods) if p >= start), None)
         if index is not None:
-            annotations.append(svg.Annotation(index, f"PDSA {cycle.number}: {cycle.title[:24]}"))
+            annotations.append(
+                svg.Annotation(
+                    index,
+                    f"PDSA {cycle.number}: {cycle.title}",
+                    short=f"{Truncator(cycle.title).chars(20)} ({cycle.number})",
+                )
+            )
     common = {
         "labels": labels,
         "values": [row.value for row in rows],

@@ -23,13 +23,13 @@ def measure_value(value, measure):
 @register.simple_tag
 def variation_icon(analysis):
     """The variation icon (SVG, text escaped in svg.py) for an analysis."""
-    return mark_safe(svg.variation_icon(analysis.variation, analysis.variation_label))  # noqa: S308
+    return mark_safe(svg.variation_icon(analysis.variation, analysis.variation_label))
 
 
 @register.simple_tag
 def assurance_icon(analysis):
     """The assurance icon (SVG, text escaped in svg.py) for an analysis, or nothing."""
-    return mark_safe(svg.assurance_icon(analysis.assurance, analysis.assurance_label))  # noqa: S308
+    return mark_safe(svg.assurance_icon(analysis.assurance, analysis.assurance_label))
 
 
 @register.inclusion_tag("pdsa/partials/practice_summary.html", takes_context=True)
