@@ -83,8 +83,9 @@ def suggest_score(facts: PlanFacts) -> Suggestion:
         (
             4.5,
             facts.outcome_sustained,
-            "4.5: the improvement is still present at follow-up (sustained).",
-            "4.5 needs the improvement to hold at follow-up.",
+            "4.5: the improvement still shows at the latest period, six or more periods "
+            "after it first appeared (sustained).",
+            "4.5 needs the improvement to hold for six periods or more.",
         ),
         (
             5.0,

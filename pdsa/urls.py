@@ -22,6 +22,7 @@ urlpatterns = [
     path("measures/<int:pk>/import/", views.measure_import, name="measure_import"),
     path("measures/<int:pk>/export.csv", views.measure_export, name="measure_export"),
     path("measures/<int:pk>/rebase/", views.measure_rebase, name="measure_rebase"),
+    path("data/<int:pk>/edit/", views.data_point_edit, name="data_point_edit"),
     path("data/<int:pk>/delete/", views.data_point_delete, name="data_point_delete"),
     path("library/", views.library_list, name="library_list"),
     path("library/new/", views.library_edit, name="library_create"),

@@ -391,6 +391,31 @@ def measure_data(request, pk):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
+def data_point_edit(request, pk):
+    point = _editable(DataPoint.objects.select_related("measure__plan"), request.user, pk)
+    initial = {f: getattr(point, f) for f in ("numerator", "denominator", "value", "note")}
+    form = DataPointForm(request.POST or None, measure=point.measure, initial=initial)
+    del form.fields["period"]
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.data_point_update(
+                point=point,
+                numerator=form.cleaned_data.get("numerator"),
+                denominator=form.cleaned_data.get("denominator"),
+                value=form.cleaned_data.get("value"),
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, f"{point.period:%b %Y} corrected.")
+            return redirect("pdsa:measure_data", pk=point.measure_id)
+    context = {"form": form, "point": point, "measure": point.measure}
+    return render(request, "pdsa/data_point_form.html", context)
+
+
+@login_required
 @require_POST
 def data_point_delete(request, pk):
     point = _editable(DataPoint.objects, request.user, pk)

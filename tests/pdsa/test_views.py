@@ -47,6 +47,7 @@ EDIT_PAGES = [
     ("pdsa:measure_import", "measure"),
     ("pdsa:cycle_create", "plan"),
     ("pdsa:cycle_abandon", "cycle"),
+    ("pdsa:data_point_edit", "point"),
 ]
 # Changes made by POST, editors only.
 EDIT_POSTS = [
@@ -211,6 +212,15 @@ def test_a_value_is_entered_for_a_period(login, member_a, measure):
     assert measure.data_points.get().period == date(2026, 3, 1)
     response = login(member_a).post(url, {"period": "2026-03-20", "numerator": 5, "denominator": 9})
     assert "already has a value" in response.content.decode()
+
+
+def test_a_value_is_corrected(login, member_a, point):
+    url = reverse("pdsa:data_point_edit", args=[point.pk])
+    response = login(member_a).post(url, {"numerator": 30, "denominator": 20})
+    assert "more than the denominator" in response.content.decode()
+    login(member_a).post(url, {"numerator": 9, "denominator": 20, "note": "Recount"})
+    point.refresh_from_db()
+    assert (point.numerator, point.note) == (9, "Recount")
 
 
 def test_a_patient_rep_cannot_enter_data(login, patient_rep, measure):
