@@ -278,9 +278,9 @@ class QuestionForm(forms.Form):
 
 class TaskForm(forms.Form):
     what = forms.CharField(label="Task", max_length=300, help_text=NO_PID)
-    who = forms.CharField(max_length=150)
+    who = forms.CharField(max_length=150, help_text="A role or a team member. " + NO_PID)
     when = forms.DateField(widget=DATE_INPUT, required=False)
-    where = forms.CharField(max_length=150, required=False)
+    where = forms.CharField(max_length=150, required=False, help_text=NO_PID)
 
 
 class AbandonForm(forms.Form):

@@ -73,15 +73,15 @@ class ImprovementPlan(models.Model):
     practice = models.ForeignKey(
         "practices.Practice", on_delete=models.CASCADE, related_name="improvement_plans"
     )
-    title = models.CharField(max_length=200)
+    title = models.CharField(max_length=200, help_text=NO_PID)
     problem = models.TextField("the problem", blank=True, help_text=NO_PID)
     aim_what = models.TextField(
         "what are we trying to accomplish?",
         help_text="The aim: what will improve. " + NO_PID,
     )
-    aim_for_whom = models.CharField("for whom", max_length=200, blank=True)
+    aim_for_whom = models.CharField("for whom", max_length=200, blank=True, help_text=NO_PID)
     aim_how_much = models.CharField(
-        "how much", max_length=200, blank=True, help_text="For example: from 20% to 60%."
+        "how much", max_length=200, blank=True, help_text="For example: from 20% to 60%. " + NO_PID
     )
     aim_by_when = models.DateField("by when", null=True, blank=True)
     how_we_will_know = models.TextField(
@@ -231,14 +231,18 @@ class Improvement(models.TextChoices):
 class MeasureDefinition(models.Model):
     """The fields a measure and a library measure share."""
 
-    name = models.CharField(max_length=200)
+    name = models.CharField(max_length=200, help_text=NO_PID)
     kind = models.CharField(max_length=10, choices=MeasureKind.choices)
     definition = models.TextField(
         "operational definition", help_text="Exactly what is counted and how. " + NO_PID
     )
     data_type = models.CharField(max_length=12, choices=DataType.choices)
-    numerator = models.CharField("numerator definition", max_length=300, blank=True)
-    denominator = models.CharField("denominator definition", max_length=300, blank=True)
+    numerator = models.CharField(
+        "numerator definition", max_length=300, blank=True, help_text=NO_PID
+    )
+    denominator = models.CharField(
+        "denominator definition", max_length=300, blank=True, help_text=NO_PID
+    )
     frequency = models.CharField(max_length=8, choices=Frequency.choices, default="monthly")
     improvement = models.CharField(
         "improvement direction", max_length=8, choices=Improvement.choices
@@ -559,9 +563,9 @@ class CycleTask(models.Model):
 
     cycle = models.ForeignKey(PDSACycle, on_delete=models.CASCADE, related_name="tasks")
     what = models.CharField(max_length=300, help_text=NO_PID)
-    who = models.CharField(max_length=150)
+    who = models.CharField(max_length=150, help_text="A role or a team member. " + NO_PID)
     when = models.DateField(null=True, blank=True)
-    where = models.CharField(max_length=150, blank=True)
+    where = models.CharField(max_length=150, blank=True, help_text=NO_PID)
     position = models.PositiveSmallIntegerField(default=0)
 
     history = HistoricalRecords()
