@@ -84,7 +84,7 @@ def plan_create(request, practice_pk):
     practice = get_object_or_404(Practice.objects.visible_to(request.user), pk=practice_pk)
     if not can_edit_practice(request.user, practice):
         raise PermissionDenied
-    form = PlanForm(request.POST or None, practice=practice)
+    form = PlanForm(request.POST or None, practice=practice, initial={"team": [request.user.pk]})
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         data.pop("version", None)

@@ -449,3 +449,14 @@ def test_the_library_list_has_a_fixed_query_budget(
     client = login(member_a)
     with django_assert_max_num_queries(8):
         client.get(reverse("pdsa:library_list"))
+
+
+@pytest.mark.parametrize(("name", "fixture"), READ_PAGES[:-2] + EDIT_PAGES[1:4])
+def test_pages_keep_to_the_content_security_policy(
+    login, member_a, request, name, fixture, question
+):
+    """No inline styles, event handlers or inline scripts: the policy would block them."""
+    page = login(member_a).get(_url(request, name, fixture)).content.decode()
+    assert "style=" not in page
+    assert " onclick=" not in page and " onchange=" not in page
+    assert page.count("<script") == page.count("<script src=")
