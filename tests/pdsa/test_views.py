@@ -1,4 +1,4 @@
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -460,3 +460,37 @@ def test_pages_keep_to_the_content_security_policy(
     assert "style=" not in page
     assert " onclick=" not in page and " onchange=" not in page
     assert page.count("<script") == page.count("<script src=")
+
+
+def test_the_library_pages_need_a_signed_in_user(client, library_measure):
+    for url in [
+        reverse("pdsa:library_list"),
+        reverse("pdsa:library_create"),
+        reverse("pdsa:library_edit", args=[library_measure.pk]),
+    ]:
+        assert client.get(url).url.startswith(reverse("login"))
+
+
+def test_a_weekly_count_is_charted_with_week_labels(login, member_a, plan):
+    measure = MeasureFactory(
+        plan=plan, data_type="count", frequency="weekly", numerator="", denominator=""
+    )
+    for week in range(14):
+        DataPointFactory(
+            measure=measure,
+            period=date(2026, 1, 5) + timedelta(weeks=week),
+            value=week % 4,
+            numerator=None,
+            denominator=None,
+        )
+    page = login(member_a).get(reverse("pdsa:measure_chart", args=[measure.pk]) + "?chart=spc")
+    assert page.context["analysis"].kind == "xmr"
+    assert "5 Jan 2026" in page.content.decode() and "6 Apr 2026" in page.content.decode()
+
+
+def test_a_patient_rep_sees_the_practice_work_without_edit_buttons(
+    login, patient_rep, practice_a, plan, measure
+):
+    page = login(patient_rep).get(reverse("pdsa:practice_dashboard", args=[practice_a.pk]))
+    assert plan.title in page.content.decode()
+    assert "Start an improvement plan" not in page.content.decode()
