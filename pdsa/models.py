@@ -1,1 +1,597 @@
-"""Models: filled in by the issue that builds this app."""
+"""Improvement work: plans, driver diagrams, measures and their data, PDSA cycles.
+
+Everything here belongs to one practice through its plan; querysets scope themselves with
+`practices.access.practice_scoped`, so views load rows with `Model.objects.visible_to(user)`.
+"""
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from practices.access import can_curate_evidence, practice_scoped
+
+NO_PID = "Do not enter patient-identifiable data (names, NHS numbers, dates of birth)."
+
+
+def _scoped_queryset(via: str):
+    """A QuerySet class whose visible_to/editable_by/commentable_by follow the practice."""
+
+    class ScopedQuerySet(models.QuerySet):
+        def visible_to(self, user):
+            """Rows whose practice the user may see."""
+            return practice_scoped(self, user, via=via, mode="visible")
+
+        def editable_by(self, user):
+            """Rows whose practice's work the user may change."""
+            return practice_scoped(self, user, via=via, mode="editable")
+
+        def commentable_by(self, user):
+            """Rows whose practice's work the user may comment on."""
+            return practice_scoped(self, user, via=via, mode="commentable")
+
+    return ScopedQuerySet
+
+
+PlanQuerySet = _scoped_queryset("practice")
+PlanPartQuerySet = _scoped_queryset("plan__practice")
+MeasurePartQuerySet = _scoped_queryset("measure__plan__practice")
+CyclePartQuerySet = _scoped_queryset("cycle__plan__practice")
+
+
+class PlanStatus(models.TextChoices):
+    PLANNING = "planning", "Planning"
+    ACTIVE = "active", "Testing changes"
+    SUSTAINING = "sustaining", "Sustaining"
+    CLOSED = "closed", "Closed"
+
+
+PROGRESS_SCORES = [
+    (0.5, "0.5 Intent to participate"),
+    (1.0, "1.0 Charter and team established"),
+    (1.5, "1.5 Planning for the project has begun"),
+    (2.0, "2.0 Activity, but no changes"),
+    (2.5, "2.5 Changes tested, but no improvement"),
+    (3.0, "3.0 Modest improvement"),
+    (3.5, "3.5 Improvement"),
+    (4.0, "4.0 Significant improvement"),
+    (4.5, "4.5 Sustainable improvement"),
+    (5.0, "5.0 Outstanding sustainable results"),
+]
+
+
+class ImprovementPlan(models.Model):
+    """A practice's improvement project, headed by the Model for Improvement's questions."""
+
+    practice = models.ForeignKey(
+        "practices.Practice", on_delete=models.CASCADE, related_name="improvement_plans"
+    )
+    title = models.CharField(max_length=200, help_text=NO_PID)
+    problem = models.TextField("the problem", blank=True, help_text=NO_PID)
+    aim_what = models.TextField(
+        "what are we trying to accomplish?",
+        help_text="The aim: what will improve. " + NO_PID,
+    )
+    aim_for_whom = models.CharField("for whom", max_length=200, blank=True, help_text=NO_PID)
+    aim_how_much = models.CharField(
+        "how much", max_length=200, blank=True, help_text="For example: from 20% to 60%. " + NO_PID
+    )
+    aim_by_when = models.DateField("by when", null=True, blank=True)
+    how_we_will_know = models.TextField(
+        "how will we know that a change is an improvement?", blank=True, help_text=NO_PID
+    )
+    changes_to_try = models.TextField(
+        "what changes can we make that will result in improvement?", blank=True, help_text=NO_PID
+    )
+    team = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="improvement_plans", blank=True
+    )
+    status = models.CharField(max_length=20, choices=PlanStatus.choices, default="planning")
+    start_date = models.DateField(default=timezone.localdate)
+    end_date = models.DateField(null=True, blank=True)
+    progress_score = models.DecimalField(
+        "progress score set by the team",
+        max_digits=2,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        choices=[(Decimal(str(v)), label) for v, label in PROGRESS_SCORES],
+    )
+    progress_score_set_at = models.DateTimeField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = PlanQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["practice", "-start_date", "title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
+                name="plan_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(progress_score__isnull=True)
+                | (Q(progress_score__gte=0.5) & Q(progress_score__lte=5)),
+                name="plan_progress_score_range",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("pdsa:plan_detail", args=[self.pk])
+
+    def clean(self):
+        if self.end_date and self.start_date and self.end_date < self.start_date:
+            raise ValidationError({"end_date": "The end cannot be before the start."})
+
+
+class DriverLevel(models.TextChoices):
+    PRIMARY = "primary", "Primary driver"
+    SECONDARY = "secondary", "Secondary driver"
+
+
+class Driver(models.Model):
+    """A primary driver of the aim, or a secondary driver under a primary one."""
+
+    plan = models.ForeignKey(ImprovementPlan, on_delete=models.CASCADE, related_name="drivers")
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="children",
+        help_text="The primary driver this secondary driver serves.",
+    )
+    level = models.CharField(max_length=10, choices=DriverLevel.choices)
+    text = models.CharField(max_length=300, help_text=NO_PID)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    objects = PlanPartQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["plan", "position", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(level="primary") & Q(parent__isnull=True))
+                | (Q(level="secondary") & Q(parent__isnull=False)),
+                name="driver_secondary_has_parent",
+            ),
+        ]
+
+    def __str__(self):
+        return self.text
+
+    def clean(self):
+        if self.level == DriverLevel.SECONDARY:
+            if self.parent is None:
+                raise ValidationError({"parent": "A secondary driver needs a primary driver."})
+            if self.parent.level != DriverLevel.PRIMARY or self.parent.plan_id != self.plan_id:
+                raise ValidationError(
+                    {"parent": "Choose a primary driver of the same improvement plan."}
+                )
+        elif self.parent_id is not None:
+            raise ValidationError({"parent": "A primary driver sits directly under the aim."})
+
+
+class ChangeIdea(models.Model):
+    """A change the team could test, under the driver it acts on; cycles test it."""
+
+    plan = models.ForeignKey(ImprovementPlan, on_delete=models.CASCADE, related_name="change_ideas")
+    driver = models.ForeignKey(Driver, on_delete=models.CASCADE, related_name="change_ideas")
+    title = models.CharField(max_length=200, help_text=NO_PID)
+    description = models.TextField(blank=True, help_text=NO_PID)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    objects = PlanPartQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["plan", "position", "pk"]
+
+    def __str__(self):
+        return self.title
+
+    def clean(self):
+        if self.driver_id and self.plan_id and self.driver.plan_id != self.plan_id:
+            raise ValidationError({"driver": "Choose a driver of the same improvement plan."})
+
+
+class MeasureKind(models.TextChoices):
+    OUTCOME = "outcome", "Outcome"
+    PROCESS = "process", "Process"
+    BALANCING = "balancing", "Balancing"
+
+
+class DataType(models.TextChoices):
+    PROPORTION = "proportion", "Proportion (numerator and denominator)"
+    COUNT = "count", "Count"
+    CONTINUOUS = "continuous", "Continuous value"
+
+
+class Frequency(models.TextChoices):
+    MONTHLY = "monthly", "Monthly"
+    WEEKLY = "weekly", "Weekly"
+
+
+class Improvement(models.TextChoices):
+    INCREASE = "increase", "Higher is better"
+    DECREASE = "decrease", "Lower is better"
+    NEUTRAL = "neutral", "Neither (watch only)"
+
+
+class MeasureDefinition(models.Model):
+    """The fields a measure and a library measure share."""
+
+    name = models.CharField(max_length=200, help_text=NO_PID)
+    kind = models.CharField(max_length=10, choices=MeasureKind.choices)
+    definition = models.TextField(
+        "operational definition", help_text="Exactly what is counted and how. " + NO_PID
+    )
+    data_type = models.CharField(max_length=12, choices=DataType.choices)
+    numerator = models.CharField(
+        "numerator definition", max_length=300, blank=True, help_text=NO_PID
+    )
+    denominator = models.CharField(
+        "denominator definition", max_length=300, blank=True, help_text=NO_PID
+    )
+    frequency = models.CharField(max_length=8, choices=Frequency.choices, default="monthly")
+    improvement = models.CharField(
+        "improvement direction", max_length=8, choices=Improvement.choices
+    )
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        if self.data_type == DataType.PROPORTION and not (self.numerator and self.denominator):
+            raise ValidationError(
+                {"denominator": "A proportion needs numerator and denominator definitions."}
+            )
+
+    @property
+    def is_proportion(self) -> bool:
+        return self.data_type == DataType.PROPORTION
+
+
+class LibraryMeasureQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Every signed-in user may browse the measure library."""
+        if user is None or not user.is_authenticated:
+            return self.none()
+        return self
+
+    def editable_by(self, user):
+        """Curators (programme leads and staff) edit the library."""
+        return self if can_curate_evidence(user) else self.none()
+
+
+class LibraryMeasure(MeasureDefinition):
+    """A curated measure a practice can adopt into its plan in one click."""
+
+    clinical_topic = models.CharField(max_length=100, default="Low back pain")
+    source = models.CharField(
+        max_length=300, blank=True, help_text="Where the measure comes from (guideline, standard)."
+    )
+    suggested_target = models.FloatField(
+        null=True, blank=True, help_text="In the measure's units; percent for proportions."
+    )
+    is_active = models.BooleanField(default=True)
+
+    objects = LibraryMeasureQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["clinical_topic", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["clinical_topic", "name"], name="library_measure_unique_name"
+            ),
+        ]
+
+
+class Measure(MeasureDefinition):
+    """One of a plan's measures, with its data points."""
+
+    plan = models.ForeignKey(ImprovementPlan, on_delete=models.CASCADE, related_name="measures")
+    library_measure = models.ForeignKey(
+        LibraryMeasure, on_delete=models.SET_NULL, null=True, blank=True, related_name="adoptions"
+    )
+    target = models.FloatField(
+        null=True,
+        blank=True,
+        help_text="Optional. In the measure's units; percent for proportions.",
+    )
+    baseline_end = models.DateField(
+        "baseline ends with period",
+        null=True,
+        blank=True,
+        help_text="Optional. Limits are computed from the periods up to this one and then held.",
+    )
+    rebased_from = models.DateField(
+        "limits recalculated from period",
+        null=True,
+        blank=True,
+        help_text="A period where the process changed (for example an adopted change).",
+    )
+    rebase_reason = models.CharField(max_length=300, blank=True, help_text=NO_PID)
+
+    objects = PlanPartQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["plan", "kind", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "name"], name="measure_unique_name_per_plan"),
+        ]
+
+    def get_absolute_url(self):
+        return reverse("pdsa:measure_chart", args=[self.pk])
+
+    def clean(self):
+        super().clean()
+        if self.rebased_from and not self.rebase_reason:
+            raise ValidationError({"rebase_reason": "Say what changed at this period."})
+
+    def normalise_period(self, day: date) -> date:
+        """The first day of the period holding `day` (1st of month, or Monday)."""
+        if self.frequency == Frequency.WEEKLY:
+            return day - timedelta(days=day.weekday())
+        return day.replace(day=1)
+
+    def target_as_fraction(self):
+        """The target on the chart's scale (proportions are charted as fractions)."""
+        if self.target is None:
+            return None
+        return self.target / 100 if self.is_proportion else self.target
+
+
+class DataPoint(models.Model):
+    """The value of a measure for one period."""
+
+    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="data_points")
+    period = models.DateField(help_text="Any day in the period: months start on the 1st.")
+    numerator = models.PositiveIntegerField(null=True, blank=True)
+    denominator = models.PositiveIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1)]
+    )
+    value = models.FloatField(null=True, blank=True)
+    note = models.CharField(max_length=300, blank=True, help_text=NO_PID)
+
+    objects = MeasurePartQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["measure", "period"]
+        constraints = [
+            models.UniqueConstraint(fields=["measure", "period"], name="one_value_per_period"),
+            models.CheckConstraint(
+                condition=Q(numerator__isnull=True)
+                | Q(denominator__isnull=True)
+                | Q(numerator__lte=F("denominator")),
+                name="numerator_not_above_denominator",
+            ),
+            models.CheckConstraint(
+                condition=Q(value__isnull=False)
+                | (Q(numerator__isnull=False) & Q(denominator__isnull=False)),
+                name="data_point_has_a_value",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.measure}: {self.period:%b %Y}"
+
+    def clean(self):
+        if self.measure_id is None:
+            return
+        if self.period:
+            self.period = self.measure.normalise_period(self.period)
+        if self.measure.is_proportion:
+            if self.numerator is None or self.denominator is None:
+                raise ValidationError("A proportion needs a numerator and a denominator.")
+            if self.numerator > self.denominator:
+                raise ValidationError(
+                    {"numerator": "The numerator cannot be more than the denominator."}
+                )
+            self.value = None
+        else:
+            if self.value is None:
+                raise ValidationError({"value": "Enter a value."})
+            if self.measure.data_type == DataType.COUNT and (
+                self.value < 0 or self.value != int(self.value)
+            ):
+                raise ValidationError({"value": "A count is a whole number, zero or more."})
+            self.numerator = self.denominator = None
+
+    @property
+    def plotted(self) -> float:
+        """The value charted: the proportion as a fraction, otherwise the value."""
+        if self.denominator:
+            return self.numerator / self.denominator
+        return self.value
+
+
+class Stage(models.TextChoices):
+    PLAN = "plan", "Plan"
+    DO = "do", "Do"
+    STUDY = "study", "Study"
+    ACT = "act", "Act"
+    COMPLETE = "complete", "Complete"
+    ABANDONED = "abandoned", "Abandoned"
+
+
+STAGE_ORDER = [Stage.PLAN, Stage.DO, Stage.STUDY, Stage.ACT, Stage.COMPLETE]
+
+
+class ActDecision(models.TextChoices):
+    ADOPT = "adopt", "Adopt"
+    ADAPT = "adapt", "Adapt"
+    ABANDON = "abandon", "Abandon"
+
+
+class PDSACycle(models.Model):
+    """One Plan-Do-Study-Act test of a change: the IHI worksheet, stage by stage."""
+
+    plan = models.ForeignKey(ImprovementPlan, on_delete=models.CASCADE, related_name="cycles")
+    change_idea = models.ForeignKey(
+        ChangeIdea,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="cycles",
+        help_text="The change idea this cycle tests.",
+    )
+    previous = models.OneToOneField(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="next_cycle",
+        help_text="The cycle whose Act led to this one (same ramp).",
+    )
+    number = models.PositiveSmallIntegerField(
+        "cycle number in its ramp", default=1, validators=[MinValueValidator(1)]
+    )
+    title = models.CharField(max_length=200, help_text=NO_PID)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="owned_cycles",
+        verbose_name="person responsible",
+    )
+    start_date = models.DateField(null=True, blank=True)
+    end_date = models.DateField(null=True, blank=True)
+    stage = models.CharField(max_length=10, choices=Stage.choices, default=Stage.PLAN)
+    # Plan
+    objective = models.TextField("objective of this cycle", blank=True, help_text=NO_PID)
+    data_collection = models.TextField(
+        "data collection plan",
+        blank=True,
+        help_text="Which measures, who collects, who analyses, when. " + NO_PID,
+    )
+    measures = models.ManyToManyField(Measure, blank=True, related_name="cycles")
+    # Do
+    what_happened = models.TextField("what actually happened", blank=True, help_text=NO_PID)
+    observations = models.TextField(
+        "observations, problems and surprises", blank=True, help_text=NO_PID
+    )
+    # Study
+    learning = models.TextField("what we learned", blank=True, help_text=NO_PID)
+    # Act
+    decision = models.CharField(max_length=8, choices=ActDecision.choices, blank=True)
+    next_changes = models.TextField("what the next cycle will change", blank=True, help_text=NO_PID)
+    abandoned_reason = models.TextField(blank=True, help_text=NO_PID)
+    abandoned_at_stage = models.CharField(max_length=10, choices=Stage.choices, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    history = HistoricalRecords(excluded_fields=["version", "updated_at", "created_at"])
+    objects = PlanPartQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["plan", "-created_at"]
+        verbose_name = "PDSA cycle"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True)
+                | Q(start_date__isnull=True)
+                | Q(end_date__gte=F("start_date")),
+                name="cycle_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=~Q(stage="abandoned") | ~Q(abandoned_reason=""),
+                name="cycle_abandoned_has_reason",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.title} (cycle {self.number})"
+
+    def get_absolute_url(self):
+        return reverse("pdsa:cycle_detail", args=[self.pk])
+
+    def clean(self):
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            raise ValidationError({"end_date": "The end cannot be before the start."})
+        if self.change_idea_id and self.change_idea.plan_id != self.plan_id:
+            raise ValidationError({"change_idea": "Choose a change idea of the same plan."})
+        if self.stage == Stage.ABANDONED and not self.abandoned_reason.strip():
+            raise ValidationError({"abandoned_reason": "Say why the cycle was abandoned."})
+
+    @property
+    def is_open(self) -> bool:
+        return self.stage not in (Stage.COMPLETE, Stage.ABANDONED)
+
+    @property
+    def stage_index(self) -> int:
+        stage = self.abandoned_at_stage if self.stage == Stage.ABANDONED else self.stage
+        return STAGE_ORDER.index(stage)
+
+
+class CycleQuestion(models.Model):
+    """A question a cycle answers, with the team's prediction and, at Study, the result."""
+
+    cycle = models.ForeignKey(PDSACycle, on_delete=models.CASCADE, related_name="questions")
+    question = models.CharField(max_length=300, help_text=NO_PID)
+    prediction = models.CharField(max_length=300, help_text=NO_PID)
+    result = models.TextField("result compared with the prediction", blank=True, help_text=NO_PID)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    history = HistoricalRecords()
+    objects = CyclePartQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["cycle", "position", "pk"]
+
+    def __str__(self):
+        return self.question
+
+
+class CycleTask(models.Model):
+    """A task to set the cycle up: what, who, when, where."""
+
+    cycle = models.ForeignKey(PDSACycle, on_delete=models.CASCADE, related_name="tasks")
+    what = models.CharField(max_length=300, help_text=NO_PID)
+    who = models.CharField(max_length=150, help_text="A role or a team member. " + NO_PID)
+    when = models.DateField(null=True, blank=True)
+    where = models.CharField(max_length=150, blank=True, help_text=NO_PID)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    history = HistoricalRecords()
+    objects = CyclePartQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["cycle", "position", "pk"]
+
+    def __str__(self):
+        return self.what
+
+
+class CycleComment(models.Model):
+    """A comment on a cycle by the team, the facilitator or a patient representative."""
+
+    cycle = models.ForeignKey(PDSACycle, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="cycle_comments"
+    )
+    body = models.TextField("comment", help_text=NO_PID)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = CyclePartQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["cycle", "created_at"]
+
+    def __str__(self):
+        return f"Comment by {self.author} on {self.cycle}"

@@ -18,5 +18,6 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("evidence/", include("evidence.urls")),
     path("workshops/", include("workshops.urls")),
+    path("pdsa/", include("pdsa.urls")),
     path("", include("practices.urls")),
 ]

@@ -1,0 +1,96 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from pdsa.models import (
+    ChangeIdea,
+    CycleComment,
+    CycleQuestion,
+    CycleTask,
+    DataPoint,
+    Driver,
+    ImprovementPlan,
+    LibraryMeasure,
+    Measure,
+    PDSACycle,
+)
+
+
+@admin.register(ImprovementPlan)
+class ImprovementPlanAdmin(admin.ModelAdmin):
+    list_display = ["title", "practice", "status", "start_date", "progress_score"]
+    list_filter = ["status", "practice__programme"]
+    search_fields = ["title", "practice__name", "practice__ods_code"]
+    raw_id_fields = ["practice"]
+    filter_horizontal = ["team"]
+
+
+@admin.register(Driver)
+class DriverAdmin(admin.ModelAdmin):
+    list_display = ["text", "level", "plan", "parent"]
+    list_filter = ["level"]
+    search_fields = ["text", "plan__title"]
+    raw_id_fields = ["plan", "parent"]
+
+
+@admin.register(ChangeIdea)
+class ChangeIdeaAdmin(admin.ModelAdmin):
+    list_display = ["title", "driver", "plan"]
+    list_filter = ["plan__practice__programme"]
+    search_fields = ["title", "plan__title"]
+    raw_id_fields = ["plan", "driver"]
+
+
+@admin.register(LibraryMeasure)
+class LibraryMeasureAdmin(admin.ModelAdmin):
+    list_display = ["name", "clinical_topic", "kind", "data_type", "improvement", "is_active"]
+    list_filter = ["clinical_topic", "kind", "data_type", "is_active"]
+    search_fields = ["name", "definition"]
+
+
+@admin.register(Measure)
+class MeasureAdmin(admin.ModelAdmin):
+    list_display = ["name", "plan", "kind", "data_type", "frequency", "improvement"]
+    list_filter = ["kind", "data_type", "frequency"]
+    search_fields = ["name", "plan__title", "plan__practice__name"]
+    raw_id_fields = ["plan", "library_measure"]
+
+
+@admin.register(DataPoint)
+class DataPointAdmin(admin.ModelAdmin):
+    list_display = ["measure", "period", "numerator", "denominator", "value"]
+    list_filter = ["measure__data_type"]
+    search_fields = ["measure__name", "measure__plan__practice__name"]
+    raw_id_fields = ["measure"]
+
+
+@admin.register(PDSACycle)
+class PDSACycleAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "number", "plan", "stage", "decision", "owner", "start_date"]
+    list_filter = ["stage", "decision"]
+    search_fields = ["title", "plan__title", "plan__practice__name"]
+    raw_id_fields = ["plan", "change_idea", "previous", "owner"]
+    filter_horizontal = ["measures"]
+
+
+@admin.register(CycleQuestion)
+class CycleQuestionAdmin(SimpleHistoryAdmin):
+    list_display = ["question", "cycle"]
+    search_fields = ["question", "prediction", "cycle__title"]
+    list_filter = ["cycle__stage"]
+    raw_id_fields = ["cycle"]
+
+
+@admin.register(CycleTask)
+class CycleTaskAdmin(SimpleHistoryAdmin):
+    list_display = ["what", "who", "when", "cycle"]
+    search_fields = ["what", "who", "cycle__title"]
+    list_filter = ["cycle__stage"]
+    raw_id_fields = ["cycle"]
+
+
+@admin.register(CycleComment)
+class CycleCommentAdmin(admin.ModelAdmin):
+    list_display = ["cycle", "author", "created_at"]
+    search_fields = ["body", "cycle__title", "author__email"]
+    list_filter = ["created_at"]
+    raw_id_fields = ["cycle", "author"]

@@ -1,0 +1,160 @@
+"""What a measure's chart shows: the run chart, the SPC chart and the latest icons.
+
+Pure: no Django. Callers pass the measure's settings and its data in period order; this
+module picks the chart (P chart for proportions, XmR otherwise), applies the baseline and a
+rebase the team confirmed, and returns one row per period for the SVG and the data table.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from pdsa import spc
+
+# Fewer points give limits too unstable to act on; below this the page offers the run chart.
+MIN_SPC_POINTS = 12
+
+VARIATION_LABELS = {
+    "common_cause": "Common cause variation",
+    "improvement_high": "Special cause: improvement (high)",
+    "improvement_low": "Special cause: improvement (low)",
+    "concern_high": "Special cause: concern (high)",
+    "concern_low": "Special cause: concern (low)",
+    "neutral_high": "Special cause: neither better nor worse (high)",
+    "neutral_low": "Special cause: neither better nor worse (low)",
+}
+ASSURANCE_LABELS = {
+    "pass": "The process consistently meets the target",
+    "fail": "The process consistently misses the target",
+    "inconsistent": "The process will sometimes meet and sometimes miss the target",
+}
+
+
+@dataclass(frozen=True)
+class SeriesPoint:
+    period: date
+    value: float
+    numerator: int | None = None
+    denominator: int | None = None
+
+
+@dataclass
+class ChartRow:
+    period: date
+    value: float
+    numerator: int | None
+    denominator: int | None
+    centre: float | None = None
+    lower: float | None = None
+    upper: float | None = None
+    special_cause: str = "common_cause"
+    rule: str | None = None
+    explanation: str = ""
+
+
+@dataclass
+class Analysis:
+    kind: str  # "p" or "xmr"
+    rows: list[ChartRow]
+    run: spc.RunChart
+    spc_available: bool
+    trial_limits: bool = False
+    variation: str | None = None
+    assurance: str | None = None
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def variation_label(self) -> str:
+        return VARIATION_LABELS.get(self.variation or "", "Not enough data for SPC")
+
+    @property
+    def assurance_label(self) -> str:
+        return ASSURANCE_LABELS.get(self.assurance or "", "")
+
+    @property
+    def has_improvement(self) -> bool:
+        return any(row.special_cause == "improvement" for row in self.rows)
+
+    def sustained(self, after: int = 6) -> bool:
+        """Improvement flagged and still showing at the latest point, `after` periods on."""
+        flagged = [i for i, row in enumerate(self.rows) if row.special_cause == "improvement"]
+        return bool(
+            flagged
+            and self.rows[-1].special_cause == "improvement"
+            and len(self.rows) - 1 - flagged[0] >= after
+        )
+
+
+def analyse(
+    points: list[SeriesPoint],
+    *,
+    is_proportion: bool,
+    improvement: str,
+    target: float | None = None,
+    baseline_end: date | None = None,
+    rebased_from: date | None = None,
+) -> Analysis:
+    """The run chart and the SPC chart of a measure's points (in period order)."""
+    values = [p.value for p in points]
+    rows = [ChartRow(p.period, p.value, p.numerator, p.denominator) for p in points]
+    analysis = Analysis(
+        kind="p" if is_proportion else "xmr",
+        rows=rows,
+        run=spc.run_chart(values),
+        spc_available=len(points) >= MIN_SPC_POINTS,
+    )
+    if not analysis.spc_available:
+        return analysis
+    periods = [p.period for p in points]
+    rebase_index = periods.index(rebased_from) if rebased_from in periods else None
+    if rebase_index == 0:
+        rebase_index = None
+    baseline = sum(1 for p in periods if p <= baseline_end) if baseline_end else None
+    if baseline is not None and baseline < 2:
+        baseline = None
+    if is_proportion:
+        _p_rows(analysis, points, improvement, target, rebase_index)
+        if baseline:
+            analysis.notes.append(
+                "P chart limits use every point; the baseline applies to XmR charts only."
+            )
+    else:
+        chart = spc.xmr_chart(
+            values,
+            improvement=improvement,
+            target=target,
+            baseline=baseline,
+            rebase_at=[rebase_index] if rebase_index else None,
+        )
+        for row, point in zip(rows, chart.points, strict=True):
+            row.centre, row.lower, row.upper = point.mean, point.lower_limit, point.upper_limit
+            row.special_cause = point.special_cause or "common_cause"
+            row.rule, row.explanation = point.rule, point.explanation
+        analysis.trial_limits = chart.trial_limits
+        analysis.variation, analysis.assurance = chart.variation, chart.assurance
+        if baseline:
+            analysis.notes.append(f"Limits from the first {baseline} periods (the baseline).")
+    if rebase_index:
+        analysis.notes.append(f"Limits recalculated from {periods[rebase_index]:%b %Y}.")
+    if analysis.trial_limits:
+        analysis.notes.append("Trial limits: fewer than 13 points set them.")
+    return analysis
+
+
+def _p_rows(analysis, points, improvement, target, rebase_index):
+    """P chart limits, one segment before and one after a confirmed rebase."""
+    bounds = [(0, rebase_index), (rebase_index, len(points))] if rebase_index else [(0, None)]
+    chart = None
+    for start, stop in bounds:
+        segment = points[start:stop]
+        chart = spc.p_chart(
+            [p.numerator for p in segment],
+            [p.denominator for p in segment],
+            improvement=improvement,
+            target=target,
+        )
+        for row, point in zip(analysis.rows[start:stop], chart.points, strict=True):
+            row.centre, row.lower, row.upper = chart.centre, point.lower_limit, point.upper_limit
+            row.special_cause = point.special_cause or "common_cause"
+            row.rule, row.explanation = point.rule, point.explanation
+        analysis.trial_limits = analysis.trial_limits or len(segment) <= spc.TRIAL_LIMIT_POINTS
+    analysis.variation, analysis.assurance = chart.variation, chart.assurance

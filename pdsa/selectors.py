@@ -1,0 +1,242 @@
+"""Reads for the improvement work pages, each in a fixed number of queries."""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Count, Prefetch, Q
+from django.shortcuts import get_object_or_404
+
+from pdsa.charts import Analysis, SeriesPoint, analyse
+from pdsa.models import (
+    ActDecision,
+    ChangeIdea,
+    CycleComment,
+    DataPoint,
+    Driver,
+    ImprovementPlan,
+    Measure,
+    MeasureKind,
+    PDSACycle,
+    Stage,
+)
+from pdsa.scoring import PlanFacts, Suggestion, suggest_score
+from practices.models import Practice
+
+OPEN_STAGES = [Stage.PLAN, Stage.DO, Stage.STUDY, Stage.ACT]
+
+
+def measure_analysis(measure: Measure) -> Analysis:
+    """The chart analysis of a measure whose data points are loaded (or prefetched)."""
+    points = [
+        SeriesPoint(p.period, p.plotted, p.numerator, p.denominator)
+        for p in measure.data_points.all()
+    ]
+    return analyse(
+        points,
+        is_proportion=measure.is_proportion,
+        improvement=measure.improvement,
+        target=measure.target_as_fraction(),
+        baseline_end=measure.baseline_end,
+        rebased_from=measure.rebased_from,
+    )
+
+
+def _with_data(queryset):
+    return queryset.prefetch_related(
+        Prefetch("data_points", queryset=DataPoint.objects.order_by("period"))
+    )
+
+
+def plan_detail(*, user, pk: int) -> ImprovementPlan:
+    """A plan the user can see, with its team, driver diagram, measures (and data) and cycles."""
+    queryset = (
+        ImprovementPlan.objects.visible_to(user)
+        .select_related("practice__programme")
+        .prefetch_related(
+            "team",
+            Prefetch(
+                "drivers",
+                queryset=Driver.objects.filter(parent__isnull=True).prefetch_related(
+                    Prefetch(
+                        "children",
+                        queryset=Driver.objects.prefetch_related(
+                            Prefetch("change_ideas", queryset=_ideas())
+                        ),
+                    ),
+                    Prefetch("change_ideas", queryset=_ideas()),
+                ),
+                to_attr="primary_drivers",
+            ),
+            Prefetch("measures", queryset=_with_data(Measure.objects.all())),
+            Prefetch(
+                "cycles",
+                queryset=PDSACycle.objects.select_related("change_idea", "owner").order_by(
+                    "created_at"
+                ),
+            ),
+        )
+    )
+    return get_object_or_404(queryset, pk=pk)
+
+
+def _ideas():
+    return ChangeIdea.objects.prefetch_related(
+        Prefetch("cycles", queryset=PDSACycle.objects.order_by("created_at"))
+    )
+
+
+def plan_facts(plan: ImprovementPlan, analyses: dict[int, Analysis]) -> PlanFacts:
+    """The facts the suggested progress score needs, from a plan loaded by plan_detail."""
+    measures = list(plan.measures.all())
+    cycles = list(plan.cycles.all())
+    outcomes = [m for m in measures if m.kind == MeasureKind.OUTCOME]
+    processes = [m for m in measures if m.kind == MeasureKind.PROCESS]
+
+    def improving(measure):
+        return analyses[measure.pk].has_improvement
+
+    def target_met(measure):
+        rows = analyses[measure.pk].rows
+        target = measure.target_as_fraction()
+        if not rows or target is None:
+            return False
+        latest = rows[-1].value
+        return latest >= target if measure.improvement == "increase" else latest <= target
+
+    return PlanFacts(
+        has_aim=bool(plan.aim_what.strip()),
+        team_size=len(plan.team.all()),
+        has_driver_diagram=bool(plan.primary_drivers),
+        measure_count=len(measures),
+        data_point_count=sum(len(analyses[m.pk].rows) for m in measures),
+        cycles_started=sum(1 for c in cycles if c.stage != Stage.PLAN),
+        cycles_completed=sum(1 for c in cycles if c.stage == Stage.COMPLETE),
+        changes_adopted=sum(1 for c in cycles if c.decision == ActDecision.ADOPT),
+        process_improvement=any(improving(m) for m in processes),
+        outcome_improvement=any(improving(m) for m in outcomes),
+        outcome_target_met=any(improving(m) and target_met(m) for m in outcomes),
+        outcome_sustained=any(analyses[m.pk].sustained() for m in outcomes),
+        outcome_consistently_passes=any(analyses[m.pk].assurance == "pass" for m in outcomes),
+    )
+
+
+def plan_suggestion(plan: ImprovementPlan) -> tuple[dict[int, Analysis], Suggestion]:
+    """Each measure's analysis and the suggested progress score for a plan from plan_detail."""
+    analyses = {m.pk: measure_analysis(m) for m in plan.measures.all()}
+    return analyses, suggest_score(plan_facts(plan, analyses))
+
+
+@dataclass
+class PracticeDashboard:
+    practice: Practice
+    plans: list
+    cycles_by_stage: dict
+    measures: list  # (measure, analysis)
+
+
+def practice_dashboard(*, user, pk: int) -> PracticeDashboard:
+    """A practice's plans, open cycles by stage, and every measure with its latest icons."""
+    practice = get_object_or_404(Practice.objects.visible_to(user), pk=pk)
+    plans = list(
+        practice.improvement_plans.annotate(
+            open_cycles=Count("cycles", filter=Q(cycles__stage__in=OPEN_STAGES)),
+            completed_cycles=Count("cycles", filter=Q(cycles__stage=Stage.COMPLETE)),
+        ).order_by("-start_date", "title")
+    )
+    cycles = (
+        PDSACycle.objects.filter(plan__practice=practice, stage__in=OPEN_STAGES)
+        .select_related("plan", "change_idea", "owner")
+        .order_by("created_at")
+    )
+    by_stage = defaultdict(list)
+    for cycle in cycles:
+        by_stage[cycle.stage].append(cycle)
+    measures = _with_data(
+        Measure.objects.filter(plan__practice=practice).select_related("plan")
+    ).order_by("plan__title", "kind", "name")
+    return PracticeDashboard(
+        practice=practice,
+        plans=plans,
+        cycles_by_stage={stage: by_stage.get(stage, []) for stage in OPEN_STAGES},
+        measures=[(m, measure_analysis(m)) for m in measures],
+    )
+
+
+def measure_chart(*, user, pk: int) -> tuple[Measure, Analysis, list[PDSACycle]]:
+    """A measure the user can see, its analysis, and the plan's cycles to annotate the chart."""
+    measure = get_object_or_404(
+        _with_data(Measure.objects.visible_to(user).select_related("plan__practice")), pk=pk
+    )
+    cycles = list(
+        measure.plan.cycles.filter(start_date__isnull=False)
+        .select_related("change_idea")
+        .order_by("start_date")
+    )
+    return measure, measure_analysis(measure), cycles
+
+
+def cycle_detail(*, user, pk: int) -> PDSACycle:
+    """A cycle the user can see, with its worksheet parts, comments and ramp neighbours."""
+    queryset = (
+        PDSACycle.objects.visible_to(user)
+        .select_related("plan__practice", "change_idea", "owner", "previous")
+        .prefetch_related(
+            "questions",
+            "tasks",
+            "measures",
+            Prefetch("comments", queryset=CycleComment.objects.select_related("author")),
+        )
+    )
+    return get_object_or_404(queryset, pk=pk)
+
+
+def cycle_next(cycle: PDSACycle) -> PDSACycle | None:
+    """The next cycle in the ramp, if one has been started."""
+    return PDSACycle.objects.filter(previous=cycle).first()
+
+
+def cycle_history(cycle: PDSACycle) -> list[dict]:
+    """Who changed what on the cycle and its questions and tasks, newest first."""
+    entries = []
+    records = list(cycle.history.select_related("history_user").order_by("history_date"))
+    for older, newer in zip([None, *records], records, strict=False):
+        if older is None:
+            changes = ["created the cycle"]
+        else:
+            delta = newer.diff_against(older)
+            changes = [_describe(newer, change) for change in delta.changes]
+        if changes:
+            entries.append(
+                {"when": newer.history_date, "who": newer.history_user, "changes": changes}
+            )
+    for model_name, related in (("question", cycle.questions.model), ("task", cycle.tasks.model)):
+        for record in related.history.filter(cycle_id=cycle.pk).select_related("history_user"):
+            verb = {"+": "added", "~": "changed", "-": "removed"}[record.history_type]
+            text = record.question if model_name == "question" else record.what
+            entries.append(
+                {
+                    "when": record.history_date,
+                    "who": record.history_user,
+                    "changes": [f"{verb} {model_name}: {_short(text)}"],
+                }
+            )
+    return sorted(entries, key=lambda e: e["when"], reverse=True)
+
+
+def _describe(record, change) -> str:
+    field = PDSACycle._meta.get_field(change.field)
+    value = change.new
+    if field.is_relation and value is not None:
+        # A changed link (owner, change idea) reads better by name than by id.
+        value = getattr(record, field.name, value)
+    elif field.choices:
+        value = dict(field.choices).get(value, value)
+    elif isinstance(value, date):
+        value = f"{value.day} {value:%b %Y}"
+    return f"{field.verbose_name}: {_short(value)}"
+
+
+def _short(value) -> str:
+    text = str(value) if value not in (None, "") else "(empty)"
+    return text if len(text) <= 120 else text[:117] + "…"

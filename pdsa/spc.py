@@ -1,0 +1,799 @@
+"""Run charts and statistical process control (SPC) charts for improvement measures.
+
+Pure computation: nothing here imports Django, so the rules can be tested and reused alone.
+
+Sources (see the QI methods reference, qi-methods.md):
+
+- Run charts follow the Anhøj rules as implemented in qicharts2 (R/helper.functions.R).
+- XmR charts follow NHS England's Making Data Count rules as implemented in NHSRplotthedots
+  0.2.x, with one deliberate difference: in the "two of three" rule, points beyond a process
+  limit count as well as points near it, as Making Data Count announced in November 2023
+  (NHSRplotthedots issue #194). The package still counts only points between 2 and 3 sigma.
+- P charts use the usual binomial limits, optionally Laney's p' adjustment as in qicharts2.
+
+Choices made where the sources are silent or differ:
+
+- Missing periods (``None``) are left out of the statistics. On a run chart they are simply
+  dropped. On SPC charts no moving range is taken across a gap (as in both R packages, since
+  such a range would span two periods), and the special-cause rules run over the recorded
+  points in order, so a gap neither breaks nor extends a run. A missing point keeps its place
+  in ``points`` with ``value=None`` and ``special_cause=None``.
+- When every moving range is zero (a constant series) screening would drop them all; the
+  average moving range is then kept at zero, so the limits equal the mean.
+- A baseline (``baseline=k``) counts the first k periods, recorded or not, as
+  NHSRplotthedots does; with rebasing it applies to the first segment only, because a rebase
+  marks a deliberate change and the new segment's limits should reflect all of it. (The
+  package applies its ``fix_after_n_points`` within every rebase group.)
+- A point within a relative 1e-9 of the mean (or centre line) counts as on it, so that a
+  decimal value equal to a decimal mean breaks a shift as the rule intends, whatever the
+  binary rounding. R compares exactly, so it can differ from the packages in such ties.
+- Labelling follows the rules in priority order. A trend is high when it rises (the package
+  uses the point's side of the mean instead). If one point ends a rising trend and starts a
+  falling one, the improvement side wins, as in the Making Data Count single chart tool;
+  with no preferred direction the high side is shown.
+- The variation icon is ``None`` whenever the latest recorded point has no limits (empty
+  series, a single point), since one point cannot show variation.
+- Assurance is ``None`` for a neutral improvement direction, as in NHSRplotthedots.
+- On a P chart a zero or missing denominator skips the period; the near band is 2 sigma from
+  the centre line, clipped to [0, 1] like the limits; Laney's moving ranges of z are not
+  screened (the qicharts2 default), and with no moving range of z there are no limits.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import statistics
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+
+# 1.128 is d2 for subgroups of two: the expected moving range of two consecutive points is
+# 1.128 sigma, so sigma = AMR / 1.128 (Montgomery, Introduction to Statistical Quality Control).
+D2 = 1.128
+# 2.66 = 3 / 1.128, rounded as Making Data Count and NHSRplotthedots round it: the process
+# limits sit three sigma from the mean, expressed in average moving ranges.
+LIMIT_FACTOR = 2.66
+# 3.267 is D4 for subgroups of two, the upper limit of the moving-range chart; moving ranges at
+# or above 3.267 x AMR are screened out before the limits are set (Nelson 1982).
+MR_SCREEN_FACTOR = 3.267
+
+# The "near the limits" band starts two thirds of the way from the mean to a limit (2 sigma).
+NEAR_FRACTION = 2 / 3
+# Making Data Count uses seven points for both a trend and a shift.
+TREND_POINTS = 7
+SHIFT_POINTS = 7
+# Making Data Count treats limits from 12 or fewer points as trial limits.
+TRIAL_LIMIT_POINTS = 12
+# Decimal data such as 85.5% is stored in binary, so a point the user sees on the mean can
+# land a hair either side of it; within this relative tolerance it counts as on the line.
+ON_CENTRE_TOLERANCE = 1e-9
+
+IMPROVEMENT_DIRECTIONS = ("increase", "decrease", "neutral")
+
+OUTSIDE_LIMITS = "outside_limits"
+TREND = "trend"
+TWO_OF_THREE = "two_of_three"
+SHIFT = "shift"
+
+COMMON_CAUSE = "common_cause"
+IMPROVEMENT = "improvement"
+CONCERN = "concern"
+NEUTRAL = "neutral"
+
+__all__ = [
+    "D2",
+    "LIMIT_FACTOR",
+    "MR_SCREEN_FACTOR",
+    "PChart",
+    "PPoint",
+    "RunChart",
+    "XmrChart",
+    "XmrPoint",
+    "XmrSegment",
+    "average_moving_range",
+    "crossings_limit",
+    "longest_run_limit",
+    "p_chart",
+    "run_chart",
+    "xmr_chart",
+]
+
+
+# Run chart (Anhøj rules) --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RunChart:
+    """A run chart analysed with the Anhøj rules."""
+
+    median: float | None
+    n_obs: int
+    n_useful: int
+    longest_run: int | None
+    longest_run_max: int | None
+    crossings: int | None
+    crossings_min: int | None
+    runs_signal: bool
+    crossings_signal: bool
+    signal: bool
+    explanations: list[str]
+
+
+def run_chart(values: Iterable[float | None]) -> RunChart:
+    """Analyse a series with the Anhøj run chart rules, ignoring missing (None) values."""
+    observed = [v for v in values if v is not None]
+    if not observed:
+        return RunChart(None, 0, 0, None, None, None, None, False, False, False, [])
+    median = statistics.median(observed)
+    # Points on the median are dropped before counting runs, so they neither break nor
+    # extend a run (qicharts2 does the same).
+    sides = [v > median for v in observed if v != median]
+    n_useful = len(sides)
+    if not n_useful:
+        return RunChart(median, len(observed), 0, None, None, None, None, False, False, False, [])
+
+    run_lengths = _run_lengths(sides)
+    longest_run = max(run_lengths)
+    longest_run_max = longest_run_limit(n_useful)
+    crossings = len(run_lengths) - 1
+    crossings_min = crossings_limit(n_useful)
+    runs_signal = longest_run > longest_run_max
+    crossings_signal = crossings < crossings_min
+
+    explanations = []
+    if runs_signal:
+        explanations.append(
+            f"The longest run ({longest_run} points on one side of the median) is longer "
+            f"than the {longest_run_max} expected by chance."
+        )
+    if crossings_signal:
+        explanations.append(
+            f"The line crosses the median {_times(crossings)}, fewer than the "
+            f"{crossings_min} expected by chance."
+        )
+    return RunChart(
+        median=median,
+        n_obs=len(observed),
+        n_useful=n_useful,
+        longest_run=longest_run,
+        longest_run_max=longest_run_max,
+        crossings=crossings,
+        crossings_min=crossings_min,
+        runs_signal=runs_signal,
+        crossings_signal=crossings_signal,
+        signal=runs_signal or crossings_signal,
+        explanations=explanations,
+    )
+
+
+def longest_run_limit(n_useful: int) -> int:
+    """Return the longest run expected by chance among n useful points (Schilling 2012)."""
+    # log2(n) is never exactly k + 0.5 for whole n, so R's and Python's rounding agree.
+    return round(math.log2(n_useful)) + 3
+
+
+def crossings_limit(n_useful: int) -> int:
+    """Return the fewest median crossings expected by chance: qbinom(0.05, n - 1, 0.5)."""
+    trials = max(n_useful - 1, 0)
+    # Whole-number arithmetic keeps the comparison exact: P(X <= c) >= 1/20 with
+    # P(X <= c) = cumulative / 2**trials.
+    cumulative = 0
+    for c in range(trials + 1):
+        cumulative += math.comb(trials, c)
+        if cumulative * 20 >= 2**trials:
+            return c
+    return trials
+
+
+def _run_lengths(sides: Sequence[bool]) -> list[int]:
+    lengths = [1]
+    for previous, current in itertools.pairwise(sides):
+        if current == previous:
+            lengths[-1] += 1
+        else:
+            lengths.append(1)
+    return lengths
+
+
+def _times(count: int) -> str:
+    return "once" if count == 1 else f"{count} times"
+
+
+# Special-cause rules shared by the XmR and P charts -----------------------------------------
+#
+# Each rule takes the recorded points of one segment and returns, for every point, the set of
+# sides it is flagged on: {True} high, {False} low, empty when the rule does not flag it.
+
+
+def _outside_limits(
+    values: Sequence[float], lowers: Sequence[float], uppers: Sequence[float]
+) -> list[set[bool]]:
+    return [
+        {True} if v > upper else {False} if v < lower else set()
+        for v, lower, upper in zip(values, lowers, uppers, strict=True)
+    ]
+
+
+def _trend(values: Sequence[float]) -> list[set[bool]]:
+    flags: list[set[bool]] = [set() for _ in values]
+    for rising in (True, False):
+        start = 0
+        for i in range(1, len(values) + 1):
+            # An equal value is neither a rise nor a fall, so it ends the trend.
+            continues = i < len(values) and (
+                values[i] > values[i - 1] if rising else values[i] < values[i - 1]
+            )
+            if continues:
+                continue
+            if i - start >= TREND_POINTS:
+                for j in range(start, i):
+                    flags[j].add(rising)
+            start = i
+    return flags
+
+
+def _side(value: float, centre: float) -> int:
+    if math.isclose(value, centre, rel_tol=ON_CENTRE_TOLERANCE, abs_tol=1e-12):
+        return 0
+    return 1 if value > centre else -1
+
+
+def _two_of_three(
+    values: Sequence[float],
+    centres: Sequence[float],
+    near_lowers: Sequence[float],
+    near_uppers: Sequence[float],
+) -> list[set[bool]]:
+    flags: list[set[bool]] = [set() for _ in values]
+    for high in (True, False):
+        # "Near" here includes beyond the limit, following Making Data Count (Nov 2023).
+        near = [
+            v > nu if high else v < nl
+            for v, nl, nu in zip(values, near_lowers, near_uppers, strict=True)
+        ]
+        wanted = 1 if high else -1
+        same_side = [_side(v, c) == wanted for v, c in zip(values, centres, strict=True)]
+        for start in range(len(values) - 2):
+            window = range(start, start + 3)
+            if all(same_side[j] for j in window) and sum(near[j] for j in window) >= 2:
+                for j in window:
+                    if near[j]:
+                        flags[j].add(high)
+    return flags
+
+
+def _shift(values: Sequence[float], centres: Sequence[float]) -> list[set[bool]]:
+    flags: list[set[bool]] = [set() for _ in values]
+    # A point exactly on the centre line (side 0) breaks the run.
+    sides = [_side(v, c) for v, c in zip(values, centres, strict=True)]
+    start = 0
+    for i in range(1, len(sides) + 1):
+        if i < len(sides) and sides[i] == sides[start]:
+            continue
+        if sides[start] != 0 and i - start >= SHIFT_POINTS:
+            for j in range(start, i):
+                flags[j].add(sides[start] > 0)
+        start = i
+    return flags
+
+
+def _rule_flags(
+    values: Sequence[float],
+    centres: Sequence[float],
+    lowers: Sequence[float],
+    uppers: Sequence[float],
+    near_lowers: Sequence[float],
+    near_uppers: Sequence[float],
+) -> list[tuple[str, list[set[bool]]]]:
+    # The order is the Making Data Count priority for labelling a point.
+    return [
+        (OUTSIDE_LIMITS, _outside_limits(values, lowers, uppers)),
+        (TREND, _trend(values)),
+        (TWO_OF_THREE, _two_of_three(values, centres, near_lowers, near_uppers)),
+        (SHIFT, _shift(values, centres)),
+    ]
+
+
+def _first_flag(
+    rule_flags: list[tuple[str, list[set[bool]]]], index: int, improvement: str
+) -> tuple[str, bool] | None:
+    for rule, flags in rule_flags:
+        sides = flags[index]
+        if len(sides) == 1:
+            return rule, next(iter(sides))
+        if sides:
+            # Only a point between a rising and a falling trend gets here.
+            return rule, improvement != "decrease"
+    return None
+
+
+def _special_cause(high: bool, improvement: str) -> str:
+    if improvement == "neutral":
+        return NEUTRAL
+    return IMPROVEMENT if high == (improvement == "increase") else CONCERN
+
+
+Formatter = Callable[[float], str]
+
+_CONCLUSIONS = {
+    IMPROVEMENT: "This suggests improvement.",
+    CONCERN: "This is a cause for concern.",
+    NEUTRAL: "This is special-cause variation; the measure has no preferred direction.",
+}
+
+
+def _explain(
+    rule: str, high: bool, special_cause: str, limit: float, centre_name: str, fmt: Formatter
+) -> str:
+    above = "above" if high else "below"
+    if rule == OUTSIDE_LIMITS:
+        which = "upper" if high else "lower"
+        finding = f"This point is {above} the {which} process limit of {fmt(limit)}."
+    elif rule == TREND:
+        trend, direction = ("rising", "higher") if high else ("falling", "lower")
+        finding = (
+            f"This point is part of a {trend} trend: {TREND_POINTS} or more points in a row, "
+            f"each {direction} than the one before it."
+        )
+    elif rule == TWO_OF_THREE:
+        which = "upper" if high else "lower"
+        finding = (
+            f"This point is one of two or more in three consecutive points close to or "
+            f"beyond the {which} process limit, all {above} {centre_name}."
+        )
+    else:
+        finding = (
+            f"This point is part of a run of {SHIFT_POINTS} or more points {above} {centre_name}."
+        )
+    return f"{finding} {_CONCLUSIONS[special_cause]}"
+
+
+COMMON_CAUSE_EXPLANATION = (
+    "This point is inside the process limits and part of no special-cause pattern: "
+    "common-cause variation."
+)
+MISSING_EXPLANATION = "No value was recorded for this period."
+NO_LIMITS_EXPLANATION = "There are too few points to calculate process limits."
+
+
+def _format_number(x: float) -> str:
+    return f"{x:,.0f}" if abs(x) >= 1000 else f"{x:.3g}"
+
+
+def _format_percent(x: float) -> str:
+    return f"{x * 100:.1f}%"
+
+
+@dataclass(frozen=True)
+class _Label:
+    special_cause: str
+    rule: str | None
+    high: bool | None
+    explanation: str
+
+
+def _label_points(
+    values: Sequence[float],
+    centres: Sequence[float],
+    lowers: Sequence[float],
+    uppers: Sequence[float],
+    near_lowers: Sequence[float],
+    near_uppers: Sequence[float],
+    improvement: str,
+    centre_name: str,
+    fmt: Formatter,
+) -> list[_Label]:
+    rule_flags = _rule_flags(values, centres, lowers, uppers, near_lowers, near_uppers)
+    labels = []
+    for i in range(len(values)):
+        flag = _first_flag(rule_flags, i, improvement)
+        if flag is None:
+            labels.append(_Label(COMMON_CAUSE, None, None, COMMON_CAUSE_EXPLANATION))
+            continue
+        rule, high = flag
+        special_cause = _special_cause(high, improvement)
+        limit = uppers[i] if high else lowers[i]
+        explanation = _explain(rule, high, special_cause, limit, centre_name, fmt)
+        labels.append(_Label(special_cause, rule, high, explanation))
+    return labels
+
+
+def _variation(point: XmrPoint | PPoint | None) -> str | None:
+    # One point, or a segment too short for limits, cannot show variation either way.
+    if point is None or point.lower_limit is None:
+        return None
+    if point.special_cause == COMMON_CAUSE:
+        return COMMON_CAUSE
+    return f"{point.special_cause}_{'high' if point.high else 'low'}"
+
+
+def _assurance(
+    target: float | None, lower: float | None, upper: float | None, improvement: str
+) -> str | None:
+    if target is None or lower is None or upper is None or improvement == "neutral":
+        return None
+    if target > upper:
+        return "fail" if improvement == "increase" else "pass"
+    if target < lower:
+        return "pass" if improvement == "increase" else "fail"
+    return "inconsistent"
+
+
+def _check_improvement(improvement: str) -> None:
+    if improvement not in IMPROVEMENT_DIRECTIONS:
+        raise ValueError(f"improvement must be one of {', '.join(IMPROVEMENT_DIRECTIONS)}")
+
+
+# XmR chart (Making Data Count) --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class XmrPoint:
+    """One period on an XmR chart, with the limits of its segment and its label."""
+
+    value: float | None
+    special_cause: str | None
+    rule: str | None
+    high: bool | None
+    explanation: str
+    mean: float | None
+    lower_limit: float | None
+    upper_limit: float | None
+    near_lower: float | None
+    near_upper: float | None
+
+
+@dataclass(frozen=True)
+class XmrSegment:
+    """A run of periods sharing one mean and one set of limits (from start up to stop)."""
+
+    start: int
+    stop: int
+    mean: float | None
+    amr: float | None
+    lower_limit: float | None
+    upper_limit: float | None
+    near_lower: float | None
+    near_upper: float | None
+    n_limit_points: int
+    trial_limits: bool
+
+
+@dataclass(frozen=True)
+class XmrChart:
+    """An XmR chart; the chart-level mean and limits are those of the latest segment.
+
+    ``trial_limits`` is true when any segment's limits rest on 12 or fewer points.
+    """
+
+    mean: float | None
+    lower_limit: float | None
+    upper_limit: float | None
+    near_lower: float | None
+    near_upper: float | None
+    amr: float | None
+    trial_limits: bool
+    points: list[XmrPoint]
+    segments: list[XmrSegment]
+    variation: str | None
+    assurance: str | None
+
+
+def xmr_chart(
+    values: Sequence[float | None],
+    improvement: str = "increase",
+    target: float | None = None,
+    screen_outliers: bool = True,
+    baseline: int | None = None,
+    rebase_at: Iterable[int] | None = None,
+) -> XmrChart:
+    """Build an XmR chart labelled with the Making Data Count special-cause rules."""
+    _check_improvement(improvement)
+    if baseline is not None and baseline < 2:
+        raise ValueError("baseline must be at least 2 points")
+    values = list(values)
+    segments = []
+    points: list[XmrPoint] = []
+    for number, (start, stop) in enumerate(_segment_bounds(len(values), rebase_at)):
+        window = stop - start
+        if number == 0 and baseline is not None:
+            window = min(baseline, window)
+        segment = _xmr_segment(values[start : start + window], start, stop, screen_outliers)
+        segments.append(segment)
+        points.extend(_xmr_points(values[start:stop], segment, improvement))
+
+    latest = segments[-1] if segments else _xmr_segment([], 0, 0, screen_outliers)
+    last = _last_recorded(points)
+    return XmrChart(
+        mean=latest.mean,
+        lower_limit=latest.lower_limit,
+        upper_limit=latest.upper_limit,
+        near_lower=latest.near_lower,
+        near_upper=latest.near_upper,
+        amr=latest.amr,
+        trial_limits=any(s.trial_limits for s in segments),
+        points=points,
+        segments=segments,
+        variation=_variation(last),
+        assurance=_assurance(target, latest.lower_limit, latest.upper_limit, improvement),
+    )
+
+
+def _segment_bounds(length: int, rebase_at: Iterable[int] | None) -> list[tuple[int, int]]:
+    if not length:
+        return []
+    starts = {0}
+    for index in rebase_at or ():
+        if not 0 <= index < length:
+            raise ValueError(f"rebase index {index} is outside the series of {length} points")
+        starts.add(index)
+    ordered = sorted(starts)
+    return list(zip(ordered, [*ordered[1:], length], strict=True))
+
+
+def _moving_ranges(values: Sequence[float | None]) -> list[float]:
+    # No range is taken across a missing period: it would span two periods, not one.
+    return [
+        abs(current - previous)
+        for previous, current in itertools.pairwise(values)
+        if previous is not None and current is not None
+    ]
+
+
+def average_moving_range(values: Sequence[float | None], screen_outliers: bool = True) -> float:
+    """Return the average moving range, screening out ranges of 3.267 x AMR or more."""
+    ranges = _moving_ranges(values)
+    if not ranges:
+        raise ValueError("at least two consecutive values are needed for a moving range")
+    amr = math.fsum(ranges) / len(ranges)
+    if screen_outliers and amr > 0:
+        # Screened once only, as NHSRplotthedots and Nelson (1982) do.
+        ranges = [r for r in ranges if r < MR_SCREEN_FACTOR * amr]
+        amr = math.fsum(ranges) / len(ranges)
+    return amr
+
+
+def _xmr_segment(
+    limit_values: Sequence[float | None], start: int, stop: int, screen_outliers: bool
+) -> XmrSegment:
+    recorded = [v for v in limit_values if v is not None]
+    # statistics.mean is correctly rounded, as R's long-double mean is in practice.
+    mean = float(statistics.mean(recorded)) if recorded else None
+    if mean is None or not _moving_ranges(limit_values):
+        return XmrSegment(start, stop, mean, None, None, None, None, None, len(recorded), False)
+    amr = average_moving_range(limit_values, screen_outliers)
+    width = LIMIT_FACTOR * amr
+    return XmrSegment(
+        start=start,
+        stop=stop,
+        mean=mean,
+        amr=amr,
+        lower_limit=mean - width,
+        upper_limit=mean + width,
+        near_lower=mean - NEAR_FRACTION * width,
+        near_upper=mean + NEAR_FRACTION * width,
+        n_limit_points=len(recorded),
+        trial_limits=len(recorded) <= TRIAL_LIMIT_POINTS,
+    )
+
+
+def _xmr_points(
+    values: Sequence[float | None], segment: XmrSegment, improvement: str
+) -> list[XmrPoint]:
+    limits = (
+        segment.mean,
+        segment.lower_limit,
+        segment.upper_limit,
+        segment.near_lower,
+        segment.near_upper,
+    )
+    recorded = [v for v in values if v is not None]
+    if segment.lower_limit is None:
+        labels = [_Label(COMMON_CAUSE, None, None, NO_LIMITS_EXPLANATION) for _ in recorded]
+    else:
+        n = len(recorded)
+        labels = _label_points(
+            recorded,
+            [segment.mean] * n,
+            [segment.lower_limit] * n,
+            [segment.upper_limit] * n,
+            [segment.near_lower] * n,
+            [segment.near_upper] * n,
+            improvement,
+            "the mean",
+            _format_number,
+        )
+    labels_iter = iter(labels)
+    points = []
+    for value in values:
+        label = next(labels_iter) if value is not None else None
+        if label is None:
+            points.append(XmrPoint(None, None, None, None, MISSING_EXPLANATION, *limits))
+        else:
+            points.append(
+                XmrPoint(
+                    value, label.special_cause, label.rule, label.high, label.explanation, *limits
+                )
+            )
+    return points
+
+
+def _last_recorded(points: Sequence[XmrPoint | PPoint]) -> XmrPoint | PPoint | None:
+    for point in reversed(points):
+        if point.value is not None:
+            return point
+    return None
+
+
+# P chart ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PPoint:
+    """One period on a P chart: its proportion, its own limits and its label."""
+
+    numerator: float | None
+    denominator: float | None
+    value: float | None
+    special_cause: str | None
+    rule: str | None
+    high: bool | None
+    explanation: str
+    lower_limit: float | None
+    upper_limit: float | None
+    near_lower: float | None
+    near_upper: float | None
+
+
+@dataclass(frozen=True)
+class PChart:
+    """A P chart (or Laney p' chart) with limits that vary with each denominator."""
+
+    centre: float | None
+    laney: bool
+    sigma_z: float | None
+    points: list[PPoint]
+    variation: str | None
+    assurance: str | None
+
+
+def p_chart(
+    numerators: Sequence[float | None],
+    denominators: Sequence[float | None],
+    improvement: str = "increase",
+    target: float | None = None,
+    laney: bool = False,
+) -> PChart:
+    """Build a P chart (Laney's p' if asked) labelled with the Making Data Count rules."""
+    _check_improvement(improvement)
+    if len(numerators) != len(denominators):
+        raise ValueError("numerators and denominators must be the same length")
+    pairs = list(zip(numerators, denominators, strict=True))
+    for numerator, denominator in pairs:
+        _check_pair(numerator, denominator)
+    recorded = [(num, den) for num, den in pairs if _is_recorded(num, den)]
+    if not recorded:
+        return PChart(None, laney, None, [_skipped_p_point(n, d) for n, d in pairs], None, None)
+
+    centre = math.fsum(num for num, _ in recorded) / math.fsum(den for _, den in recorded)
+    proportions = [num / den for num, den in recorded]
+    sigmas = [_binomial_sigma(centre, den) for _, den in recorded]
+    sigma_z = None
+    if laney:
+        sigma_z = _laney_sigma_z(proportions, sigmas, centre, pairs)
+        if sigma_z is None:
+            # Laney's adjustment needs a moving range of z; without one there are no limits.
+            labels = [_Label(COMMON_CAUSE, None, None, NO_LIMITS_EXPLANATION)] * len(recorded)
+            points = _p_points(pairs, proportions, labels, [None] * len(recorded))
+            return PChart(centre, laney, None, points, None, None)
+        sigmas = [s * sigma_z for s in sigmas]
+
+    limits = [
+        (
+            _clip(centre - 3 * s),
+            _clip(centre + 3 * s),
+            _clip(centre - 3 * NEAR_FRACTION * s),
+            _clip(centre + 3 * NEAR_FRACTION * s),
+        )
+        for s in sigmas
+    ]
+    lowers, uppers, near_lowers, near_uppers = (
+        list(column) for column in zip(*limits, strict=True)
+    )
+    labels = _label_points(
+        proportions,
+        [centre] * len(proportions),
+        lowers,
+        uppers,
+        near_lowers,
+        near_uppers,
+        improvement,
+        "the centre line",
+        _format_percent,
+    )
+    points = _p_points(pairs, proportions, labels, limits)
+    last = _last_recorded(points)
+    return PChart(
+        centre=centre,
+        laney=laney,
+        sigma_z=sigma_z,
+        points=points,
+        variation=_variation(last),
+        assurance=_assurance(target, last.lower_limit, last.upper_limit, improvement),
+    )
+
+
+def _check_pair(numerator: float | None, denominator: float | None) -> None:
+    if numerator is None or denominator is None:
+        return
+    if numerator < 0 or denominator < 0 or (denominator > 0 and numerator > denominator):
+        raise ValueError("each numerator must lie between 0 and its denominator")
+
+
+def _is_recorded(numerator: float | None, denominator: float | None) -> bool:
+    return numerator is not None and denominator is not None and denominator > 0
+
+
+def _p_points(
+    pairs: Sequence[tuple[float | None, float | None]],
+    proportions: Sequence[float],
+    labels: Sequence[_Label],
+    limits: Sequence[tuple[float, float, float, float] | None],
+) -> list[PPoint]:
+    recorded = iter(zip(proportions, labels, limits, strict=True))
+    points = []
+    for numerator, denominator in pairs:
+        if not _is_recorded(numerator, denominator):
+            points.append(_skipped_p_point(numerator, denominator))
+            continue
+        value, label, point_limits = next(recorded)
+        points.append(
+            PPoint(
+                numerator,
+                denominator,
+                value,
+                label.special_cause,
+                label.rule,
+                label.high,
+                label.explanation,
+                *(point_limits or (None, None, None, None)),
+            )
+        )
+    return points
+
+
+def _skipped_p_point(numerator: float | None, denominator: float | None) -> PPoint:
+    if denominator == 0:
+        explanation = "The denominator is zero, so this period is left out."
+    else:
+        explanation = MISSING_EXPLANATION
+    return PPoint(
+        numerator, denominator, None, None, None, None, explanation, None, None, None, None
+    )
+
+
+def _binomial_sigma(centre: float, denominator: float) -> float:
+    # max() guards against a tiny negative from rounding when the centre is 0 or 1.
+    return math.sqrt(max(centre * (1 - centre), 0.0) / denominator)
+
+
+def _laney_sigma_z(
+    proportions: Sequence[float],
+    sigmas: Sequence[float],
+    centre: float,
+    pairs: Sequence[tuple[float | None, float | None]],
+) -> float | None:
+    if not any(sigmas):
+        # With a centre of 0 or 1 every proportion sits on it: there is no spread to adjust.
+        return 1.0
+    z_values = iter((p - centre) / s for p, s in zip(proportions, sigmas, strict=True))
+    # Gaps stay in place so that no moving range of z spans a skipped period.
+    z_series = [next(z_values) if _is_recorded(n, d) else None for n, d in pairs]
+    if not _moving_ranges(z_series):
+        return None
+    # qicharts2 leaves the moving ranges of z unscreened by default; so do we.
+    return average_moving_range(z_series, screen_outliers=False) / D2
+
+
+def _clip(x: float) -> float:
+    return min(max(x, 0.0), 1.0)

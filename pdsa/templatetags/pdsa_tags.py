@@ -1,0 +1,43 @@
+"""Template helpers for improvement work: measure values, icons and the practice summary."""
+
+from django import template
+from django.utils.safestring import mark_safe
+
+from pdsa import selectors, svg
+
+register = template.Library()
+
+
+@register.filter
+def measure_value(value, measure):
+    """A charted value in the measure's units (proportions as percentages)."""
+    if value is None:
+        return "–"
+    if measure.is_proportion:
+        return f"{value * 100:.1f}%"
+    if measure.data_type == "count":
+        return f"{value:,.0f}"
+    return f"{value:,.3g}" if abs(value) < 1000 else f"{value:,.0f}"
+
+
+@register.simple_tag
+def variation_icon(analysis):
+    """The variation icon (SVG, text escaped in svg.py) for an analysis."""
+    return mark_safe(svg.variation_icon(analysis.variation, analysis.variation_label))
+
+
+@register.simple_tag
+def assurance_icon(analysis):
+    """The assurance icon (SVG, text escaped in svg.py) for an analysis, or nothing."""
+    return mark_safe(svg.assurance_icon(analysis.assurance, analysis.assurance_label))
+
+
+@register.inclusion_tag("pdsa/partials/practice_summary.html", takes_context=True)
+def practice_work_summary(context, practice):
+    """The practice's improvement work, for the practice page."""
+    user = context["request"].user
+    return {
+        "dashboard": selectors.practice_dashboard(user=user, pk=practice.pk),
+        "can_edit": context.get("can_edit_work"),
+        "request": context["request"],
+    }
