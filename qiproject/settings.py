@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "workshops",
     "pdsa",
     "evidence",
+    "messaging",
 ]
 
 MIDDLEWARE = [
@@ -208,6 +209,19 @@ CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
+# Periodic schedules live in the database; beat picks up admin edits within this many seconds.
+CELERY_BEAT_MAX_LOOP_INTERVAL = 30
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
+
+# Messaging: retries of mail errors back off exponentially (base, 2x base, 4x base...).
+MESSAGING_MAX_RETRIES = int(os.environ.get("MESSAGING_MAX_RETRIES", "5"))
+MESSAGING_RETRY_BASE_SECONDS = int(os.environ.get("MESSAGING_RETRY_BASE_SECONDS", "60"))
+# The sweeper queues again a claimed message left unsent this long after it was due...
+MESSAGING_STALE_AFTER = int(os.environ.get("MESSAGING_STALE_AFTER", "180"))
+# ...and one stuck "sending" this long (more than the hard time limit: nobody is sending it).
+MESSAGING_SENDING_STALE_AFTER = int(
+    os.environ.get("MESSAGING_SENDING_STALE_AFTER", str(2 * CELERY_TASK_TIME_LIMIT))
+)
 
 # Security. The policy allows no inline script anywhere.
 SECURE_CONTENT_TYPE_NOSNIFF = True

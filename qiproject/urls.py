@@ -16,5 +16,6 @@ urlpatterns = [
         name="password_reset_confirm",
     ),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("messages/", include("messaging.urls")),
     path("", include("practices.urls")),
 ]
