@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "pdsa",
     "evidence",
     "messaging",
+    "followup",
 ]
 
 MIDDLEWARE = [

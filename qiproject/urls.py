@@ -17,5 +17,6 @@ urlpatterns = [
     ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("messages/", include("messaging.urls")),
+    path("follow-up/", include("followup.urls")),
     path("", include("practices.urls")),
 ]
