@@ -84,7 +84,8 @@ def ensure_schedules() -> list[str]:
 
 def ensure_schedules_after_migrate(sender, using="default", **kwargs) -> None:
     """post_migrate hook: the schedules exist as soon as the tables do."""
-    from django.apps import apps as global_apps
+    from django.db import connections
 
-    if "django_celery_beat" in {config.label for config in global_apps.get_app_configs()}:
+    # A partial migrate (one app, or back to zero) may run before beat's tables exist.
+    if "django_celery_beat_periodictask" in connections[using].introspection.table_names():
         ensure_schedules()

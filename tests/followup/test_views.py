@@ -240,3 +240,15 @@ def test_the_questions_are_locked_once_the_survey_has_gone_out(login, lead, prog
 
     assert response.status_code == 409
     assert Survey.objects.get().intro != "Too late"
+
+
+def test_anyone_sees_the_thank_you_page(client, db):
+    assert client.get(reverse("followup_thanks")).status_code == 200
+
+
+def test_an_outsider_sees_no_response_rate_of_another_practice(login, sent, member_b):
+    response = login(member_b).get(reverse("followup_overview"))
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Practice B" in page and "Practice A" not in page

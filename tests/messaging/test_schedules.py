@@ -28,3 +28,16 @@ def test_a_deleted_schedule_comes_back(db):
     PeriodicTask.objects.filter(name="Messages: re-queue unsent").delete()
 
     assert ensure_schedules() == ["Messages: re-queue unsent"]
+
+
+def test_nothing_is_created_while_the_scheduler_tables_do_not_exist(db, monkeypatch):
+    from django.db import connection
+
+    from messaging import schedules
+
+    PeriodicTask.objects.all().delete()
+    monkeypatch.setattr(connection.introspection, "table_names", lambda *args, **kwargs: [])
+
+    schedules.ensure_schedules_after_migrate(sender=None, using="default")
+
+    assert not PeriodicTask.objects.exists()
