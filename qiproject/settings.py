@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "workshops",
     "pdsa",
     "evidence",
+    "messaging",
+    "followup",
 ]
 
 MIDDLEWARE = [
@@ -105,6 +107,9 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Several processes (web, worker, beat) share the file: wait for locks, do not fail.
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # Take the write lock when a transaction starts: a read that later writes would otherwise
+    # fail at once with "database is locked" when another process wrote in between.
+    DATABASES["default"]["OPTIONS"]["transaction_mode"] = "IMMEDIATE"
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -195,13 +200,15 @@ CELERY_BROKER_TRANSPORT_OPTIONS = (
         "data_folder_in": str(CELERY_BROKER_DIR / "queue"),
         "data_folder_out": str(CELERY_BROKER_DIR / "queue"),
         "processed_folder": str(CELERY_BROKER_DIR / "processed"),
+        # Without this the transport writes its exchange table to ./control in the cwd.
+        "control_folder": str(CELERY_BROKER_DIR / "control"),
         "store_processed": False,
     }
     if CELERY_BROKER_URL.startswith("filesystem")
     else {"visibility_timeout": 3600}
 )
 if CELERY_BROKER_URL.startswith("filesystem"):
-    for folder in ("queue", "processed"):
+    for folder in ("queue", "processed", "control"):
         (CELERY_BROKER_DIR / folder).mkdir(parents=True, exist_ok=True)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_SERIALIZER = "json"
@@ -216,6 +223,19 @@ CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
+# Periodic schedules live in the database; beat picks up admin edits within this many seconds.
+CELERY_BEAT_MAX_LOOP_INTERVAL = 30
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
+
+# Messaging: retries of mail errors back off exponentially (base, 2x base, 4x base...).
+MESSAGING_MAX_RETRIES = int(os.environ.get("MESSAGING_MAX_RETRIES", "5"))
+MESSAGING_RETRY_BASE_SECONDS = int(os.environ.get("MESSAGING_RETRY_BASE_SECONDS", "60"))
+# The sweeper queues again a claimed message left unsent this long after it was due...
+MESSAGING_STALE_AFTER = int(os.environ.get("MESSAGING_STALE_AFTER", "180"))
+# ...and one stuck "sending" this long (more than the hard time limit: nobody is sending it).
+MESSAGING_SENDING_STALE_AFTER = int(
+    os.environ.get("MESSAGING_SENDING_STALE_AFTER", str(2 * CELERY_TASK_TIME_LIMIT))
+)
 
 # Security. The policy allows no inline script anywhere.
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -19,5 +19,7 @@ urlpatterns = [
     path("evidence/", include("evidence.urls")),
     path("workshops/", include("workshops.urls")),
     path("pdsa/", include("pdsa.urls")),
+    path("messages/", include("messaging.urls")),
+    path("follow-up/", include("followup.urls")),
     path("", include("practices.urls")),
 ]

@@ -4,3 +4,5 @@ from qiproject.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Tasks run in the test process (a worker test starts its own worker and turns this off).
+CELERY_TASK_ALWAYS_EAGER = True

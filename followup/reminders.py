@@ -1,0 +1,43 @@
+"""The follow-up survey's schedule and its line in the facilitators' digest."""
+
+from datetime import date, timedelta
+
+from django.db.models import Count, Q
+
+from followup.models import Recipient
+from followup.services import LINK_VALID_DAYS
+from messaging.reminders import register_digest_section
+from messaging.schedules import ScheduleSpec, register_schedule
+
+# Every minute: the invitations go out on the scheduler's first run after the follow-up date
+# comes, and a run that finds everything claimed sends nothing.
+register_schedule(
+    ScheduleSpec(
+        name="Follow-up survey: invitations and reminders",
+        task="followup.tasks.followup_send_due",
+        description=(
+            "Invites each team to the one-year follow-up survey; reminds at 14 and 28 days."
+        ),
+        every_minutes=1,
+    )
+)
+
+
+@register_digest_section("Follow-up survey responses", order=50)
+def survey_response_rates(facilitator, practices, today: date) -> list[str]:
+    """Response rates of the facilitator's practices while a survey is collecting answers."""
+    rows = (
+        Recipient.objects.filter(
+            practice__in=practices,
+            survey__programme__follow_up_due_date__lte=today,
+            survey__programme__follow_up_due_date__gt=today - timedelta(days=LINK_VALID_DAYS),
+        )
+        .values("practice__name")
+        .annotate(invited=Count("pk"), responded=Count("pk", filter=Q(submitted_at__isnull=False)))
+        .order_by("practice__name")
+    )
+    return [
+        f"{row['practice__name']}: {row['responded']} of {row['invited']} have answered"
+        for row in rows
+        if row["responded"] < row["invited"]
+    ]

@@ -1,0 +1,80 @@
+"""Reads for the follow-up survey: adopted changes, links, and results."""
+
+import hashlib
+
+from django.db.models import Count, Q
+
+from followup import stats
+from followup.factors import FACTOR_KEYS
+from followup.models import Link, Recipient, Response, Survey
+
+
+def adopted_changes_for(practice) -> list[tuple[str, str]]:
+    """The changes the practice adopted in its PDSA cycles, as (key, title) pairs.
+
+    The provider the survey asks about: pdsa's adopted cycles are wired in here when that app
+    lands; until then there are none and the survey goes straight to the factors.
+    """
+    return []
+
+
+def token_hash(token: str) -> str:
+    """The stored form of a survey token."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def link_for_token(token: str) -> Link | None:
+    """The link a token opens (usable or not), with its survey; None when unknown."""
+    return (
+        Link.objects.select_related(
+            "recipient__survey__programme", "recipient__practice", "recipient__user"
+        )
+        .filter(token_hash=token_hash(token))
+        .first()
+    )
+
+
+def _summarise(recipients) -> stats.Summary:
+    responses = Response.objects.filter(recipient__in=recipients).select_related("recipient")
+    answers = [
+        stats.Answer(
+            profession=response.recipient.get_profession_display(),
+            changes=response.changes,
+            factor_scores=response.factor_scores,
+            free_text=response.free_text,
+        )
+        for response in responses
+    ]
+    return stats.summarise(invited=recipients.count(), answers=answers, factor_keys=FACTOR_KEYS)
+
+
+def practice_results(*, survey: Survey, practice) -> stats.Summary:
+    """One practice's summary (two queries)."""
+    return _summarise(Recipient.objects.filter(survey=survey, practice=practice))
+
+
+def programme_results(*, survey: Survey) -> stats.Summary:
+    """The whole programme's summary (two queries)."""
+    return _summarise(Recipient.objects.filter(survey=survey))
+
+
+def response_rates(*, user):
+    """Practices the user may see with invited and responded counts, for open surveys."""
+    return (
+        Recipient.objects.visible_to(user)
+        .values("practice_id", "practice__name", "survey__programme__name", "survey_id")
+        .annotate(
+            invited=Count("pk"),
+            responded=Count("pk", filter=Q(submitted_at__isnull=False)),
+        )
+        .order_by("survey__programme__name", "practice__name")
+    )
+
+
+def responses_for_export(*, survey: Survey):
+    """Every response of a survey with its practice and profession, for the CSV (one query)."""
+    return (
+        Response.objects.filter(recipient__survey=survey)
+        .select_related("recipient__practice")
+        .order_by("recipient__practice__name", "pk")
+    )

@@ -1,0 +1,33 @@
+"""Celery tasks for the outbox and the reminders: they take ids and call services."""
+
+from celery import shared_task
+from django.conf import settings
+from django.utils import timezone
+
+from messaging import reminders, services
+
+
+@shared_task(bind=True, max_retries=settings.MESSAGING_MAX_RETRIES)
+def message_deliver_task(self, message_id: int) -> bool:
+    """Deliver one message; mail errors retry with exponential backoff, then mark it failed."""
+    try:
+        return services.message_deliver(message_id=message_id)
+    except services.MAIL_ERRORS as error:
+        if self.request.retries >= self.max_retries:
+            services.message_fail(message_id=message_id, error=f"{type(error).__name__}: {error}")
+            return False
+        delay = settings.MESSAGING_RETRY_BASE_SECONDS * 2**self.request.retries
+        services.message_retry_later(message_id=message_id, delay_seconds=delay)
+        raise self.retry(exc=error, countdown=delay) from error
+
+
+@shared_task
+def messages_sweep() -> int:
+    """Queue again the claimed messages that nobody sent (lost tasks, killed workers)."""
+    return len(services.messages_requeue_stale())
+
+
+@shared_task
+def reminders_run(kind: str) -> int:
+    """Work out who gets this reminder today and claim their messages (idempotent by key)."""
+    return reminders.reminder_run(kind=kind, today=timezone.localdate())
