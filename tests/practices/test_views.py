@@ -56,7 +56,8 @@ def test_the_practice_page_holds_a_query_budget(
 ):
     MembershipFactory.create_batch(20, practice=practice_a, role=Role.NURSE)
     client = login(member_a)
-    with django_assert_max_num_queries(12):
+    # The page also summarises the practice's improvement work, in a fixed number of queries.
+    with django_assert_max_num_queries(16):
         client.get(reverse("practice_detail", args=[practice_a.pk]))
 
 
