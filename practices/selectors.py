@@ -3,7 +3,17 @@
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, Sum
+from django.db.models import (
+    Count,
+    Exists,
+    IntegerField,
+    Max,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Sum,
+)
 from django.db.models.functions import Coalesce, TruncMonth
 from django.shortcuts import get_object_or_404
 
@@ -32,12 +42,25 @@ def practice_list(*, user):
                 ),
             )
         )
+        # Correlated counts, not a join with GROUP BY: the database counts only the rows of the
+        # page being shown, and the paginator's COUNT(*) needs no join at all.
         .annotate(
-            team_size=Count("memberships", filter=~Q(memberships__role=Role.PATIENT_REP)),
-            patient_rep_count=Count("memberships", filter=Q(memberships__role=Role.PATIENT_REP)),
+            team_size=_member_count(~Q(role=Role.PATIENT_REP)),
+            patient_rep_count=_member_count(Q(role=Role.PATIENT_REP)),
         )
-        .order_by("name")
+        .order_by("name", "pk")
     )
+
+
+def _member_count(condition: Q):
+    members = (
+        Membership.objects.filter(condition, practice=OuterRef("pk"))
+        .order_by()
+        .values("practice")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    return Coalesce(Subquery(members, output_field=IntegerField()), 0)
 
 
 def practice_detail(*, user, pk: int) -> Practice:
@@ -187,12 +210,12 @@ def open_actions(*, user, practice: Practice):
 
 @dataclass(frozen=True)
 class TimeRow:
-    """Minutes a facilitator spent on one practice in one month."""
+    """Minutes a facilitator spent in one month, on one practice or (practice None) on all."""
 
     facilitator_id: int
     facilitator_name: str
-    practice_id: int
-    practice_name: str
+    practice_id: int | None
+    practice_name: str | None
     month: date
     visits: int
     on_site_minutes: int
@@ -204,35 +227,45 @@ class TimeRow:
         return self.on_site_minutes + self.remote_minutes + self.travel_minutes
 
 
-def time_summary(*, user, start: date, end: date, own_only: bool) -> list[TimeRow]:
-    """Facilitator time per facilitator, practice and month between two dates, in one query.
+def time_summary(
+    *,
+    user,
+    start: date,
+    end: date,
+    own_only: bool,
+    by_practice: bool = True,
+    facilitator_id: int | None = None,
+) -> list[TimeRow]:
+    """Facilitator time per facilitator, month and (optionally) practice, in one query.
 
     `own_only` keeps the user's own visits (a facilitator's view of their practices); a lead
-    sees every facilitator of the practices they can see.
+    sees every facilitator of the practices they can see, or one with `facilitator_id`.
     """
     visits = Visit.objects.visible_to(user).filter(visited_on__gte=start, visited_on__lte=end)
     if own_only:
         visits = visits.filter(facilitator=user)
+    if facilitator_id is not None:
+        visits = visits.filter(facilitator_id=facilitator_id)
+    practice_keys = ["practice__name", "practice_id"] if by_practice else []
+    keys = ["facilitator__full_name", "facilitator_id", *practice_keys, "month"]
     on_site = Q(mode=VisitMode.ON_SITE)
     rows = (
         visits.annotate(month=TruncMonth("visited_on"))
-        .values(
-            "facilitator_id", "facilitator__full_name", "practice_id", "practice__name", "month"
-        )
+        .values(*keys)
         .annotate(
             visits=Count("pk"),
             on_site=Coalesce(Sum("duration_minutes", filter=on_site), 0),
             remote=Coalesce(Sum("duration_minutes", filter=~on_site), 0),
             travel=Coalesce(Sum("travel_minutes"), 0),
         )
-        .order_by("facilitator__full_name", "facilitator_id", "practice__name", "month")
+        .order_by(*keys)
     )
     return [
         TimeRow(
             facilitator_id=row["facilitator_id"],
             facilitator_name=row["facilitator__full_name"],
-            practice_id=row["practice_id"],
-            practice_name=row["practice__name"],
+            practice_id=row.get("practice_id"),
+            practice_name=row.get("practice__name"),
             month=row["month"],
             visits=row["visits"],
             on_site_minutes=row["on_site"],
@@ -247,6 +280,7 @@ def time_summary(*, user, start: date, end: date, own_only: bool) -> list[TimeRo
 class TimeGroup:
     """One facilitator's rows in a time summary, with their totals."""
 
+    facilitator_id: int
     facilitator_name: str
     rows: list[TimeRow]
 
@@ -276,6 +310,12 @@ def time_groups(rows: list[TimeRow]) -> list[TimeGroup]:
     groups: list[TimeGroup] = []
     for row in rows:
         if not groups or groups[-1].rows[0].facilitator_id != row.facilitator_id:
-            groups.append(TimeGroup(facilitator_name=row.facilitator_name, rows=[]))
+            groups.append(
+                TimeGroup(
+                    facilitator_id=row.facilitator_id,
+                    facilitator_name=row.facilitator_name,
+                    rows=[],
+                )
+            )
         groups[-1].rows.append(row)
     return groups

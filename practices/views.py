@@ -298,14 +298,23 @@ def time_summary(request):
     if not (sees_everyone or roles.is_facilitator):
         raise Http404("Only facilitators and programme leads have a time summary.")
     today = timezone.localdate()
-    form = TimeSummaryForm(request.GET or {"start": _months_ago(today, 11), "end": today})
+    defaults = {"start": _months_ago(today, 11), "end": today}
+    form = TimeSummaryForm({**defaults, **request.GET.dict()})
     start, end = (
         (form.cleaned_data["start"], form.cleaned_data["end"])
         if form.is_valid()
         else (_months_ago(today, 11), today)
     )
+    # A lead first sees each facilitator's monthly totals, then one facilitator by practice.
+    facilitator_id = form.cleaned_data.get("facilitator") if form.is_valid() else None
+    by_practice = not sees_everyone or facilitator_id is not None
     rows = selectors.time_summary(
-        user=request.user, start=start, end=end, own_only=not sees_everyone
+        user=request.user,
+        start=start,
+        end=end,
+        own_only=not sees_everyone,
+        by_practice=by_practice,
+        facilitator_id=facilitator_id,
     )
     context = {
         "form": form,
@@ -313,5 +322,6 @@ def time_summary(request):
         "end": end,
         "groups": selectors.time_groups(rows),
         "by_facilitator": sees_everyone,
+        "by_practice": by_practice,
     }
     return render(request, "practices/time_summary.html", context)

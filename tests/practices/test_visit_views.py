@@ -322,3 +322,25 @@ def test_after_handover_the_old_facilitator_no_longer_sees_the_practice_time(
     services.facilitator_assign(practice=practice_a, facilitator=UserFactory(), on=date(2026, 4, 1))
     response = login(facilitator).get(reverse("time_summary"))
     assert response.status_code == 404  # no longer a facilitator of any practice
+
+
+@pytest.mark.parametrize("name", ["visit_create", "visit_edit"])
+def test_the_facilitator_gets_the_visit_forms(login, facilitator, visit, action, name):
+    response = login(facilitator).get(_urls(visit, action)[name])
+    assert response.status_code == 200
+    assert 'name="actions-TOTAL_FORMS"' in response.content.decode()
+
+
+def test_editing_keeps_done_actions_and_shows_existing_ones(login, facilitator, visit, action):
+    response = login(facilitator).get(reverse("visit_edit", args=[visit.pk]))
+    assert response.context["formset"].initial_form_count() == 1
+    assert "Print the leaflet" in response.content.decode()
+
+
+def test_the_lead_drills_down_from_facilitators_to_their_practices(login, lead, facilitator, visit):
+    client = login(lead)
+    overview = client.get(reverse("time_summary"))
+    assert f"?facilitator={facilitator.pk}" in overview.content.decode()
+    assert "Practice A" not in overview.content.decode()
+    detail = client.get(reverse("time_summary"), {"facilitator": facilitator.pk})
+    assert "Practice A" in detail.content.decode()
