@@ -350,7 +350,7 @@ def pages(world: World) -> list[Page]:
         Page(f"practice list, lead ({len(world.practices)}, page 1)", "/practices/", world.lead),
         Page(
             f"practice list, lead ({len(world.practices)}, last page)",
-            f"/practices/?page={max(1, len(world.practices) // 50)}",
+            f"/practices/?page={-(-len(world.practices) // 50)}",
             world.lead,
         ),
         Page("practice page", f"/practices/{practice.pk}/", facilitator),

@@ -289,6 +289,10 @@ def visit_record(
     return visit
 
 
+class StaleEdit(ValidationError):
+    """The visit changed after the form was opened; the edit was not applied."""
+
+
 VISIT_EDITABLE_FIELDS = {
     "visited_on",
     "mode",
@@ -322,7 +326,7 @@ def visit_update(
         version=expected_version + 1, updated_at=timezone.now()
     )
     if not claimed:
-        raise ValidationError(
+        raise StaleEdit(
             "Someone changed this visit after you opened it. Their version is shown; "
             "your text is kept in the form so you can copy what you need."
         )

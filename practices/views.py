@@ -195,12 +195,14 @@ def _visit_form(request, practice, *, visit):
     elif data is not None and form.is_valid() and formset.is_valid():
         try:
             visit = _visit_save(request.user, practice, visit, form, formset)
+        except services.StaleEdit as error:
+            # Keep the user's text, show the saved version, and let a resubmit overwrite it.
+            _add_errors(form, error)
+            current = Visit.objects.get(pk=visit.pk)
+            form.data = form.data.copy()
+            form.data["version"] = str(current.version)
         except ValidationError as error:
             _add_errors(form, error)
-            if visit is not None:
-                current = Visit.objects.get(pk=visit.pk)
-                form.data = form.data.copy()
-                form.data["version"] = str(current.version)
         else:
             messages.success(request, "Visit saved.")
             return redirect("visit_detail", pk=visit.pk)

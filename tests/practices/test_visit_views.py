@@ -168,6 +168,14 @@ def test_a_stale_edit_is_refused_with_both_versions_on_the_page(login, facilitat
     assert "Newer" in page and "Mine" in page
     visit.refresh_from_db()
     assert visit.notes == "Newer"
+    # Having seen the newer text, saving again is a deliberate overwrite and goes through.
+    resubmit = login(facilitator).post(
+        reverse("visit_edit", args=[visit.pk]),
+        _form_data(None, notes="Mine", version=response.context["form"].data["version"]),
+    )
+    assert resubmit.status_code == 302
+    visit.refresh_from_db()
+    assert visit.notes == "Mine"
 
 
 def test_an_overdue_action_is_flagged(login, member_a, action, visit):
