@@ -258,9 +258,10 @@ def time_summary(
             remote=Coalesce(Sum("duration_minutes", filter=~on_site), 0),
             travel=Coalesce(Sum("travel_minutes"), 0),
         )
-        .order_by(*keys)
+        # No ORDER BY: the database groups by hashing; the few hundred rows are sorted here.
+        .order_by()
     )
-    return [
+    result = [
         TimeRow(
             facilitator_id=row["facilitator_id"],
             facilitator_name=row["facilitator__full_name"],
@@ -274,6 +275,10 @@ def time_summary(
         )
         for row in rows
     ]
+    result.sort(
+        key=lambda r: (r.facilitator_name, r.facilitator_id, r.practice_name or "", r.month)
+    )
+    return result
 
 
 @dataclass
