@@ -88,7 +88,7 @@ class ActionForm(forms.Form):
     pk = forms.IntegerField(widget=forms.HiddenInput, required=False)
     description = forms.CharField(
         max_length=300,
-        label="Action",
+        label="What was agreed",
         help_text="No patient-identifiable data.",
     )
     owner = forms.ModelChoiceField(queryset=User.objects.none(), label="Owner in the practice")
@@ -100,10 +100,7 @@ class ActionForm(forms.Form):
         self.fields["owner"].label_from_instance = lambda user: user.full_name
 
 
-BaseActionFormSet = forms.formset_factory(ActionForm, extra=0, can_delete=True)
-
-
-class ActionFormSet(BaseActionFormSet):
+class ActionFormSet(forms.BaseFormSet):
     """The actions agreed at a visit; blank rows are ignored, as are deleted new rows."""
 
     def __init__(self, *args, practice, **kwargs):
@@ -113,23 +110,12 @@ class ActionFormSet(BaseActionFormSet):
     def get_form_kwargs(self, index):
         return {**super().get_form_kwargs(index), "practice": self.practice}
 
-    @property
-    def empty_form(self):
-        form = self.form(
-            auto_id=self.auto_id,
-            prefix=self.add_prefix("__prefix__"),
-            empty_permitted=True,
-            use_required_attribute=False,
-            practice=self.practice,
-        )
-        self.add_fields(form, None)
-        return form
-
 
 def action_formset(data=None, *, practice, initial=None, extra: int = 1) -> ActionFormSet:
     """An actions formset with `extra` blank rows (more when 'Add another action' was pressed)."""
+    # Only saved actions can be deleted; a new row left blank is simply ignored.
     formset_class = forms.formset_factory(
-        ActionForm, formset=ActionFormSet, extra=extra, can_delete=True
+        ActionForm, formset=ActionFormSet, extra=extra, can_delete=True, can_delete_extra=False
     )
     return formset_class(data, practice=practice, initial=initial, prefix="actions")
 

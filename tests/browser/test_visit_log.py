@@ -21,13 +21,15 @@ def test_the_facilitator_logs_a_visit_with_an_action_and_the_practice_marks_it_d
     page.get_by_label("Topics").fill("Baseline run chart")
     page.get_by_label("Notes shared with the practice").fill("Good discussion of the data.")
     page.get_by_label("Private notes").fill("Team keen but short of time.")
-    page.get_by_label("Action*", exact=True).fill("Send the audit template")
+    page.get_by_label("What was agreed*", exact=True).fill("Send the audit template")
     page.get_by_label("Owner in the practice").select_option(label="Dr Amy A")
     page.get_by_label("Due").fill(due.isoformat())
     # A second row (added in place by the script) keeps what was typed; left blank, it is ignored.
     page.get_by_role("button", name="Add another action").click()
     expect(page.locator(".action-row")).to_have_count(2)
-    expect(page.get_by_label("Action*", exact=True).first).to_have_value("Send the audit template")
+    expect(page.get_by_label("What was agreed*", exact=True).first).to_have_value(
+        "Send the audit template"
+    )
     # Enter in a field saves the visit (it must not press "Add another action").
     page.get_by_label("Topics").press("Enter")
 
