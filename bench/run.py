@@ -337,7 +337,8 @@ class Page:
     user: object  # None: anonymous
 
 
-def pages(world: World) -> list[Page]:
+def practice_pages(world: World) -> list[Page]:
+    """The practice list (facilitator and lead), a practice page and its visit log."""
     from practices.models import Visit
 
     facilitator = world.facilitators[0]
@@ -345,7 +346,6 @@ def pages(world: World) -> list[Page]:
     visit = Visit.objects.filter(practice=practice).order_by("-visited_on").first()
     per_facilitator = len(world.practices) // len(world.facilitators)
     return [
-        Page("floor: /healthz/ (trivial view)", "/healthz/", None),
         Page(f"practice list, facilitator ({per_facilitator})", "/practices/", facilitator),
         Page(f"practice list, lead ({len(world.practices)}, page 1)", "/practices/", world.lead),
         Page(
@@ -360,6 +360,16 @@ def pages(world: World) -> list[Page]:
         Page("time summary, facilitator (12 months)", "/visits/time/", facilitator),
         Page("time summary, lead (12 months)", "/visits/time/", world.lead),
     ]
+
+
+# Like BUILDERS: the dashboards, measure chart and cycle pages add their functions here.
+PAGE_SETS = [practice_pages]
+FLOOR = Page("floor: /healthz/ (trivial view)", "/healthz/", None)
+
+
+def pages(world: World) -> list[Page]:
+    """The floor first, then every page set's pages."""
+    return [FLOOR] + [page for page_set in PAGE_SETS for page in page_set(world)]
 
 
 def _percentiles(samples: list[float]) -> tuple[float, float]:
@@ -474,7 +484,9 @@ def time_through_gunicorn(
     env = {**os.environ, "DATABASE_URL": database_url, "DJANGO_DEBUG": "0"}
     server = subprocess.Popen(
         [
-            str(ROOT / ".venv/bin/gunicorn"),
+            sys.executable,
+            "-m",
+            "gunicorn",
             "qiproject.wsgi",
             "--bind",
             f"127.0.0.1:{port}",
