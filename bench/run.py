@@ -40,6 +40,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 BENCH_DB = "qi_bench"
+EMPTY_STATIC_ROOT = Path(tempfile.gettempdir()) / "qi-bench-empty-static"
 DEFAULT_SERVER = "postgres://postgres@127.0.0.1:5432/postgres"
 PASSWORD = "bench-password-2026"
 BATCH = 2000
@@ -78,6 +79,7 @@ def fresh_database(args) -> tuple[str, callable, str]:
         def drop_file():
             for suffix in ("", "-wal", "-shm", "-journal"):
                 Path(f"{path}{suffix}").unlink(missing_ok=True)
+            path.parent.rmdir()
 
         return f"sqlite:///{path}", drop_file, "SQLite (PostgreSQL unreachable)"
     with admin.cursor() as cursor:
@@ -101,13 +103,14 @@ def fresh_database(args) -> tuple[str, callable, str]:
 
 
 def setup_django(database_url: str) -> None:
+    EMPTY_STATIC_ROOT.mkdir(exist_ok=True)
     os.environ["DATABASE_URL"] = database_url
     os.environ["DJANGO_SETTINGS_MODULE"] = "qiproject.settings"
     # Production-like: no query logging, no debug pages.
     os.environ["DJANGO_DEBUG"] = "0"
     os.environ.setdefault("LOG_LEVEL", "WARNING")
     # An empty static root: pages are timed, not static files (and whitenoise stays quiet).
-    os.environ.setdefault("STATIC_ROOT", tempfile.mkdtemp(prefix="qi-bench-static-"))
+    os.environ.setdefault("STATIC_ROOT", str(EMPTY_STATIC_ROOT))
     import django
 
     django.setup()
