@@ -352,3 +352,14 @@ def test_the_lead_drills_down_from_facilitators_to_their_practices(login, lead, 
     assert "Practice A" not in overview.content.decode()
     detail = client.get(reverse("time_summary"), {"facilitator": facilitator.pk})
     assert "Practice A" in detail.content.decode()
+
+
+def test_the_practice_list_still_counts_the_team_and_patient_reps(
+    login, lead, practice_a, member_a, patient_rep, programme
+):
+    MembershipFactory(practice=practice_a, user=UserFactory())
+    response = login(lead).get(reverse("practice_list"))
+    [row] = [p for p in response.context["practices"] if p.pk == practice_a.pk]
+    assert (row.team_size, row.patient_rep_count) == (2, 1)
+    programme_page = login(lead).get(reverse("programme_detail", args=[programme.pk]))
+    assert programme_page.status_code == 200
