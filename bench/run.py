@@ -293,6 +293,7 @@ def build_visits(world: World) -> None:
             actions.append(
                 AgreedAction(
                     visit=visit,
+                    practice_id=visit.practice_id,
                     owner_id=rng.choice(team),
                     description=f"Action {number + 1} from the visit",
                     due_on=due,

@@ -263,11 +263,11 @@ class VisitQuerySet(models.QuerySet):
 class AgreedActionQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Actions agreed at visits to the practices the user can see."""
-        return practice_scoped(self, user, via="visit__practice", mode="visible")
+        return practice_scoped(self, user, via="practice", mode="visible")
 
     def editable_by(self, user):
         """Actions the user may mark done: practice editors (not patient reps) and facilitators."""
-        return practice_scoped(self, user, via="visit__practice", mode="editable")
+        return practice_scoped(self, user, via="practice", mode="editable")
 
     def open(self):
         """Actions not yet done."""

@@ -122,7 +122,8 @@ class VisitAdmin(admin.ModelAdmin):
 
 @admin.register(AgreedAction)
 class AgreedActionAdmin(admin.ModelAdmin):
-    list_display = ["description", "visit", "owner", "due_on", "done_at", "done_by"]
-    list_filter = ["due_on", "done_at", "visit__practice__programme"]
-    search_fields = ["description", "owner__full_name", "visit__practice__name"]
+    list_display = ["description", "practice", "owner", "due_on", "done_at", "done_by"]
+    list_filter = ["due_on", "done_at", "practice__programme"]
+    search_fields = ["description", "owner__full_name", "practice__name"]
+    readonly_fields = ["practice"]
     autocomplete_fields = ["visit", "owner", "done_by"]

@@ -397,6 +397,11 @@ class AgreedAction(models.Model):
     """Something agreed at a visit, owned by a member of the practice team, due by a date."""
 
     visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="actions")
+    # The visit's practice, repeated so that "open actions of these practices" is one index
+    # scan over open actions only, not a join through every visit and action ever logged.
+    practice = models.ForeignKey(
+        Practice, on_delete=models.CASCADE, related_name="visit_actions", editable=False
+    )
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -420,7 +425,7 @@ class AgreedAction(models.Model):
         ordering = ["due_on", "pk"]
         indexes = [
             models.Index(
-                fields=["visit", "due_on"],
+                fields=["practice", "due_on"],
                 condition=Q(done_at__isnull=True),
                 name="action_open_due",
             )
@@ -437,6 +442,10 @@ class AgreedAction(models.Model):
         return self.description
 
     def clean(self):
+        if self.visit_id and self.practice_id is None:
+            self.practice_id = self.visit.practice_id
+        if self.visit_id and self.practice_id != self.visit.practice_id:
+            raise ValidationError("An action belongs to the practice of its visit.")
         if self.visit_id and self.owner_id:
             owner_in_team = (
                 Membership.objects.filter(practice_id=self.visit.practice_id, user_id=self.owner_id)

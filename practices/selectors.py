@@ -131,8 +131,8 @@ def visit_summaries(practice_ids) -> dict[int, VisitSummary]:
         summaries[row["practice_id"]].last_visit_on = row["last"]
     actions = (
         AgreedAction.objects.open()
-        .filter(visit__practice_id__in=ids)
-        .values_list("pk", "visit__practice_id", "description", "due_on", "owner__full_name")
+        .filter(practice_id__in=ids)
+        .values_list("pk", "practice_id", "description", "due_on", "owner__full_name")
         .order_by("due_on", "pk")
     )
     for pk, practice_id, description, due_on, owner_name in actions:
@@ -201,7 +201,7 @@ def open_actions(*, user, practice: Practice):
     return (
         AgreedAction.objects.visible_to(user)
         .open()
-        .filter(visit__practice=practice)
+        .filter(practice=practice)
         .select_related("owner", "visit")
         .defer("visit__private_notes", "visit__notes")
         .order_by("due_on", "pk")

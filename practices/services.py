@@ -238,7 +238,7 @@ def _actions_apply(visit: Visit, actions: Sequence[ActionInput]) -> None:
             if item.pk is not None:
                 existing[item.pk].delete()
             continue
-        action = existing.get(item.pk) or AgreedAction(visit=visit)
+        action = existing.get(item.pk) or AgreedAction(visit=visit, practice_id=visit.practice_id)
         action.owner_id = item.owner.pk if item.owner else None
         action.description, action.due_on = item.description, item.due_on
         try:

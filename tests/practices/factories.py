@@ -85,6 +85,7 @@ class AgreedActionFactory(factory.django.DjangoModelFactory):
         model = AgreedAction
 
     visit = factory.SubFactory(VisitFactory)
+    practice = factory.SelfAttribute("visit.practice")
     owner = factory.SubFactory(UserFactory)
     description = factory.Sequence(lambda n: f"Action {n}")
     due_on = date(2026, 4, 10)
