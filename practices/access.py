@@ -100,6 +100,25 @@ class PracticeQuerySet(models.QuerySet):
             | Q(pk__in=_facilitated_practice_ids(user))
         )
 
+    def facilitated_by(self, user):
+        """Practices the user facilitates now (staff: all): they record and edit visits there."""
+        if _is_anonymous(user):
+            return self.none()
+        if _is_everything_visible(user):
+            return self
+        return self.filter(pk__in=_facilitated_practice_ids(user))
+
+    def supervised_by(self, user):
+        """Practices whose visits' private notes the user may read: facilitator, lead, staff."""
+        if _is_anonymous(user):
+            return self.none()
+        if _is_everything_visible(user):
+            return self
+        return self.filter(
+            Q(pk__in=_facilitated_practice_ids(user))
+            | Q(programme__in=apps.get_model("practices", "Programme").objects.run_by(user))
+        )
+
     def team_managed_by(self, user):
         """Practices whose team the user may invite people into (practice and programme leads)."""
         if _is_anonymous(user):
@@ -119,13 +138,15 @@ def practice_scoped(queryset, user, *, via: str = "practice", mode: str = "visib
     """Filter any queryset of practice-owned rows to those the user may see or edit.
 
     `via` is the lookup path from the model to its practice ("plan__practice");
-    `mode` is "visible", "editable" or "commentable".
+    `mode` is "visible", "editable", "commentable", "facilitated" or "supervised".
     """
     practices = apps.get_model("practices", "Practice").objects
     allowed = {
         "visible": practices.visible_to,
         "editable": practices.editable_by,
         "commentable": practices.commentable_by,
+        "facilitated": practices.facilitated_by,
+        "supervised": practices.supervised_by,
     }[mode](user)
     if not _is_anonymous(user) and _is_everything_visible(user):
         return queryset
@@ -157,6 +178,16 @@ def can_edit_practice(user, practice) -> bool:
 def can_comment_on_practice(user, practice) -> bool:
     """Whether the user may comment on this practice's work (includes patient representatives)."""
     return practice_scoped_exists("commentable_by", user, practice)
+
+
+def can_record_visits(user, practice) -> bool:
+    """Whether the user may log and edit facilitation visits for this practice."""
+    return practice_scoped_exists("facilitated_by", user, practice)
+
+
+def can_read_private_notes(user, practice) -> bool:
+    """Whether the user may read the facilitator's private notes on this practice's visits."""
+    return practice_scoped_exists("supervised_by", user, practice)
 
 
 def can_manage_team(user, practice) -> bool:
@@ -217,3 +248,27 @@ def roles_for(user) -> Roles:
         .order_by("practice__name")
     )
     return Roles(user=user, memberships=memberships)
+
+
+class VisitQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Visits of the practices the user can see (the history follows the practice)."""
+        return practice_scoped(self, user, via="practice", mode="visible")
+
+    def editable_by(self, user):
+        """Visits the user may edit: those of the practices they facilitate now."""
+        return practice_scoped(self, user, via="practice", mode="facilitated")
+
+
+class AgreedActionQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Actions agreed at visits to the practices the user can see."""
+        return practice_scoped(self, user, via="practice", mode="visible")
+
+    def editable_by(self, user):
+        """Actions the user may mark done: practice editors (not patient reps) and facilitators."""
+        return practice_scoped(self, user, via="practice", mode="editable")
+
+    def open(self):
+        """Actions not yet done."""
+        return self.filter(done_at__isnull=True)

@@ -2,12 +2,14 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
 from practices.models import (
+    AgreedAction,
     FacilitatorAssignment,
     Invitation,
     Membership,
     Practice,
     Programme,
     User,
+    Visit,
 )
 
 
@@ -92,3 +94,36 @@ class InvitationAdmin(admin.ModelAdmin):
     list_filter = ["role", "accepted_at"]
     search_fields = ["email", "full_name", "practice__name"]
     readonly_fields = ["token_hash", "accepted_at", "accepted_user"]
+
+
+class AgreedActionInline(admin.TabularInline):
+    model = AgreedAction
+    extra = 0
+    autocomplete_fields = ["owner", "done_by"]
+
+
+@admin.register(Visit)
+class VisitAdmin(admin.ModelAdmin):
+    list_display = [
+        "visited_on",
+        "practice",
+        "facilitator",
+        "mode",
+        "duration_minutes",
+        "travel_minutes",
+    ]
+    list_filter = ["mode", "visited_on", "practice__programme"]
+    search_fields = ["practice__name", "practice__ods_code", "facilitator__full_name", "topics"]
+    autocomplete_fields = ["practice", "facilitator", "participants"]
+    readonly_fields = ["created_at", "updated_at", "version"]
+    date_hierarchy = "visited_on"
+    inlines = [AgreedActionInline]
+
+
+@admin.register(AgreedAction)
+class AgreedActionAdmin(admin.ModelAdmin):
+    list_display = ["description", "practice", "owner", "due_on", "done_at", "done_by"]
+    list_filter = ["due_on", "done_at", "practice__programme"]
+    search_fields = ["description", "owner__full_name", "practice__name"]
+    readonly_fields = ["practice"]
+    autocomplete_fields = ["visit", "owner", "done_by"]

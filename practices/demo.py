@@ -1,4 +1,4 @@
-"""The fictional back-pain demo programme: nine practices, their teams and facilitators.
+"""The fictional back-pain demo programme: nine practices, teams, facilitators and visits.
 
 Everything here is invented: names, ODS codes (the Z99 range is not used by real practices)
 and addresses. Seeding is idempotent: rows are found by their natural keys and left alone
@@ -6,14 +6,21 @@ when they exist, so a second run changes nothing.
 """
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
 from practices import services
-from practices.models import FacilitatorAssignment, Membership, Practice, Programme, Role
+from practices.models import (
+    FacilitatorAssignment,
+    Membership,
+    Practice,
+    Programme,
+    Role,
+    Visit,
+)
 
 User = get_user_model()
 
@@ -205,3 +212,61 @@ def seed_people(today: date | None = None) -> Programme:
                 practice=practice, facilitator=facilitator, on=programme.start_date
             )
     return programme
+
+
+# (practice number, days ago, mode, minutes, travel, topics, actions: (description, days until due))
+DEMO_VISITS = [
+    (
+        1,
+        70,
+        "on_site",
+        90,
+        40,
+        "Kick-off: aims and the back pain measures",
+        [("Agree the aim", 14)],
+    ),
+    (1, 35, "video", 45, 0, "Baseline run chart review", [("Share the STarT Back leaflet", 10)]),
+    (1, 6, "on_site", 60, 40, "First PDSA cycle debrief", [("Audit 20 consultations", 21)]),
+    (2, 40, "on_site", 75, 25, "Kick-off: aims and measures", [("Name a data lead", 14)]),
+    (2, 12, "phone", 20, 0, "Data collection questions", []),
+    (6, 30, "on_site", 60, 55, "Kick-off: aims and measures", [("Book a team huddle", 7)]),
+]
+
+
+@transaction.atomic
+def seed_visits(programme: Programme, today: date | None = None) -> None:
+    """A few fictional facilitation visits with actions (found again by practice and topics)."""
+    today = today or timezone.localdate()
+    practices = list(programme.practices.order_by("ods_code"))
+    for number, days_ago, mode, minutes, travel, topics, actions in DEMO_VISITS:
+        practice = practices[number - 1]
+        visited_on = today - timedelta(days=days_ago)
+        if Visit.objects.filter(practice=practice, topics=topics).exists():
+            continue
+        facilitator = practice.facilitator_assignments.get(ended_on__isnull=True).facilitator
+        team = list(
+            Membership.objects.filter(practice=practice)
+            .exclude(role=Role.PATIENT_REP)
+            .select_related("user")
+            .order_by("-is_practice_lead", "pk")
+        )
+        services.visit_record(
+            practice=practice,
+            facilitator=facilitator,
+            visited_on=visited_on,
+            mode=mode,
+            duration_minutes=minutes,
+            travel_minutes=travel,
+            participants=[m.user for m in team[:2]],
+            topics=topics,
+            notes="Fictional demo notes shared with the practice team.",
+            private_notes="Fictional private note: only the facilitator and lead see this.",
+            actions=[
+                services.ActionInput(
+                    owner=team[0].user,
+                    description=description,
+                    due_on=visited_on + timedelta(days=due),
+                )
+                for description, due in actions
+            ],
+        )

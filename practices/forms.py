@@ -1,9 +1,9 @@
-"""Forms for people and invitations."""
+"""Forms for people, invitations and the visit log."""
 
 from django import forms
 from django.contrib.auth.forms import SetPasswordForm
 
-from practices.models import Role
+from practices.models import Role, User, Visit, VisitMode
 
 
 class InvitationForm(forms.Form):
@@ -30,3 +30,110 @@ class AcceptInvitationForm(SetPasswordForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(None, *args, **kwargs)
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+def _team(practice):
+    """The practice's members who can own actions (not patient representatives)."""
+    return (
+        User.objects.filter(memberships__practice=practice)
+        .exclude(memberships__role=Role.PATIENT_REP)
+        .order_by("full_name")
+    )
+
+
+class VisitForm(forms.ModelForm):
+    """A visit's own fields; who took part is limited to the practice's team."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Visit
+        fields = [
+            "visited_on",
+            "mode",
+            "duration_minutes",
+            "travel_minutes",
+            "participants",
+            "other_participants",
+            "topics",
+            "notes",
+            "private_notes",
+        ]
+        widgets = {
+            "visited_on": DateInput(),
+            "participants": forms.CheckboxSelectMultiple,
+            "notes": forms.Textarea(attrs={"rows": 4}),
+            "private_notes": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, practice, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["participants"].queryset = User.objects.filter(
+            memberships__practice=practice
+        ).order_by("full_name")
+        self.fields["participants"].label_from_instance = lambda user: user.full_name
+        self.fields["mode"].choices = VisitMode.choices
+
+
+class ActionForm(forms.Form):
+    """One agreed action: who in the practice owns it, what it is, when it is due."""
+
+    pk = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    description = forms.CharField(
+        max_length=300,
+        label="What was agreed",
+        help_text="No patient-identifiable data.",
+    )
+    owner = forms.ModelChoiceField(queryset=User.objects.none(), label="Owner in the practice")
+    due_on = forms.DateField(label="Due", widget=DateInput())
+
+    def __init__(self, *args, practice, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = _team(practice)
+        self.fields["owner"].label_from_instance = lambda user: user.full_name
+
+
+class ActionFormSet(forms.BaseFormSet):
+    """The actions agreed at a visit; blank rows are ignored, as are deleted new rows."""
+
+    def __init__(self, *args, practice, **kwargs):
+        self.practice = practice
+        super().__init__(*args, **kwargs)
+
+    def get_form_kwargs(self, index):
+        return {**super().get_form_kwargs(index), "practice": self.practice}
+
+
+def action_formset(data=None, *, practice, initial=None, extra: int = 1) -> ActionFormSet:
+    """An actions formset with `extra` blank rows (more when 'Add another action' was pressed)."""
+    # Only saved actions can be deleted; a new row left blank is simply ignored.
+    formset_class = forms.formset_factory(
+        ActionForm, formset=ActionFormSet, extra=extra, can_delete=True, can_delete_extra=False
+    )
+    return formset_class(data, practice=practice, initial=initial, prefix="actions")
+
+
+def with_one_more_row(data):
+    """The submitted data with one more blank action row (the no-JavaScript 'add' button)."""
+    data = data.copy()
+    data["actions-TOTAL_FORMS"] = str(int(data.get("actions-TOTAL_FORMS", 0)) + 1)
+    return data
+
+
+class TimeSummaryForm(forms.Form):
+    start = forms.DateField(label="From", widget=DateInput())
+    end = forms.DateField(label="To", widget=DateInput())
+    facilitator = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["end"] < data["start"]:
+            self.add_error("end", "The end must not be before the start.")
+        return data

@@ -9,12 +9,17 @@ from datetime import date
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator, RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from practices.access import PracticeQuerySet, ProgrammeQuerySet
+from practices.access import (
+    AgreedActionQuerySet,
+    PracticeQuerySet,
+    ProgrammeQuerySet,
+    VisitQuerySet,
+)
 
 ods_code_validator = RegexValidator(
     regex=r"^[A-Z][0-9]{5}$",
@@ -288,3 +293,168 @@ class Invitation(models.Model):
     @property
     def is_usable(self) -> bool:
         return self.accepted_at is None and not self.is_expired
+
+
+NO_PATIENT_DATA = "Do not enter patient names, NHS numbers or other patient-identifiable details."
+MINUTES_IN_A_DAY = 24 * 60
+
+
+class VisitMode(models.TextChoices):
+    ON_SITE = "on_site", "On site"
+    PHONE = "phone", "Phone"
+    VIDEO = "video", "Video"
+    EMAIL = "email", "Email"
+
+
+class Visit(models.Model):
+    """One support encounter between a facilitator and a practice (AHRQ module 15 log).
+
+    The visit belongs to the practice, not to the facilitator: when the practice moves to
+    another facilitator its log moves with it, and access follows the current assignment.
+    """
+
+    practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="visits")
+    facilitator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="visits_recorded",
+        help_text="Who supported the practice (and recorded the visit).",
+    )
+    visited_on = models.DateField("date")
+    mode = models.CharField(max_length=10, choices=VisitMode.choices)
+    duration_minutes = models.PositiveSmallIntegerField(
+        "duration (minutes)",
+        validators=[MinValueValidator(1), MaxValueValidator(MINUTES_IN_A_DAY)],
+    )
+    travel_minutes = models.PositiveSmallIntegerField(
+        "travel time (minutes)",
+        default=0,
+        validators=[MaxValueValidator(MINUTES_IN_A_DAY)],
+        help_text="Total travel for this visit, there and back.",
+    )
+    participants = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        related_name="visits_attended",
+        blank=True,
+        verbose_name="who took part from the practice",
+    )
+    other_participants = models.CharField(
+        "others who took part",
+        max_length=300,
+        blank=True,
+        help_text="Roles or organisations, e.g. 'ICB pharmacist'. " + NO_PATIENT_DATA,
+    )
+    topics = models.CharField(max_length=300, help_text=NO_PATIENT_DATA)
+    notes = models.TextField(
+        "notes shared with the practice", blank=True, help_text=NO_PATIENT_DATA
+    )
+    private_notes = models.TextField(
+        blank=True,
+        help_text=(
+            "Only you, the practice's facilitator and the programme lead can read these; "
+            "the practice cannot. " + NO_PATIENT_DATA
+        ),
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(default=timezone.now, editable=False)
+    # Bumped on every edit, so an edit made from a stale form is refused, not applied.
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    objects = VisitQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-visited_on", "-pk"]
+        indexes = [models.Index(fields=["practice", "-visited_on"], name="visit_practice_date")]
+        constraints = [
+            models.CheckConstraint(condition=Q(mode__in=VisitMode.values), name="visit_mode_known"),
+            models.CheckConstraint(
+                condition=Q(duration_minutes__gte=1, duration_minutes__lte=MINUTES_IN_A_DAY),
+                name="visit_duration_in_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(travel_minutes__lte=MINUTES_IN_A_DAY),
+                name="visit_travel_in_range",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_mode_display()} visit to {self.practice} on {self.visited_on:%d %b %Y}"
+
+    def clean(self):
+        if self.mode and self.mode != VisitMode.ON_SITE and self.travel_minutes:
+            raise ValidationError({"travel_minutes": "Only on-site visits have travel time."})
+
+    @property
+    def is_remote(self) -> bool:
+        return self.mode != VisitMode.ON_SITE
+
+
+class AgreedAction(models.Model):
+    """Something agreed at a visit, owned by a member of the practice team, due by a date."""
+
+    visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="actions")
+    # The visit's practice, repeated so that "open actions of these practices" is one index
+    # scan over open actions only, not a join through every visit and action ever logged.
+    practice = models.ForeignKey(
+        Practice, on_delete=models.CASCADE, related_name="visit_actions", editable=False
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="visit_actions",
+        help_text="A member of the practice team.",
+    )
+    description = models.CharField(max_length=300, help_text=NO_PATIENT_DATA)
+    due_on = models.DateField("due")
+    done_at = models.DateTimeField(null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    objects = AgreedActionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+        indexes = [
+            models.Index(
+                fields=["practice", "due_on"],
+                condition=Q(done_at__isnull=True),
+                name="action_open_due",
+            )
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(done_at__isnull=True, done_by__isnull=True)
+                | Q(done_at__isnull=False, done_by__isnull=False),
+                name="action_done_has_who_and_when",
+            ),
+        ]
+
+    def __str__(self):
+        return self.description
+
+    def clean(self):
+        if self.visit_id and self.practice_id is None:
+            self.practice_id = self.visit.practice_id
+        if self.visit_id and self.practice_id != self.visit.practice_id:
+            raise ValidationError("An action belongs to the practice of its visit.")
+        if self.visit_id and self.owner_id:
+            owner_in_team = (
+                Membership.objects.filter(practice_id=self.visit.practice_id, user_id=self.owner_id)
+                .exclude(role=Role.PATIENT_REP)
+                .exists()
+            )
+            if not owner_in_team:
+                raise ValidationError({"owner": "The owner must be in the practice team."})
+
+    @property
+    def is_done(self) -> bool:
+        return self.done_at is not None
+
+    def is_overdue(self, today: date | None = None) -> bool:
+        """Open and past its due date (today in Europe/London unless given)."""
+        return not self.is_done and self.due_on < (today or timezone.localdate())

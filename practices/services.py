@@ -2,24 +2,29 @@
 
 import hashlib
 import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from practices.access import can_record_visits
 from practices.models import (
+    AgreedAction,
     FacilitatorAssignment,
     Invitation,
     Membership,
     Practice,
     Programme,
     Role,
+    Visit,
 )
 
 User = get_user_model()
@@ -194,3 +199,163 @@ def invitation_accept(*, token: str, password: str) -> User:
         )
     Invitation.objects.filter(pk=invitation.pk).update(accepted_user=user)
     return user
+
+
+@dataclass(frozen=True)
+class ActionInput:
+    """An agreed action as entered: `pk` names an existing one, `delete` removes it."""
+
+    owner: User | None = None
+    description: str = ""
+    due_on: date | None = None
+    pk: int | None = None
+    delete: bool = False
+
+
+def _check_participants(practice: Practice, participants: Sequence[User]) -> None:
+    ids = {user.pk for user in participants}
+    members = set(
+        Membership.objects.filter(practice=practice, user_id__in=ids).values_list(
+            "user_id", flat=True
+        )
+    )
+    if ids - members:
+        raise ValidationError(
+            {"participants": "Only members of the practice team can be listed as taking part."}
+        )
+
+
+def _check_visit_date(visited_on: date) -> None:
+    if visited_on and visited_on > timezone.localdate():
+        raise ValidationError({"visited_on": "The date of a visit cannot be in the future."})
+
+
+def _actions_apply(visit: Visit, actions: Sequence[ActionInput]) -> None:
+    existing = {action.pk: action for action in visit.actions.all()}
+    errors = []
+    for number, item in enumerate(actions, start=1):
+        if item.pk is not None and item.pk not in existing:
+            raise ValidationError("An action does not belong to this visit.")
+        if item.delete:
+            if item.pk is not None:
+                existing[item.pk].delete()
+            continue
+        action = existing.get(item.pk) or AgreedAction(visit=visit, practice_id=visit.practice_id)
+        action.owner_id = item.owner.pk if item.owner else None
+        action.description, action.due_on = item.description, item.due_on
+        try:
+            _saved(action)
+        except ValidationError as error:
+            errors.extend(f"Action {number}: {message}" for message in error.messages)
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def visit_record(
+    *,
+    practice: Practice,
+    facilitator: User,
+    visited_on: date,
+    mode: str,
+    duration_minutes: int,
+    topics: str,
+    travel_minutes: int = 0,
+    participants: Sequence[User] = (),
+    other_participants: str = "",
+    notes: str = "",
+    private_notes: str = "",
+    actions: Sequence[ActionInput] = (),
+) -> Visit:
+    """Log a support encounter with a practice, with who took part and the actions agreed."""
+    if not can_record_visits(facilitator, practice):
+        raise PermissionDenied("Only the practice's current facilitator records its visits.")
+    _check_visit_date(visited_on)
+    _check_participants(practice, participants)
+    visit = _saved(
+        Visit(
+            practice=practice,
+            facilitator=facilitator,
+            visited_on=visited_on,
+            mode=mode,
+            duration_minutes=duration_minutes,
+            travel_minutes=travel_minutes,
+            other_participants=other_participants,
+            topics=topics,
+            notes=notes,
+            private_notes=private_notes,
+        )
+    )
+    visit.participants.set(participants)
+    _actions_apply(visit, [item for item in actions if item.pk is None])
+    return visit
+
+
+class StaleEdit(ValidationError):
+    """The visit changed after the form was opened; the edit was not applied."""
+
+
+VISIT_EDITABLE_FIELDS = {
+    "visited_on",
+    "mode",
+    "duration_minutes",
+    "travel_minutes",
+    "other_participants",
+    "topics",
+    "notes",
+    "private_notes",
+}
+
+
+@transaction.atomic
+def visit_update(
+    *,
+    visit: Visit,
+    editor: User,
+    expected_version: int,
+    participants: Sequence[User] | None = None,
+    actions: Sequence[ActionInput] = (),
+    **changes,
+) -> Visit:
+    """Edit a visit and its actions; an edit made from an out-of-date form is refused."""
+    if not can_record_visits(editor, visit.practice):
+        raise PermissionDenied("Only the practice's current facilitator edits its visits.")
+    unknown = set(changes) - VISIT_EDITABLE_FIELDS
+    if unknown:
+        raise TypeError(f"visit_update() cannot change {', '.join(sorted(unknown))}")
+    # Claim the edit with a conditional update so two editors cannot both win.
+    claimed = Visit.objects.filter(pk=visit.pk, version=expected_version).update(
+        version=expected_version + 1, updated_at=timezone.now()
+    )
+    if not claimed:
+        raise StaleEdit(
+            "Someone changed this visit after you opened it. Their version is shown; "
+            "your text is kept in the form so you can copy what you need."
+        )
+    visit.refresh_from_db()
+    if "visited_on" in changes:
+        _check_visit_date(changes["visited_on"])
+    for name, value in changes.items():
+        setattr(visit, name, value)
+    _saved(visit)
+    if participants is not None:
+        _check_participants(visit.practice, participants)
+        visit.participants.set(participants)
+    _actions_apply(visit, actions)
+    return visit
+
+
+@transaction.atomic
+def action_mark_done(*, action: AgreedAction, user: User, done: bool = True) -> AgreedAction:
+    """Mark an agreed action done (or not done again), recording who and when."""
+    if not AgreedAction.objects.editable_by(user).filter(pk=action.pk).exists():
+        raise PermissionDenied("Only the practice team and its facilitator mark actions done.")
+    if done:
+        # Conditional update: a double click keeps the first person and time.
+        AgreedAction.objects.filter(pk=action.pk, done_at__isnull=True).update(
+            done_at=timezone.now(), done_by=user
+        )
+    else:
+        AgreedAction.objects.filter(pk=action.pk).update(done_at=None, done_by=None)
+    action.refresh_from_db()
+    return action

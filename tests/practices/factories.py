@@ -5,12 +5,15 @@ from datetime import date
 import factory
 
 from practices.models import (
+    AgreedAction,
     FacilitatorAssignment,
     Membership,
     Practice,
     Programme,
     Role,
     User,
+    Visit,
+    VisitMode,
 )
 
 
@@ -60,3 +63,29 @@ class FacilitatorAssignmentFactory(factory.django.DjangoModelFactory):
     practice = factory.SubFactory(PracticeFactory)
     facilitator = factory.SubFactory(UserFactory)
     started_on = date(2026, 1, 5)
+
+
+class VisitFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Visit
+
+    practice = factory.SubFactory(PracticeFactory)
+    facilitator = factory.SubFactory(UserFactory)
+    visited_on = date(2026, 3, 10)
+    mode = VisitMode.ON_SITE
+    duration_minutes = 90
+    travel_minutes = 30
+    topics = "Run charts and the next PDSA cycle"
+    notes = "Agreed to test the new triage leaflet."
+    private_notes = ""
+
+
+class AgreedActionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AgreedAction
+
+    visit = factory.SubFactory(VisitFactory)
+    practice = factory.SelfAttribute("visit.practice")
+    owner = factory.SubFactory(UserFactory)
+    description = factory.Sequence(lambda n: f"Action {n}")
+    due_on = date(2026, 4, 10)

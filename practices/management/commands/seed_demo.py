@@ -19,6 +19,7 @@ class Command(BaseCommand):
         if settings.PRODUCTION:
             raise CommandError("seed_demo refuses to run in production mode (DJANGO_ENV).")
         programme = demo.seed_people()
+        demo.seed_visits(programme)
         for app in DEMO_APPS:
             if find_spec(f"{app}.demo") is not None:
                 import_module(f"{app}.demo").seed(programme)

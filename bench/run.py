@@ -1,0 +1,621 @@
+"""Benchmark: build a large programme in a fresh database, then time pages.
+
+    .venv/bin/python bench/run.py [--practices 1000] [--requests 40] [--database-url URL]
+
+By default a fresh PostgreSQL database `qi_bench` is created on 127.0.0.1 and dropped at the
+end (`--keep` keeps it). If PostgreSQL cannot be reached, a fresh SQLite file is used instead
+and the run says so. With `--database-url` the given database is migrated and filled; it must
+be empty, and it is left in place.
+
+Pages are timed twice: in-process through Django's test client (no network, no server), then
+through gunicorn on a free localhost port, signed in as a real user, with http.client. Beside
+them a trivial view of the same app (`/healthz/`) is the floor, so the table shows what each
+page costs above the framework, middleware and network.
+
+The data set is built by the functions in BUILDERS, in order. Each takes the shared `World`
+and adds rows with bulk_create; a new app (plans, cycles, measures) adds its own builder.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import os
+import platform
+import random
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from http.cookies import SimpleCookie
+from pathlib import Path
+from urllib.parse import urlencode, urlsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+BENCH_DB = "qi_bench"
+EMPTY_STATIC_ROOT = Path(tempfile.gettempdir()) / "qi-bench-empty-static"
+DEFAULT_SERVER = "postgres://postgres@127.0.0.1:5432/postgres"
+PASSWORD = "bench-password-2026"
+BATCH = 2000
+
+
+# --- database -----------------------------------------------------------------------------
+
+
+def _admin_connection(server_url: str):
+    import psycopg2
+
+    parts = urlsplit(server_url)
+    connection = psycopg2.connect(
+        host=parts.hostname,
+        port=parts.port or 5432,
+        user=parts.username or "postgres",
+        password=parts.password or None,
+        dbname=parts.path.lstrip("/") or "postgres",
+        connect_timeout=3,
+    )
+    connection.autocommit = True
+    return connection
+
+
+def fresh_database(args) -> tuple[str, callable, str]:
+    """A database URL to fill, a function that removes it afterwards, and a description."""
+    if args.database_url:
+        return args.database_url, (lambda: None), "the database given with --database-url"
+    try:
+        admin = _admin_connection(DEFAULT_SERVER)
+    except Exception as error:  # any failure to reach the server means: fall back
+        path = Path(tempfile.mkdtemp(prefix="qi-bench-")) / "bench.sqlite3"
+        print(f"PostgreSQL is unreachable ({error.__class__.__name__}); using SQLite at {path}.")
+        print("The numbers below are NOT the PostgreSQL figures the goals refer to.\n")
+
+        def drop_file():
+            for suffix in ("", "-wal", "-shm", "-journal"):
+                Path(f"{path}{suffix}").unlink(missing_ok=True)
+            path.parent.rmdir()
+
+        return f"sqlite:///{path}", drop_file, "SQLite (PostgreSQL unreachable)"
+    with admin.cursor() as cursor:
+        cursor.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
+        cursor.execute(f"CREATE DATABASE {BENCH_DB}")
+        cursor.execute("SHOW server_version")
+        version = cursor.fetchone()[0]
+    admin.close()
+
+    def drop():
+        if args.keep:
+            print(f"Kept database {BENCH_DB}.")
+            return
+        connection = _admin_connection(DEFAULT_SERVER)
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
+        connection.close()
+
+    url = DEFAULT_SERVER.rsplit("/", 1)[0] + f"/{BENCH_DB}"
+    return url, drop, f"PostgreSQL {version} (fresh database {BENCH_DB})"
+
+
+def setup_django(database_url: str) -> None:
+    EMPTY_STATIC_ROOT.mkdir(exist_ok=True)
+    os.environ["DATABASE_URL"] = database_url
+    os.environ["DJANGO_SETTINGS_MODULE"] = "qiproject.settings"
+    # Production-like: no query logging, no debug pages.
+    os.environ["DJANGO_DEBUG"] = "0"
+    os.environ.setdefault("LOG_LEVEL", "WARNING")
+    # An empty static root: pages are timed, not static files (and whitenoise stays quiet).
+    os.environ.setdefault("STATIC_ROOT", str(EMPTY_STATIC_ROOT))
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+# --- data set -----------------------------------------------------------------------------
+
+
+@dataclass
+class World:
+    """What the builders share: sizes, the random source and the rows made so far."""
+
+    practices_count: int
+    rng: random.Random
+    today: date
+    programme: object = None
+    lead: object = None
+    facilitators: list = field(default_factory=list)
+    practices: list = field(default_factory=list)
+    practice_facilitator: dict = field(default_factory=dict)
+    team: dict = field(default_factory=dict)  # practice id -> ids of editors (not reps)
+    counts: dict = field(default_factory=dict)
+
+    @property
+    def facilitators_count(self) -> int:
+        # 20 facilitators for 1,000 practices: 50 each, as in the issue.
+        return max(2, round(self.practices_count / 50))
+
+    @property
+    def visits_count(self) -> int:
+        return 20 * self.practices_count
+
+
+def _bulk(model, rows):
+    return model.objects.bulk_create(rows, batch_size=BATCH)
+
+
+def build_people_and_practices(world: World) -> None:
+    """One programme, its lead, facilitators, practices, teams and assignment history."""
+    from django.contrib.auth.hashers import make_password
+
+    from practices.models import FacilitatorAssignment, Membership, Practice, Programme, Role, User
+
+    # One hash for every bench person: hashing 6,000 passwords would dominate the build.
+    password = make_password(PASSWORD)
+    world.programme = Programme.objects.create(
+        name="Bench programme",
+        clinical_topic="Low back pain",
+        start_date=world.today - timedelta(days=730),
+        final_workshop_date=world.today - timedelta(days=400),
+        follow_up_due_date=world.today + timedelta(days=30),
+    )
+    world.lead = User.objects.create(
+        email="lead@bench.test", full_name="Bench Lead", password=password
+    )
+    world.programme.leads.add(world.lead)
+    world.facilitators = _bulk(
+        User,
+        [
+            User(
+                email=f"facilitator{n}@bench.test",
+                full_name=f"Facilitator {n:02d}",
+                password=password,
+            )
+            for n in range(world.facilitators_count)
+        ],
+    )
+    world.practices = _bulk(
+        Practice,
+        [
+            Practice(
+                programme=world.programme,
+                name=f"Bench Practice {n:05d}",
+                ods_code=f"B{n:05d}",
+                list_size=world.rng.randint(2_000, 25_000),
+                address=f"{n} Bench Street",
+            )
+            for n in range(world.practices_count)
+        ],
+    )
+    roles = [Role.GP, Role.GP, Role.NURSE, Role.MANAGER, Role.PHYSIO, Role.PATIENT_REP]
+    users, memberships = [], []
+    for practice in world.practices:
+        for position in range(len(roles)):
+            users.append(
+                User(
+                    email=f"p{practice.pk}.{position}@bench.test",
+                    full_name=f"Member {practice.pk}-{position}",
+                    password=password,
+                )
+            )
+    users = _bulk(User, users)
+    for index, user in enumerate(users):
+        practice = world.practices[index // len(roles)]
+        role = roles[index % len(roles)]
+        memberships.append(
+            Membership(
+                practice=practice, user=user, role=role, is_practice_lead=index % len(roles) == 0
+            )
+        )
+        if role != Role.PATIENT_REP:
+            world.team.setdefault(practice.pk, []).append(user.pk)
+    _bulk(Membership, memberships)
+    assignments = []
+    start = world.programme.start_date
+    for number, practice in enumerate(world.practices):
+        facilitator = world.facilitators[number % len(world.facilitators)]
+        world.practice_facilitator[practice.pk] = facilitator
+        if number % 10 == 0:
+            # One practice in ten was handed over a year ago: its early visits are by another.
+            previous = world.facilitators[(number + 1) % len(world.facilitators)]
+            handover = start + timedelta(days=365)
+            assignments.append(
+                FacilitatorAssignment(
+                    practice=practice, facilitator=previous, started_on=start, ended_on=handover
+                )
+            )
+            assignments.append(
+                FacilitatorAssignment(
+                    practice=practice, facilitator=facilitator, started_on=handover
+                )
+            )
+        else:
+            assignments.append(
+                FacilitatorAssignment(practice=practice, facilitator=facilitator, started_on=start)
+            )
+    _bulk(FacilitatorAssignment, assignments)
+    world.counts.update(
+        {
+            "practices": len(world.practices),
+            "facilitators": len(world.facilitators),
+            "practice members": len(memberships),
+            "facilitator assignments": len(assignments),
+        }
+    )
+
+
+def build_visits(world: World) -> None:
+    """Visits over two years with participants and agreed actions, a third of them open."""
+    from django.utils import timezone
+
+    from practices.models import AgreedAction, Visit, VisitMode
+
+    rng = world.rng
+    modes = (
+        [VisitMode.ON_SITE] * 5 + [VisitMode.PHONE] * 2 + [VisitMode.VIDEO] * 2 + [VisitMode.EMAIL]
+    )
+    per_practice = world.visits_count // len(world.practices)
+    visits = []
+    for practice in world.practices:
+        for _ in range(per_practice):
+            mode = rng.choice(modes)
+            visits.append(
+                Visit(
+                    practice=practice,
+                    facilitator=world.practice_facilitator[practice.pk],
+                    visited_on=world.today - timedelta(days=rng.randint(0, 729)),
+                    mode=mode,
+                    duration_minutes=rng.choice([15, 30, 45, 60, 90, 120]),
+                    travel_minutes=rng.choice([20, 30, 45, 60]) if mode == VisitMode.ON_SITE else 0,
+                    topics="Run chart review; next PDSA cycle",
+                    notes="Team agreed to test the triage leaflet for two weeks.",
+                    private_notes="Practice manager stretched; check in next month.",
+                )
+            )
+    visits = _bulk(Visit, visits)
+    through = Visit.participants.through
+    participants, actions = [], []
+    now = timezone.now()
+    for visit in visits:
+        team = world.team[visit.practice_id]
+        for user_id in rng.sample(team, 2):
+            participants.append(through(visit_id=visit.pk, user_id=user_id))
+        for number in range(rng.choice([0, 1, 2, 3])):
+            due = visit.visited_on + timedelta(days=rng.randint(7, 60))
+            done = rng.random() > 0.33
+            actions.append(
+                AgreedAction(
+                    visit=visit,
+                    practice_id=visit.practice_id,
+                    owner_id=rng.choice(team),
+                    description=f"Action {number + 1} from the visit",
+                    due_on=due,
+                    done_at=now if done else None,
+                    done_by_id=team[0] if done else None,
+                )
+            )
+    _bulk(through, participants)
+    _bulk(AgreedAction, actions)
+    world.counts.update(
+        {
+            "visits": len(visits),
+            "visit participants": len(participants),
+            "agreed actions": len(actions),
+        }
+    )
+
+
+# Plans, cycles and measures add their builders here when the pdsa app lands.
+BUILDERS = [build_people_and_practices, build_visits]
+
+
+def build(world: World) -> float:
+    from django.db import connection
+
+    started = time.perf_counter()
+    for builder in BUILDERS:
+        builder(world)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE")
+    elif connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    return time.perf_counter() - started
+
+
+# --- pages --------------------------------------------------------------------------------
+
+
+@dataclass
+class Page:
+    name: str
+    path: str
+    user: object  # None: anonymous
+
+
+def practice_pages(world: World) -> list[Page]:
+    """The practice list (facilitator and lead), a practice page and its visit log."""
+    from practices.models import Visit
+
+    facilitator = world.facilitators[0]
+    practice = next(p for p in world.practices if world.practice_facilitator[p.pk] == facilitator)
+    visit = Visit.objects.filter(practice=practice).order_by("-visited_on").first()
+    per_facilitator = len(world.practices) // len(world.facilitators)
+    return [
+        Page(f"practice list, facilitator ({per_facilitator})", "/practices/", facilitator),
+        Page(f"practice list, lead ({len(world.practices)}, page 1)", "/practices/", world.lead),
+        Page(
+            f"practice list, lead ({len(world.practices)}, last page)",
+            f"/practices/?page={-(-len(world.practices) // 50)}",
+            world.lead,
+        ),
+        Page("practice page", f"/practices/{practice.pk}/", facilitator),
+        Page("visit list (practice)", f"/practices/{practice.pk}/visits/", facilitator),
+        Page("visit detail", f"/visits/{visit.pk}/", facilitator),
+        Page("open actions (practice)", f"/practices/{practice.pk}/actions/", facilitator),
+        Page("time summary, facilitator (12 months)", "/visits/time/", facilitator),
+        Page("time summary, lead (12 months)", "/visits/time/", world.lead),
+    ]
+
+
+# Like BUILDERS: the dashboards, measure chart and cycle pages add their functions here.
+PAGE_SETS = [practice_pages]
+FLOOR = Page("floor: /healthz/ (trivial view)", "/healthz/", None)
+
+
+def pages(world: World) -> list[Page]:
+    """The floor first, then every page set's pages."""
+    return [FLOOR] + [page for page_set in PAGE_SETS for page in page_set(world)]
+
+
+def _percentiles(samples: list[float]) -> tuple[float, float]:
+    ordered = sorted(samples)
+    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+    return statistics.median(ordered), p95
+
+
+WARM_UP = 5
+
+
+def _measure(page_list: list[Page], requests: int, fetch) -> dict[str, list[float]]:
+    """Warm every page, then time them in turn (interleaved, so drift hits all pages alike)."""
+    for page in page_list:
+        for _ in range(WARM_UP):
+            status = fetch(page)
+            if status != 200:
+                raise RuntimeError(f"{page.path} answered {status}, not 200.")
+    samples = {page.name: [] for page in page_list}
+    for _ in range(requests):
+        for page in page_list:
+            started = time.perf_counter()
+            fetch(page)
+            samples[page.name].append((time.perf_counter() - started) * 1000)
+    return samples
+
+
+def time_in_process(page_list: list[Page], requests: int) -> dict[str, tuple]:
+    """p50, p95 (ms) and SQL queries per page through Django's test client."""
+    from django.db import connection
+    from django.test import Client
+
+    clients = {}
+    for page in page_list:
+        client = Client()
+        if page.user is not None:
+            client.force_login(page.user, backend="django.contrib.auth.backends.ModelBackend")
+        clients[page.name] = client
+    samples = _measure(
+        page_list, requests, lambda page: clients[page.name].get(page.path).status_code
+    )
+    # A separate, shorter pass counts queries and the time spent waiting for the database.
+    queries, sql_ms = {}, {}
+    for page in page_list:
+        counts, waits = [], []
+        for _ in range(max(5, requests // 4)):
+            executed = []
+
+            def timed(execute, sql, params, many, context, executed=executed):
+                started = time.perf_counter()
+                try:
+                    return execute(sql, params, many, context)
+                finally:
+                    executed.append(time.perf_counter() - started)
+
+            with connection.execute_wrapper(timed):
+                clients[page.name].get(page.path)
+            counts.append(len(executed))
+            waits.append(sum(executed) * 1000)
+        queries[page.name], sql_ms[page.name] = max(counts), statistics.median(waits)
+    return {
+        name: (*_percentiles(times), queries[name], sql_ms[name]) for name, times in samples.items()
+    }
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class HttpSession:
+    """A signed-in browser stand-in: cookies and CSRF over http.client."""
+
+    def __init__(self, port: int):
+        self.port = port
+        self.cookies: dict[str, str] = {}
+
+    def request(self, method: str, path: str, body: str | None = None):
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        headers = {"Host": f"127.0.0.1:{self.port}"}
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        if body is not None:
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        connection.request(method, path, body=body, headers=headers)
+        response = connection.getresponse()
+        content = response.read()
+        for header in response.headers.get_all("Set-Cookie") or []:
+            cookie = SimpleCookie(header)
+            for key, morsel in cookie.items():
+                self.cookies[key] = morsel.value
+        connection.close()
+        return response.status, content
+
+    def sign_in(self, email: str) -> None:
+        status, content = self.request("GET", "/accounts/login/")
+        token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', content).group(1)
+        body = urlencode(
+            {"csrfmiddlewaretoken": token.decode(), "username": email, "password": PASSWORD}
+        )
+        status, _ = self.request("POST", "/accounts/login/", body)
+        if status != 302 or "sessionid" not in self.cookies:
+            raise RuntimeError(f"Signing in as {email} through gunicorn failed ({status}).")
+
+
+def time_through_gunicorn(
+    page_list: list[Page], requests: int, database_url: str
+) -> dict[str, tuple]:
+    """p50 and p95 (ms) per page through gunicorn (2 sync workers) on a localhost port."""
+    port = _free_port()
+    env = {**os.environ, "DATABASE_URL": database_url, "DJANGO_DEBUG": "0"}
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "qiproject.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "2",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if HttpSession(port).request("GET", "/healthz/")[0] == 200:
+                    break
+            except OSError:
+                pass
+            if time.monotonic() > deadline or server.poll() is not None:
+                raise RuntimeError("gunicorn did not start.")
+            time.sleep(0.2)
+        sessions: dict[object, HttpSession] = {}
+        for page in page_list:
+            key = page.user.pk if page.user is not None else None
+            if key not in sessions:
+                sessions[key] = HttpSession(port)
+                if page.user is not None:
+                    sessions[key].sign_in(page.user.email)
+
+        def fetch(page):
+            key = page.user.pk if page.user is not None else None
+            return sessions[key].request("GET", page.path)[0]
+
+        samples = _measure(page_list, requests, fetch)
+        results = {name: _percentiles(times) for name, times in samples.items()}
+        return results
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+
+
+# --- report -------------------------------------------------------------------------------
+
+
+def report(page_list, in_process, served, floor_name) -> None:
+    floor_in = in_process[floor_name][1]
+    floor_http = served[floor_name][1] if served else None
+    header = (
+        f"{'page':<42} {'in-process p50':>14} {'p95':>6} {'x floor':>7} {'SQL ms':>6}"
+        f" {'gunicorn p50':>12} {'p95':>6} {'x floor':>7} {'SQL':>4}"
+    )
+    print(header)
+    print("-" * len(header))
+    for page in page_list:
+        p50, p95, queries, sql_ms = in_process[page.name]
+        line = f"{page.name:<42} {p50:>11.1f} ms {p95:>6.1f} {p95 / floor_in:>6.1f}x {sql_ms:>6.1f}"
+        if served:
+            s50, s95 = served[page.name]
+            line += f" {s50:>9.1f} ms {s95:>6.1f} {s95 / floor_http:>6.1f}x"
+        else:
+            line += f" {'-':>12} {'-':>6} {'-':>7}"
+        print(f"{line} {queries:>4}")
+    print(
+        "\nx floor = p95 of the page / p95 of the trivial view. SQL ms = median time per request"
+        "\nspent waiting for the database (in-process). SQL = queries per request."
+    )
+
+
+def _load() -> str:
+    """The 1, 5 and 15 minute load averages: other work on the machine skews timings."""
+    return " ".join(f"{value:.2f}" for value in os.getloadavg()) + f" on {os.cpu_count()} cores"
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--practices", type=int, default=1000, help="practices (default 1000)")
+    parser.add_argument("--requests", type=int, default=40, help="timed requests per page")
+    parser.add_argument("--database-url", help="an empty database to fill (kept afterwards)")
+    parser.add_argument("--keep", action="store_true", help="keep the fresh qi_bench database")
+    parser.add_argument("--skip-gunicorn", action="store_true", help="in-process timings only")
+    parser.add_argument("--seed", type=int, default=2026, help="random seed for the data set")
+    args = parser.parse_args(argv)
+    if args.practices < 2:
+        parser.error("--practices must be at least 2")
+
+    database_url, drop, described = fresh_database(args)
+    try:
+        setup_django(database_url)
+        from django.db import connections
+        from django.utils import timezone
+
+        world = World(
+            practices_count=args.practices,
+            rng=random.Random(args.seed),
+            today=timezone.localdate(),
+        )
+        print(f"Building the data set in {described}...")
+        seconds = build(world)
+        print(
+            f"Built in {seconds:.0f} s: " + ", ".join(f"{v:,} {k}" for k, v in world.counts.items())
+        )
+        print(
+            f"Machine: {os.cpu_count()} cores ({platform.processor() or platform.machine()}), "
+            f"Python {platform.python_version()}, {described}\n"
+        )
+        print(f"Load average before timing: {_load()}")
+        page_list = pages(world)
+        in_process = time_in_process(page_list, args.requests)
+        connections.close_all()
+        served = None
+        if not args.skip_gunicorn:
+            served = time_through_gunicorn(page_list, args.requests, database_url)
+        report(page_list, in_process, served, page_list[0].name)
+        print(f"Load average at the end: {_load()}")
+    finally:
+        from django.db import connections
+
+        connections.close_all()
+        drop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
