@@ -306,10 +306,11 @@ def exchange_detail(*, user, pk: int) -> SharedIdea:
 
 
 def copy_targets(*, user, shared_idea: SharedIdea) -> list[ImprovementPlan]:
-    """The plans (with drivers) of the idea's programme into which the user may copy it."""
+    """The plans (with drivers) of other practices of the programme the user may copy it into."""
     return list(
         ImprovementPlan.objects.editable_by(user)
         .filter(practice__programme_id=shared_idea.practice.programme_id)
+        .exclude(practice_id=shared_idea.practice_id)
         .exclude(status="closed")
         .select_related("practice")
         .prefetch_related(

@@ -748,6 +748,8 @@ def idea_copy(
         raise ValidationError("This idea is no longer shared.")
     if plan.practice.programme_id != shared_idea.practice.programme_id:
         raise ValidationError({"plan": "Choose a plan of the same programme."})
+    if plan.practice_id == shared_idea.practice_id:
+        raise ValidationError({"plan": "The idea is already in this practice's work."})
     if driver is None:
         driver = _copy_driver(plan, shared_idea)
     elif driver.plan_id != plan.pk:

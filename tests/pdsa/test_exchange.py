@@ -123,6 +123,13 @@ def test_a_withdrawn_idea_or_another_programmes_plan_cannot_be_copied(shared, pl
         services.idea_copy(shared_idea=shared, plan=plan)
 
 
+def test_the_sharing_practice_does_not_copy_its_own_idea(login, member_b, shared, plan_b):
+    with pytest.raises(ValidationError):
+        services.idea_copy(shared_idea=shared, plan=plan_b)
+    page = login(member_b).get(reverse("pdsa:exchange_detail", args=[shared.pk]))
+    assert page.context["copy_form"] is None and page.context["can_manage"]
+
+
 def test_a_copy_keeps_its_provenance_after_the_share_is_withdrawn(shared, plan):
     idea = services.idea_copy(shared_idea=shared, plan=plan)
     services.idea_share_withdraw(shared_idea=shared)
