@@ -362,8 +362,12 @@ class AbandonForm(forms.Form):
 
 class ExchangeFilterForm(forms.Form):
     q = forms.CharField(label="Words in the idea", required=False, max_length=100)
-    outcome = forms.ChoiceField(label="Outcome", required=False)
-    practice = forms.ChoiceField(label="Shared by", required=False)
+    outcome = forms.ChoiceField(
+        label="Outcome", required=False, widget=forms.Select(attrs={"class": "form-select"})
+    )
+    practice = forms.ChoiceField(
+        label="Shared by", required=False, widget=forms.Select(attrs={"class": "form-select"})
+    )
 
     def __init__(self, *args, practices=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -23,7 +23,7 @@ def test_the_item_page_says_where_it_is_used(login, programme, member_a):
     item = EvidenceItemFactory()
     WorkshopSessionFactory(programme=programme, title="Workshop on red flags").evidence.add(item)
     content = login(member_a).get(reverse("evidence:detail", args=[item.pk])).content.decode()
-    assert "cited in 1 workshop session." in content
+    assert "Cited in 1 workshop session." in content
     assert "Workshop on red flags" in content
 
 
