@@ -151,3 +151,14 @@ def test_the_edit_form_keeps_a_retired_citation_selectable(login, member_a, chan
         login(member_a).get(reverse("pdsa:change_idea_edit", args=[change_idea.pk])).context["form"]
     )
     assert published in form.fields["evidence"].queryset
+
+
+def test_the_change_idea_page_is_for_the_practices_editors(
+    client, login, member_a, member_b, patient_rep, facilitator, change_idea
+):
+    url = reverse("pdsa:change_idea_edit", args=[change_idea.pk])
+    assert client.get(url).url.startswith(reverse("login"))
+    assert login(member_b).get(url).status_code == 404
+    assert login(patient_rep).get(url).status_code == 403
+    assert login(member_a).get(url).status_code == 200
+    assert login(facilitator).get(url).status_code == 200
