@@ -195,22 +195,58 @@ def evidence_detail(*, user, pk: int) -> EvidenceItem:
 
 @dataclass
 class Usage:
-    """Where an item is cited across the programme(s) the reader can see."""
+    """Where an item is cited. Counts run across the programmes the reader can see (they name
+    no practice); the lists hold only the work the reader may open."""
 
+    practice_count: int = 0
+    cycle_count: int = 0
+    change_idea_count: int = 0
     workshop_sessions: list = field(default_factory=list)
+    cycles: list = field(default_factory=list)
+    change_ideas: list = field(default_factory=list)
 
     @property
     def is_used(self) -> bool:
-        return bool(self.workshop_sessions)
+        return bool(self.workshop_sessions or self.cycle_count or self.change_idea_count)
+
+
+LISTED = 20
 
 
 def evidence_usage(*, item: EvidenceItem, user) -> Usage:
-    """Where an item is used: workshop sessions now; change ideas and PDSA cycles can join."""
+    """Where an item is used: practices, PDSA cycles, change ideas, workshops (six queries)."""
+    programmes = apps.get_model("practices", "Programme").objects.visible_to(user)
+    cycles = apps.get_model("pdsa", "PDSACycle").objects
+    ideas = apps.get_model("pdsa", "ChangeIdea").objects
+    in_programmes = {"plan__practice__programme__in": programmes.values("pk")}
+    cited_cycles = cycles.filter(evidence=item, **in_programmes)
+    cited_ideas = ideas.filter(evidence=item, **in_programmes)
+    practices = (
+        apps.get_model("practices", "Practice")
+        .objects.filter(
+            Q(pk__in=cited_cycles.values("plan__practice_id"))
+            | Q(pk__in=cited_ideas.values("plan__practice_id"))
+        )
+        .count()
+    )
     sessions = apps.get_model("workshops", "WorkshopSession").objects.visible_to(user)
     return Usage(
+        practice_count=practices,
+        cycle_count=cited_cycles.count(),
+        change_idea_count=cited_ideas.count(),
         workshop_sessions=list(
             sessions.filter(evidence=item).select_related("programme").order_by("starts_at")
-        )
+        ),
+        cycles=list(
+            cited_cycles.visible_to(user)
+            .select_related("plan__practice")
+            .order_by("plan__practice__name", "created_at")[:LISTED]
+        ),
+        change_ideas=list(
+            cited_ideas.visible_to(user)
+            .select_related("plan__practice")
+            .order_by("plan__practice__name", "title")[:LISTED]
+        ),
     )
 
 

@@ -8,10 +8,12 @@ from pdsa.models import (
     CycleTask,
     DataPoint,
     Driver,
+    IdeaComment,
     ImprovementPlan,
     LibraryMeasure,
     Measure,
     PDSACycle,
+    SharedIdea,
 )
 
 
@@ -37,7 +39,9 @@ class ChangeIdeaAdmin(admin.ModelAdmin):
     list_display = ["title", "driver", "plan"]
     list_filter = ["plan__practice__programme"]
     search_fields = ["title", "plan__title"]
-    raw_id_fields = ["plan", "driver"]
+    raw_id_fields = ["plan", "driver", "copied_from"]
+    filter_horizontal = ["evidence"]
+    readonly_fields = ["origin"]
 
 
 @admin.register(LibraryMeasure)
@@ -69,7 +73,7 @@ class PDSACycleAdmin(SimpleHistoryAdmin):
     list_filter = ["stage", "decision"]
     search_fields = ["title", "plan__title", "plan__practice__name"]
     raw_id_fields = ["plan", "change_idea", "previous", "owner"]
-    filter_horizontal = ["measures"]
+    filter_horizontal = ["measures", "evidence"]
 
 
 @admin.register(CycleQuestion)
@@ -94,3 +98,20 @@ class CycleCommentAdmin(admin.ModelAdmin):
     search_fields = ["body", "cycle__title", "author__email"]
     list_filter = ["created_at"]
     raw_id_fields = ["cycle", "author"]
+
+
+@admin.register(SharedIdea)
+class SharedIdeaAdmin(admin.ModelAdmin):
+    list_display = ["title", "practice", "outcome", "shared_at", "withdrawn_at"]
+    list_filter = ["outcome", "practice__programme", "withdrawn_at"]
+    search_fields = ["title", "summary", "practice__name"]
+    raw_id_fields = ["change_idea", "practice", "shared_by"]
+    filter_horizontal = ["evidence"]
+
+
+@admin.register(IdeaComment)
+class IdeaCommentAdmin(admin.ModelAdmin):
+    list_display = ["shared_idea", "author", "created_at"]
+    search_fields = ["body", "shared_idea__title", "author__email"]
+    list_filter = ["created_at"]
+    raw_id_fields = ["shared_idea", "author"]

@@ -4,6 +4,10 @@ the nine demo practices a plan, a driver diagram, measures with monthly data and
 Deterministic (each practice has its own seeded random.Random) and idempotent: library
 measures are found by topic and name, and a practice that already has the demo plan is left
 alone. All writes go through the services, so the cycles carry a real edit history.
+
+Change ideas and cycles cite evidence items found by their `key` (the evidence demo runs
+first). Four practices share an idea in the ideas exchange, with comments and one copy; the
+exchange is found by its ideas' titles, so it too is seeded once.
 """
 
 import random
@@ -11,8 +15,17 @@ from datetime import date
 
 from django.db import transaction
 
+from evidence.models import EvidenceItem
 from pdsa import services
-from pdsa.models import ImprovementPlan, LibraryMeasure, PDSACycle, Stage
+from pdsa.models import (
+    ChangeIdea,
+    IdeaComment,
+    ImprovementPlan,
+    LibraryMeasure,
+    PDSACycle,
+    SharedIdea,
+    Stage,
+)
 from practices.models import Membership, Role
 
 PLAN_TITLE = "Evidence-based care for low back pain"
@@ -189,6 +202,51 @@ RAMP_TEXTS = [
 ]
 
 
+# Evidence keys cited by the change ideas (by title) of every demo plan.
+IDEA_EVIDENCE = {
+    "Lunchtime learning session on NG59": ["ng59"],
+    "STarT Back template on the clinical system": ["ng59-1-1-2", "start-back", "qs155-1"],
+    "Laminated STarT Back card": ["start-back"],
+    "Self-management leaflet in every room": ["ng59-1-2-1", "qs155-3"],
+    "Direct physio booking for medium risk": ["ng59-1-1-3", "hill-2011"],
+    "Pharmacist-led opioid review clinic": ["cochrane-opioids", "qs155-5"],
+}
+CYCLE_EVIDENCE = {"leaflet": ["ng59-1-2-1"], "template": ["start-back"]}
+
+NEW_IDEA = "Physiotherapy self-referral card at reception"
+# (practice number, idea title, what others should know)
+SHARES = [
+    (
+        1,
+        "Self-management leaflet in every room",
+        "Plan the leaflet supply and tell locums: those were our two surprises.",
+    ),
+    (
+        2,
+        NEW_IDEA,
+        "Reception staff liked having something to hand over; medium-risk people booked "
+        "themselves in within the week.",
+    ),
+    (
+        3,
+        "Text message with exercise video",
+        "Check your messaging contract before you start: ours could not send links.",
+    ),
+    (4, "Pharmacist-led opioid review clinic", ""),
+]
+# (practice number of the commenter, practice number of the shared idea, role, comment)
+COMMENTS = [
+    (2, 1, "team", "We tried a leaflet too: a stock box at reception solved supply for us."),
+    (1, 2, "patient_rep", "As a patient I would find a card easier than a phone call."),
+    (5, 3, "team", "Thanks: we will check our contract before trying this."),
+]
+COPY = (5, 2)  # practice 5 copies practice 2's shared idea
+
+
+def _evidence(keys) -> list[EvidenceItem]:
+    return list(EvidenceItem.objects.filter(key__in=keys, status="published"))
+
+
 def _month(day: date, offset: int) -> date:
     index = day.year * 12 + day.month - 1 + offset
     return date(index // 12, index % 12 + 1, 1)
@@ -225,6 +283,7 @@ def seed(programme) -> None:
     for number, practice in enumerate(programme.practices.order_by("ods_code"), start=1):
         if not ImprovementPlan.objects.filter(practice=practice, title=PLAN_TITLE).exists():
             _seed_practice(programme, practice, number, library)
+    _seed_exchange(programme)
 
 
 @transaction.atomic
@@ -266,7 +325,14 @@ def _seed_practice(programme, practice, number: int, library) -> None:
         for secondary_text, idea_titles in secondaries:
             secondary = services.driver_add(plan=plan, text=secondary_text, parent=primary)
             for title in idea_titles:
-                ideas.append(services.change_idea_add(plan=plan, driver=secondary, title=title))
+                ideas.append(
+                    services.change_idea_add(
+                        plan=plan,
+                        driver=secondary,
+                        title=title,
+                        evidence=_evidence(IDEA_EVIDENCE.get(title, [])),
+                    )
+                )
 
     improving = {"Self-management advice given"} | (
         {"Imaging without a red flag"} if number % 2 else {"Risk stratification recorded"}
@@ -386,6 +452,7 @@ def _seed_cycles(plan, ideas, measures, team, user, rng, number, first, change_i
         start_date=_month(first, max(1, change_index - ramp_length)),
         data_collection="Monthly search of the advice code; the practice manager runs it.",
         measures=measures[:1],
+        evidence=_evidence(CYCLE_EVIDENCE["leaflet"]),
     )
     for step in range(ramp_length):
         last = step == ramp_length - 1
@@ -412,6 +479,7 @@ def _seed_cycles(plan, ideas, measures, team, user, rng, number, first, change_i
         owner=team[min(1, len(team) - 1)],
         objective="Try the template with one GP for a week.",
         start_date=_month(first, change_index + 1),
+        evidence=_evidence(CYCLE_EVIDENCE["template"]),
     )
     _walk(second, user, Stage.ACT, RAMP_TEXTS[0], "adapt", "Add the template to the nurses' list.")
     follow = services.cycle_start_next(cycle=second, user=user)
@@ -438,3 +506,78 @@ def _seed_cycles(plan, ideas, measures, team, user, rng, number, first, change_i
         user=user,
         reason="The messaging system could not send links without an extra contract.",
     )
+
+
+def _team(practice) -> list:
+    members = Membership.objects.filter(practice=practice).exclude(role=Role.PATIENT_REP)
+    return [m.user for m in members.select_related("user").order_by("pk")]
+
+
+def _new_idea(plan, user) -> ChangeIdea:
+    """Practice 2's own idea, tested in one cycle and adopted: the one another practice copies."""
+    idea = plan.change_ideas.filter(title=NEW_IDEA).first()
+    if idea is not None:
+        return idea
+    driver = plan.drivers.get(text="Physiotherapy pathway matched to risk")
+    idea = services.change_idea_add(
+        plan=plan,
+        driver=driver,
+        title=NEW_IDEA,
+        description="A card at reception tells medium-risk people how to book physiotherapy "
+        "themselves.",
+        evidence=_evidence(["ng59-1-1-3", "hill-2011"]),
+    )
+    cycle = services.cycle_create(
+        plan=plan,
+        user=user,
+        title="Self-referral card for two weeks",
+        change_idea=idea,
+        owner=user,
+        objective="Hand the card to every medium-risk person for two weeks.",
+        start_date=_month(plan.start_date, 12),
+        evidence=_evidence(["hill-2011"]),
+    )
+    texts = (
+        "Hand the card to every medium-risk person for two weeks.",
+        "Reception handed out 14 cards; the physiotherapy service logged 11 self-referrals.",
+        "Two people asked for the card in large print.",
+        "People use the card; a large-print version is needed.",
+    )
+    _walk(cycle, user, Stage.COMPLETE, texts, "adopt", "Keep the card; add large print.")
+    return idea
+
+
+@transaction.atomic
+def _seed_exchange(programme) -> None:
+    """Four practices share an idea; a few comments; practice 5 copies practice 2's idea."""
+    practices = list(programme.practices.order_by("ods_code"))
+    if len(practices) < 5:
+        return
+    shared = {}
+    for number, title, summary in SHARES:
+        practice = practices[number - 1]
+        plan = ImprovementPlan.objects.filter(practice=practice, title=PLAN_TITLE).first()
+        team = _team(practice)
+        if plan is None or not team:
+            continue
+        idea = _new_idea(plan, team[0]) if title == NEW_IDEA else plan.change_ideas.get(title=title)
+        existing = SharedIdea.objects.filter(change_idea=idea).first()
+        shared[number] = existing or services.idea_share(
+            change_idea=idea, user=team[0], summary=summary
+        )
+    for commenter, owner, role, body in COMMENTS:
+        share = shared.get(owner)
+        members = Membership.objects.filter(practice=practices[commenter - 1]).order_by("pk")
+        if role == "patient_rep":
+            member = members.filter(role=Role.PATIENT_REP).first()
+        else:
+            member = members.exclude(role=Role.PATIENT_REP).first()
+        if share is None or member is None:
+            continue
+        if not IdeaComment.objects.filter(shared_idea=share, body=body).exists():
+            services.idea_comment_add(shared_idea=share, author=member.user, body=body)
+    copier, owner = COPY
+    share = shared.get(owner)
+    plan = ImprovementPlan.objects.filter(practice=practices[copier - 1], title=PLAN_TITLE).first()
+    if share is not None and plan is not None and not plan.change_ideas.filter(copied_from=share):
+        services.idea_copy(shared_idea=share, plan=plan)

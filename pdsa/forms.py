@@ -2,7 +2,9 @@
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.db.models import Q
 
+from evidence.models import EvidenceItem, Status
 from pdsa.models import (
     NO_PID,
     PROGRESS_SCORES,
@@ -13,12 +15,32 @@ from pdsa.models import (
     ImprovementPlan,
     LibraryMeasure,
     Measure,
+    Outcome,
     PDSACycle,
     Stage,
 )
 from pdsa.services import PLAN_FIELDS, STAGE_FIELDS
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+EVIDENCE_HELP = "Published items only. Hold Ctrl (or Cmd) to pick several."
+
+
+def evidence_choices(linked=None):
+    """Published items, plus any already cited (a retired one stays linked, shown as retired)."""
+    linked = linked if linked is not None else EvidenceItem.objects.none()
+    return EvidenceItem.objects.filter(
+        Q(status=Status.PUBLISHED) | Q(pk__in=linked.values("pk"))
+    ).order_by("title")
+
+
+def _evidence_field(form, linked=None) -> None:
+    field = form.fields["evidence"]
+    field.queryset = evidence_choices(linked)
+    field.required = False
+    field.help_text = EVIDENCE_HELP
+    field.widget.attrs["size"] = 8
 
 
 def _practice_people(practice):
@@ -87,10 +109,53 @@ class ChangeIdeaForm(forms.Form):
     description = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 2}), required=False, help_text=NO_PID
     )
+    evidence = forms.ModelMultipleChoiceField(
+        label="Evidence behind it", queryset=EvidenceItem.objects.none()
+    )
 
-    def __init__(self, *args, plan, **kwargs):
+    def __init__(self, *args, plan, idea=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["driver"].queryset = plan.drivers.all()
+        _evidence_field(self, idea.evidence.all() if idea else None)
+
+
+class ShareForm(forms.Form):
+    summary = forms.CharField(
+        label="What other practices should know",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text="What worked, what to watch for. " + NO_PID,
+    )
+
+
+class CopyForm(forms.Form):
+    """Where a shared idea is copied: a plan (its best-matching driver) or a chosen driver."""
+
+    target = forms.ChoiceField(label="Copy into")
+
+    def __init__(self, *args, plans, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = []
+        for plan in plans:
+            options = [(f"plan-{plan.pk}", f"{plan.title}: the best-matching driver")]
+            options += [
+                (f"driver-{d.pk}", f"{plan.title}: {d.get_level_display().lower()} “{d.text}”")
+                for d in plan.drivers.all()
+            ]
+            choices.append((f"{plan.practice.name}: {plan.title}", options))
+        self.fields["target"].choices = choices
+        self.plans = {plan.pk: plan for plan in plans}
+
+    def clean_target(self):
+        """The (plan, driver or None) chosen."""
+        kind, _, pk = self.cleaned_data["target"].partition("-")
+        for plan in self.plans.values():
+            if kind == "plan" and str(plan.pk) == pk:
+                return plan, None
+            for driver in plan.drivers.all():
+                if kind == "driver" and str(driver.pk) == pk:
+                    return plan, driver
+        raise forms.ValidationError("Choose one of your plans or drivers.")
 
 
 MEASURE_FORM_FIELDS = [
@@ -202,7 +267,7 @@ class CsvImportForm(forms.Form):
 class CycleCreateForm(forms.ModelForm):
     class Meta:
         model = PDSACycle
-        fields = [*STAGE_FIELDS[Stage.PLAN], "measures"]
+        fields = [*STAGE_FIELDS[Stage.PLAN], "measures", "evidence"]
         widgets = {
             "start_date": DATE_INPUT,
             "end_date": DATE_INPUT,
@@ -219,6 +284,7 @@ class CycleCreateForm(forms.ModelForm):
         self.fields["owner"].queryset = _practice_people(plan.practice)
         self.fields["measures"].queryset = plan.measures.all()
         self.fields["measures"].required = False
+        _evidence_field(self, self.instance.evidence.all() if self.instance.pk else None)
 
 
 class CycleStageForm(CycleCreateForm):
@@ -227,7 +293,10 @@ class CycleStageForm(CycleCreateForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
     class Meta(CycleCreateForm.Meta):
-        fields = [name for fields in STAGE_FIELDS.values() for name in fields] + ["measures"]
+        fields = [name for fields in STAGE_FIELDS.values() for name in fields] + [
+            "measures",
+            "evidence",
+        ]
         widgets = {
             **CycleCreateForm.Meta.widgets,
             "what_happened": forms.Textarea(attrs={"rows": 3}),
@@ -244,7 +313,7 @@ class CycleStageForm(CycleCreateForm):
         reached = list(STAGE_FIELDS)[: cycle.stage_index + 1]
         allowed = {name for stage in reached for name in STAGE_FIELDS[stage]}
         for name in list(self.fields):
-            if name not in allowed and name not in ("version", "measures"):
+            if name not in allowed and name not in ("version", "measures", "evidence"):
                 del self.fields[name]
         if "decision" in self.fields:
             self.fields["decision"].required = False
@@ -263,7 +332,7 @@ class CycleStageForm(CycleCreateForm):
         return {q.pk: self.cleaned_data.get(f"result_{q.pk}", "") for q in self.questions}
 
     def stage_fields(self) -> dict:
-        skip = {"version", "measures"}
+        skip = {"version", "measures", "evidence"}
         return {
             name: value
             for name, value in self.cleaned_data.items()
@@ -289,6 +358,23 @@ class AbandonForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=NO_PID,
     )
+
+
+class ExchangeFilterForm(forms.Form):
+    q = forms.CharField(label="Words in the idea", required=False, max_length=100)
+    outcome = forms.ChoiceField(
+        label="Outcome", required=False, widget=forms.Select(attrs={"class": "form-select"})
+    )
+    practice = forms.ChoiceField(
+        label="Shared by", required=False, widget=forms.Select(attrs={"class": "form-select"})
+    )
+
+    def __init__(self, *args, practices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["outcome"].choices = [("", "Any outcome"), *Outcome.choices]
+        self.fields["practice"].choices = [("", "Any practice")] + [
+            (str(p.pk), p.name) for p in practices
+        ]
 
 
 class CommentForm(forms.Form):

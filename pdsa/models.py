@@ -17,6 +17,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from practices.access import can_curate_evidence, practice_scoped
+from practices.models import Practice
 
 NO_PID = "Do not enter patient-identifiable data (names, NHS numbers, dates of birth)."
 
@@ -191,6 +192,15 @@ class ChangeIdea(models.Model):
     title = models.CharField(max_length=200, help_text=NO_PID)
     description = models.TextField(blank=True, help_text=NO_PID)
     position = models.PositiveSmallIntegerField(default=0)
+    evidence = models.ManyToManyField(
+        "evidence.EvidenceItem", related_name="change_ideas", blank=True
+    )
+    # Provenance of an idea copied from the ideas exchange: the share (kept when the idea's
+    # owner withdraws it) and a label that survives even if the original is deleted.
+    copied_from = models.ForeignKey(
+        "SharedIdea", on_delete=models.SET_NULL, null=True, blank=True, related_name="copies"
+    )
+    origin = models.CharField(max_length=300, blank=True, editable=False)
 
     objects = PlanPartQuerySet.as_manager()
 
@@ -480,6 +490,9 @@ class PDSACycle(models.Model):
         help_text="Which measures, who collects, who analyses, when. " + NO_PID,
     )
     measures = models.ManyToManyField(Measure, blank=True, related_name="cycles")
+    evidence = models.ManyToManyField(
+        "evidence.EvidenceItem", related_name="pdsa_cycles", blank=True
+    )
     # Do
     what_happened = models.TextField("what actually happened", blank=True, help_text=NO_PID)
     observations = models.TextField(
@@ -595,3 +608,117 @@ class CycleComment(models.Model):
 
     def __str__(self):
         return f"Comment by {self.author} on {self.cycle}"
+
+
+class Outcome(models.TextChoices):
+    ADOPTED = "adopted", "Adopted"
+    ADAPTED = "adapted", "Adapted"
+    ABANDONED = "abandoned", "Abandoned"
+    TESTING = "testing", "Still testing"
+
+
+def display_ramp(ramp: list[dict]) -> list[dict]:
+    """A ramp snapshot with its ISO dates read back as dates, for templates."""
+    return [
+        {
+            **cycle,
+            "start_date": date.fromisoformat(cycle["start_date"]) if cycle["start_date"] else None,
+            "end_date": date.fromisoformat(cycle["end_date"]) if cycle["end_date"] else None,
+        }
+        for cycle in ramp
+    ]
+
+
+class SharedIdeaQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Current shares of the programmes in which the user may see at least one practice."""
+        practices = Practice.objects.visible_to(user)
+        return self.filter(
+            withdrawn_at__isnull=True, practice__programme__in=practices.values("programme_id")
+        )
+
+    def commentable_by(self, user):
+        """Current shares of the programmes where the user works in a practice (reps included)."""
+        practices = Practice.objects.commentable_by(user)
+        return self.filter(
+            withdrawn_at__isnull=True, practice__programme__in=practices.values("programme_id")
+        )
+
+    def managed_by(self, user):
+        """Shares (current or withdrawn) of the practices whose work the user may change."""
+        return practice_scoped(self, user, via="practice", mode="editable")
+
+
+class SharedIdea(models.Model):
+    """A change idea a practice shares with its programme: a snapshot taken when shared.
+
+    The snapshot holds only what the exchange shows (the idea, its drivers' wording, each
+    cycle's number, dates, stage, objective, learning and Act decision), so later edits, the
+    plan, measures, comments and people stay inside the practice.
+    """
+
+    change_idea = models.OneToOneField(ChangeIdea, on_delete=models.CASCADE, related_name="share")
+    practice = models.ForeignKey(
+        "practices.Practice", on_delete=models.CASCADE, related_name="shared_ideas"
+    )
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    primary_driver = models.CharField(max_length=300, blank=True)
+    secondary_driver = models.CharField(max_length=300, blank=True)
+    summary = models.TextField(
+        "what other practices should know",
+        blank=True,
+        help_text="What worked, what to watch for. " + NO_PID,
+    )
+    outcome = models.CharField(max_length=10, choices=Outcome.choices)
+    ramp = models.JSONField(default=list, blank=True)
+    evidence = models.ManyToManyField(
+        "evidence.EvidenceItem", related_name="shared_ideas", blank=True
+    )
+    shared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    shared_at = models.DateTimeField(default=timezone.now)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+
+    objects = SharedIdeaQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-shared_at", "pk"]
+        indexes = [models.Index(fields=["practice", "withdrawn_at"], name="shared_idea_current")]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("pdsa:exchange_detail", args=[self.pk])
+
+    def clean(self):
+        ids = self.change_idea_id and self.practice_id
+        if ids and self.change_idea.plan.practice_id != self.practice_id:
+            raise ValidationError("A practice shares only its own change ideas.")
+
+    @property
+    def is_current(self) -> bool:
+        return self.withdrawn_at is None
+
+    @property
+    def ramp_cycles(self) -> list[dict]:
+        return display_ramp(self.ramp)
+
+
+class IdeaComment(models.Model):
+    """A comment on a shared idea by someone from another practice of the programme."""
+
+    shared_idea = models.ForeignKey(SharedIdea, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="idea_comments"
+    )
+    body = models.TextField("comment", help_text=NO_PID)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["shared_idea", "created_at"]
+
+    def __str__(self):
+        return f"Comment by {self.author} on {self.shared_idea}"

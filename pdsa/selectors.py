@@ -5,8 +5,10 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import Count, Prefetch, Q
+from django.db.models.functions import Lower
 from django.shortcuts import get_object_or_404
 
+from evidence.models import EvidenceItem
 from pdsa.charts import Analysis, SeriesPoint, analyse
 from pdsa.models import (
     ActDecision,
@@ -14,10 +16,12 @@ from pdsa.models import (
     CycleComment,
     DataPoint,
     Driver,
+    IdeaComment,
     ImprovementPlan,
     Measure,
     MeasureKind,
     PDSACycle,
+    SharedIdea,
     Stage,
 )
 from pdsa.scoring import PlanFacts, Suggestion, suggest_score
@@ -81,8 +85,9 @@ def plan_detail(*, user, pk: int) -> ImprovementPlan:
 
 
 def _ideas():
-    return ChangeIdea.objects.prefetch_related(
-        Prefetch("cycles", queryset=PDSACycle.objects.order_by("created_at"))
+    return ChangeIdea.objects.select_related("share").prefetch_related(
+        Prefetch("cycles", queryset=PDSACycle.objects.order_by("created_at")),
+        Prefetch("evidence", queryset=EvidenceItem.objects.order_by("title")),
     )
 
 
@@ -185,6 +190,7 @@ def cycle_detail(*, user, pk: int) -> PDSACycle:
             "questions",
             "tasks",
             "measures",
+            Prefetch("evidence", queryset=EvidenceItem.objects.order_by("title")),
             Prefetch("comments", queryset=CycleComment.objects.select_related("author")),
         )
     )
@@ -240,3 +246,75 @@ def _describe(record, change) -> str:
 def _short(value) -> str:
     text = str(value) if value not in (None, "") else "(empty)"
     return text if len(text) <= 120 else text[:117] + "…"
+
+
+# Ideas exchange ---------------------------------------------------------------------------
+
+
+@dataclass
+class ExchangeFilters:
+    q: str = ""
+    outcome: str = ""
+    practice: str = ""
+
+
+def exchange_list(*, user, filters: ExchangeFilters) -> list[SharedIdea]:
+    """Ideas currently shared in the user's programmes, newest first, with their counts."""
+    ideas = (
+        SharedIdea.objects.visible_to(user)
+        .select_related("practice")
+        .annotate(
+            comment_count=Count("comments", distinct=True),
+            copy_count=Count("copies", distinct=True),
+            evidence_count=Count("evidence", distinct=True),
+        )
+        .order_by("-shared_at", "pk")
+    )
+    if filters.q.strip():
+        words = filters.q.strip()
+        ideas = ideas.filter(
+            Q(title__icontains=words)
+            | Q(description__icontains=words)
+            | Q(summary__icontains=words)
+            | Q(primary_driver__icontains=words)
+            | Q(secondary_driver__icontains=words)
+        )
+    if filters.outcome:
+        ideas = ideas.filter(outcome=filters.outcome)
+    if filters.practice.isdigit():
+        ideas = ideas.filter(practice_id=int(filters.practice))
+    return list(ideas)
+
+
+def exchange_practices(*, user) -> list[Practice]:
+    """Practices with an idea currently shared that the user may browse (for the filter)."""
+    shared = SharedIdea.objects.visible_to(user).values("practice_id")
+    return list(Practice.objects.filter(pk__in=shared).order_by(Lower("name")))
+
+
+def exchange_detail(*, user, pk: int) -> SharedIdea:
+    """A shared idea the user may see, with its evidence and comments."""
+    queryset = (
+        SharedIdea.objects.visible_to(user)
+        .select_related("practice__programme")
+        .prefetch_related(
+            Prefetch("evidence", queryset=EvidenceItem.objects.order_by("title")),
+            Prefetch("comments", queryset=IdeaComment.objects.select_related("author")),
+        )
+    )
+    return get_object_or_404(queryset, pk=pk)
+
+
+def copy_targets(*, user, shared_idea: SharedIdea) -> list[ImprovementPlan]:
+    """The plans (with drivers) of other practices of the programme the user may copy it into."""
+    return list(
+        ImprovementPlan.objects.editable_by(user)
+        .filter(practice__programme_id=shared_idea.practice.programme_id)
+        .exclude(practice_id=shared_idea.practice_id)
+        .exclude(status="closed")
+        .select_related("practice")
+        .prefetch_related(
+            Prefetch("drivers", queryset=Driver.objects.order_by("level", "position", "pk"))
+        )
+        .order_by("practice__name", "-start_date", "title")
+    )

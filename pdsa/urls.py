@@ -1,6 +1,6 @@
 from django.urls import path
 
-from pdsa import views
+from pdsa import exchange, views
 
 app_name = "pdsa"
 
@@ -12,7 +12,14 @@ urlpatterns = [
     path("plans/<int:pk>/score/", views.plan_score, name="plan_score"),
     path("plans/<int:pk>/drivers/", views.plan_drivers, name="plan_drivers"),
     path("drivers/<int:pk>/delete/", views.driver_delete, name="driver_delete"),
+    path("ideas/<int:pk>/edit/", views.change_idea_edit, name="change_idea_edit"),
     path("ideas/<int:pk>/delete/", views.change_idea_delete, name="change_idea_delete"),
+    path("ideas/<int:pk>/share/", exchange.idea_share, name="idea_share"),
+    path("ideas/<int:pk>/withdraw/", exchange.idea_withdraw, name="idea_withdraw"),
+    path("exchange/", exchange.exchange_list, name="exchange_list"),
+    path("exchange/<int:pk>/", exchange.exchange_detail, name="exchange_detail"),
+    path("exchange/<int:pk>/comments/", exchange.exchange_comment, name="exchange_comment"),
+    path("exchange/<int:pk>/copy/", exchange.exchange_copy, name="exchange_copy"),
     path("plans/<int:plan_pk>/measures/new/", views.measure_create, name="measure_create"),
     path("plans/<int:plan_pk>/adopt/<int:library_pk>/", views.measure_adopt, name="measure_adopt"),
     path("plans/<int:plan_pk>/cycles/new/", views.cycle_create, name="cycle_create"),

@@ -204,6 +204,29 @@ def driver_delete(request, pk):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
+def change_idea_edit(request, pk):
+    idea = _editable(ChangeIdea.objects.select_related("plan__practice"), request.user, pk)
+    initial = {
+        "driver": idea.driver_id,
+        "title": idea.title,
+        "description": idea.description,
+        "evidence": list(idea.evidence.all()),
+    }
+    form = ChangeIdeaForm(request.POST or None, plan=idea.plan, idea=idea, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.change_idea_update(change_idea=idea, **form.cleaned_data)
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, "Change idea saved.")
+            return redirect("pdsa:plan_drivers", pk=idea.plan_id)
+    context = {"form": form, "idea": idea, "plan": idea.plan, "practice": idea.plan.practice}
+    return render(request, "pdsa/change_idea_form.html", context)
+
+
+@login_required
 @require_POST
 def change_idea_delete(request, pk):
     idea = _editable(ChangeIdea.objects, request.user, pk)
@@ -510,7 +533,11 @@ def cycle_create(request, plan_pk):
         data = dict(form.cleaned_data)
         try:
             cycle = services.cycle_create(
-                plan=plan, user=request.user, measures=data.pop("measures"), **data
+                plan=plan,
+                user=request.user,
+                measures=data.pop("measures"),
+                evidence=data.pop("evidence"),
+                **data,
             )
         except ValidationError as error:
             _form_errors(form, error)
@@ -568,6 +595,7 @@ def cycle_edit(request, pk):
                 version=form.cleaned_data["version"],
                 fields=form.stage_fields(),
                 measures=form.cleaned_data.get("measures"),
+                evidence=form.cleaned_data.get("evidence"),
                 results=form.results(),
             )
         except services.StaleEditError as stale:

@@ -42,3 +42,45 @@ def cycle(plan, change_idea, member_a):
 @pytest.fixture
 def question(cycle):
     return CycleQuestionFactory(cycle=cycle)
+
+
+@pytest.fixture
+def plan_b(practice_b, member_b):
+    """Practice B's plan, with a tested change idea it can share with the programme."""
+    plan = ImprovementPlanFactory(practice=practice_b, title="Stratify first")
+    plan.team.add(member_b)
+    return plan
+
+
+@pytest.fixture
+def idea_b(plan_b):
+    primary = DriverFactory(plan=plan_b, text="Clinicians stratify risk")
+    secondary = DriverFactory(
+        plan=plan_b, level="secondary", parent=primary, text="Stratification is quick"
+    )
+    return ChangeIdeaFactory(plan=plan_b, driver=secondary, title="STarT Back template")
+
+
+@pytest.fixture
+def shared(idea_b, member_b):
+    """Practice B's idea, shared with the programme."""
+    from pdsa import services
+
+    return services.idea_share(change_idea=idea_b, user=member_b, summary="Quick to use.")
+
+
+@pytest.fixture
+def other_member(db):
+    """A member of a practice in another programme."""
+    from practices.models import Role
+    from tests.practices.factories import (
+        MembershipFactory,
+        PracticeFactory,
+        ProgrammeFactory,
+        UserFactory,
+    )
+
+    practice = PracticeFactory(programme=ProgrammeFactory(name="Other programme"))
+    user = UserFactory(email="gp.other@example.test", full_name="Dr Olga Other")
+    MembershipFactory(practice=practice, user=user, role=Role.GP)
+    return user

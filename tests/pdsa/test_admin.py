@@ -15,12 +15,14 @@ MODELS = [
     models.CycleQuestion,
     models.CycleTask,
     models.CycleComment,
+    models.SharedIdea,
+    models.IdeaComment,
 ]
 
 
 @pytest.mark.parametrize("model", MODELS)
 def test_staff_can_search_every_improvement_model_in_the_admin(
-    login, cycle, question, measure, model
+    login, cycle, question, measure, shared, model
 ):
     admin = UserFactory(is_staff=True, is_superuser=True)
     url = reverse(f"admin:pdsa_{model._meta.model_name}_changelist")

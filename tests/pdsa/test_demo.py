@@ -36,3 +36,34 @@ def test_the_demo_seed_fills_every_practice_and_a_second_run_changes_nothing(db)
     variations = Counter(a.variation for a in analyses)
     assert variations["improvement_high"] + variations["improvement_low"] >= 5
     assert variations["common_cause"] >= 10
+
+
+def test_the_demo_cites_evidence_and_fills_the_ideas_exchange_once(db):
+    from evidence import demo as evidence_demo
+    from pdsa.models import ChangeIdea, IdeaComment, SharedIdea
+
+    programme = practices_demo.seed_people()
+    evidence_demo.seed(programme)
+    demo.seed(programme)
+
+    def counts():
+        return [
+            SharedIdea.objects.count(),
+            IdeaComment.objects.count(),
+            ChangeIdea.objects.count(),
+            ChangeIdea.evidence.through.objects.count(),
+            PDSACycle.evidence.through.objects.count(),
+        ]
+
+    first = counts()
+    demo.seed(programme)
+    assert counts() == first
+
+    assert SharedIdea.objects.count() == 4
+    assert set(SharedIdea.objects.values_list("outcome", flat=True)) >= {"adopted", "abandoned"}
+    assert IdeaComment.objects.count() >= 2
+    copy = ChangeIdea.objects.get(copied_from__isnull=False)
+    assert copy.plan.practice.ods_code == "Z99005"
+    assert copy.origin.startswith("Copied from")
+    assert ChangeIdea.objects.filter(evidence__key="start-back").count() >= 9
+    assert PDSACycle.objects.filter(evidence__key="ng59-1-2-1").exists()
