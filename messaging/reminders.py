@@ -2,13 +2,17 @@
 
 A builder takes today's date and yields `Outgoing` messages; `reminder_run()` claims each
 under (recipient, kind, subject key, period), so a beat that fires twice sends once. Apps
-register their builders in their own `reminders.py` (discovered at start-up):
+register their builders in their own `reminders.py` (discovered at start-up), and each gets
+a periodic task, editable in the admin:
 
-    @register("pdsa_stale_cycles", category=Category.REMINDER, description="...", hour=7)
-    def stale_cycles(today): yield Outgoing(...)
+    @register("measure_data_due", category=Category.REMINDER, description="...", hour=7)
+    def measure_data_due(today): yield Outgoing(...)
 
 The facilitators' daily digest is assembled from sections the apps register with
-`register_digest_section`; a facilitator with nothing in any section gets no email.
+`register_digest_section`; a section is called once for all facilitators with
+{facilitator id: their practices} and returns {facilitator id: lines}, so the digest costs
+the same few queries however many facilitators there are. A facilitator with nothing in any
+section gets no email.
 """
 
 from collections.abc import Callable, Iterable
