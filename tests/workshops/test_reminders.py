@@ -9,6 +9,7 @@ from messaging import services
 from messaging.models import Message, Status
 from tests.messaging.reminder_helpers import LONDON, run
 from tests.workshops.factories import InvitationFactory, WorkshopSessionFactory
+from workshops import services as workshop_services
 from workshops.models import Response
 from workshops.reminders import reminder_period
 from workshops.selectors import invitations_to_remind
@@ -170,3 +171,22 @@ def test_who_to_remind_is_found_in_one_query(
         ]
 
     assert len(names) == 17
+
+
+def test_a_title_with_an_apostrophe_reads_as_written_in_the_invitation_and_reminder(
+    programme, practice_a, member_a, django_capture_on_commit_callbacks, mailoutbox
+):
+    session = WorkshopSessionFactory(
+        programme=programme,
+        title="Patients' stories",
+        starts_at=STARTS,
+        ends_at=STARTS + timedelta(hours=2),
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        workshop_services.session_invite(session=session)
+    run("workshop_reminder", TODAY)
+
+    invitation, reminder = Message.objects.order_by("pk")
+    assert invitation.kind == "workshop_invitation"
+    assert "Patients' stories" in invitation.body and "&#x27;" not in invitation.body
+    assert "Patients' stories" in reminder.body and "&#x27;" not in reminder.body
