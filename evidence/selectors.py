@@ -253,3 +253,16 @@ def evidence_usage(*, item: EvidenceItem, user) -> Usage:
 def topic_list() -> list[Topic]:
     """Every topic, for filters and forms."""
     return list(Topic.objects.order_by("name"))
+
+
+def items_due_for_review(*, today) -> list[EvidenceItem]:
+    """Draft and published items whose next review date has come, soonest first (one query).
+
+    "Due" as the library marks it (`EvidenceItem.is_review_due`): on or after the date.
+    """
+    return list(
+        EvidenceItem.objects.exclude(status=Status.RETIRED)
+        .filter(next_review_on__lte=today)
+        .only("pk", "title", "next_review_on", "status")
+        .order_by("next_review_on", "title", "pk")
+    )

@@ -6,7 +6,7 @@ from django.db.models import Count, Q
 
 from followup.models import Recipient
 from followup.services import LINK_VALID_DAYS
-from messaging.reminders import register_digest_section
+from messaging.reminders import lines_by_facilitator, register_digest_section
 from messaging.schedules import ScheduleSpec, register_schedule
 
 # Every minute: the invitations go out on the scheduler's first run after the follow-up date
@@ -24,20 +24,24 @@ register_schedule(
 
 
 @register_digest_section("Follow-up survey responses", order=50)
-def survey_response_rates(facilitator, practices, today: date) -> list[str]:
-    """Response rates of the facilitator's practices while a survey is collecting answers."""
+def survey_response_rates(practices_by_facilitator: dict[int, list], today: date) -> dict:
+    """Response rates of the facilitators' practices while a survey is collecting answers."""
+    practice_ids = {p.pk for practices in practices_by_facilitator.values() for p in practices}
     rows = (
         Recipient.objects.filter(
-            practice__in=practices,
+            practice_id__in=practice_ids,
             survey__programme__follow_up_due_date__lte=today,
             survey__programme__follow_up_due_date__gt=today - timedelta(days=LINK_VALID_DAYS),
         )
-        .values("practice__name")
+        .values("practice_id", "practice__name")
         .annotate(invited=Count("pk"), responded=Count("pk", filter=Q(submitted_at__isnull=False)))
         .order_by("practice__name")
     )
-    return [
-        f"{row['practice__name']}: {row['responded']} of {row['invited']} have answered"
+    lines = {
+        row["practice_id"]: [
+            f"{row['practice__name']}: {row['responded']} of {row['invited']} have answered"
+        ]
         for row in rows
         if row["responded"] < row["invited"]
-    ]
+    }
+    return lines_by_facilitator(practices_by_facilitator, lines)

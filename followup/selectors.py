@@ -7,15 +7,15 @@ from django.db.models import Count, Q
 from followup import stats
 from followup.factors import FACTOR_KEYS
 from followup.models import Link, Recipient, Response, Survey
+from pdsa.selectors import adopted_changes
 
 
 def adopted_changes_for(practice) -> list[tuple[str, str]]:
-    """The changes the practice adopted in its PDSA cycles, as (key, title) pairs.
+    """The changes the practice adopted in its PDSA cycles, as (key, title) pairs (one query).
 
-    The provider the survey asks about: pdsa's adopted cycles are wired in here when that app
-    lands; until then there are none and the survey goes straight to the factors.
+    One per change idea whose cycle ended in "adopt" (per cycle when no idea was recorded).
     """
-    return []
+    return adopted_changes([practice.pk]).get(practice.pk, [])
 
 
 def token_hash(token: str) -> str:

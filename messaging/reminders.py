@@ -2,13 +2,17 @@
 
 A builder takes today's date and yields `Outgoing` messages; `reminder_run()` claims each
 under (recipient, kind, subject key, period), so a beat that fires twice sends once. Apps
-register their builders in their own `reminders.py` (discovered at start-up):
+register their builders in their own `reminders.py` (discovered at start-up), and each gets
+a periodic task, editable in the admin:
 
-    @register("pdsa_stale_cycles", category=Category.REMINDER, description="...", hour=7)
-    def stale_cycles(today): yield Outgoing(...)
+    @register("measure_data_due", category=Category.REMINDER, description="...", hour=7)
+    def measure_data_due(today): yield Outgoing(...)
 
 The facilitators' daily digest is assembled from sections the apps register with
-`register_digest_section`; a facilitator with nothing in any section gets no email.
+`register_digest_section`; a section is called once for all facilitators with
+{facilitator id: their practices} and returns {facilitator id: lines}, so the digest costs
+the same few queries however many facilitators there are. A facilitator with nothing in any
+section gets no email.
 """
 
 from collections.abc import Callable, Iterable
@@ -65,6 +69,25 @@ def register(kind: str, *, category: str, description: str, hour: int = 7, minut
     return decorator
 
 
+def iso_week(day: date) -> str:
+    """The ISO week of a day as a message period, e.g. 2027-W09 (weekly reminders)."""
+    year, week, _ = day.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def reminder_body(*, recipient, intro: str, lines: list[str], link: str = "", **extra) -> str:
+    """The text of a list-style reminder (intro, one line per item, link, how to opt out)."""
+    context = {
+        "recipient": recipient,
+        "intro": intro,
+        "lines": lines,
+        "link": link,
+        "site_url": settings.SITE_URL,
+        **extra,
+    }
+    return render_to_string("messaging/email/reminder.txt", context)
+
+
 def reminder_run(*, kind: str, today: date) -> int:
     """Claim every message a reminder kind owes today; returns how many were new."""
     reminder = REMINDERS[kind]
@@ -87,8 +110,9 @@ def reminder_run(*, kind: str, today: date) -> int:
 @dataclass(frozen=True)
 class DigestSection:
     title: str
-    # (facilitator, their current practices, today) -> lines for the digest
-    items: Callable[[object, list, date], list[str]]
+    # ({facilitator id: their current practices}, today) -> {facilitator id: lines}. Called
+    # once for all facilitators, so a section costs the same few queries however many there are.
+    items: Callable[[dict[int, list], date], dict[int, list[str]]]
     order: int = 100
 
 
@@ -112,8 +136,21 @@ def register_digest_section(title: str, *, order: int = 100):
     return decorator
 
 
+def lines_by_facilitator(practices_by_facilitator: dict[int, list], lines_by_practice) -> dict:
+    """Spread per-practice lines ({practice id: lines}) to each facilitator of those practices."""
+    return {
+        facilitator_id: [
+            line for practice in practices for line in lines_by_practice.get(practice.pk, [])
+        ]
+        for facilitator_id, practices in practices_by_facilitator.items()
+    }
+
+
 def facilitator_digests(today: date) -> list[DigestEntry]:
-    """Each facilitator's digest for today, leaving out those with nothing in it."""
+    """Each facilitator's digest for today, leaving out those with nothing in it.
+
+    Two queries for the facilitators and their practices, then each section's own fixed few.
+    """
     from practices.models import FacilitatorAssignment
 
     current = FacilitatorAssignment.objects.filter(ended_on__isnull=True).select_related(
@@ -125,18 +162,21 @@ def facilitator_digests(today: date) -> list[DigestEntry]:
         .distinct()
         .prefetch_related(Prefetch("facilitations", queryset=current, to_attr="current"))
     )
-    sections = sorted(DIGEST_SECTIONS.values(), key=lambda section: (section.order, section.title))
-    entries = []
+    entries = {}
     for facilitator in facilitators:
         practices = sorted((a.practice for a in facilitator.current), key=lambda p: p.name)
-        entry = DigestEntry(facilitator=facilitator, practices=practices)
-        for section in sections:
-            lines = section.items(facilitator, practices, today)
+        entries[facilitator.pk] = DigestEntry(facilitator=facilitator, practices=practices)
+    practices_by_facilitator = {pk: entry.practices for pk, entry in entries.items()}
+    sections = sorted(DIGEST_SECTIONS.values(), key=lambda section: (section.order, section.title))
+    for section in sections:
+        if not entries:
+            break
+        found = section.items(practices_by_facilitator, today)
+        for facilitator_id, entry in entries.items():
+            lines = found.get(facilitator_id)
             if lines:
                 entry.sections.append((section.title, lines))
-        if entry.sections:
-            entries.append(entry)
-    return entries
+    return [entry for entry in entries.values() if entry.sections]
 
 
 @register(

@@ -2,11 +2,12 @@
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.db.models.functions import Lower
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from evidence.models import EvidenceItem
 from pdsa.charts import Analysis, SeriesPoint, analyse
@@ -16,11 +17,13 @@ from pdsa.models import (
     CycleComment,
     DataPoint,
     Driver,
+    Frequency,
     IdeaComment,
     ImprovementPlan,
     Measure,
     MeasureKind,
     PDSACycle,
+    PlanStatus,
     SharedIdea,
     Stage,
 )
@@ -318,3 +321,125 @@ def copy_targets(*, user, shared_idea: SharedIdea) -> list[ImprovementPlan]:
         )
         .order_by("practice__name", "-start_date", "title")
     )
+
+
+@dataclass(frozen=True)
+class StaleCycle:
+    """An open cycle with no update for longer than its programme allows."""
+
+    pk: int
+    practice_id: int
+    practice_name: str
+    title: str
+    number: int
+    updated_on: date
+    days: int
+
+
+def stale_cycles(*, practice_ids, today: date) -> dict[int, list[StaleCycle]]:
+    """Open cycles of these practices not updated for more than their programme's
+    `stale_cycle_days`, by practice, in one query (the caller decides access)."""
+    rows = (
+        PDSACycle.objects.filter(plan__practice_id__in=list(practice_ids), stage__in=OPEN_STAGES)
+        .values_list(
+            "pk",
+            "plan__practice_id",
+            "plan__practice__name",
+            "title",
+            "number",
+            "updated_at",
+            "plan__practice__programme__stale_cycle_days",
+        )
+        .order_by("plan__practice__name", "updated_at", "pk")
+    )
+    found: dict[int, list[StaleCycle]] = {}
+    for pk, practice_id, practice_name, title, number, updated_at, threshold in rows:
+        updated_on = timezone.localdate(updated_at)
+        days = (today - updated_on).days
+        if days > threshold:
+            found.setdefault(practice_id, []).append(
+                StaleCycle(pk, practice_id, practice_name, title, number, updated_on, days)
+            )
+    return found
+
+
+def last_completed_period(frequency: str, today: date) -> tuple[date, date]:
+    """The last whole week (Monday to Sunday) or month before today, as [start, end)."""
+    if frequency == Frequency.WEEKLY:
+        this_week = today - timedelta(days=today.weekday())
+        return this_week - timedelta(days=7), this_week
+    this_month = today.replace(day=1)
+    return (this_month - timedelta(days=1)).replace(day=1), this_month
+
+
+@dataclass(frozen=True)
+class DataDue:
+    """A measure with no value yet for its last completed period."""
+
+    measure_id: int
+    measure_name: str
+    plan_id: int
+    plan_title: str
+    practice_id: int
+    practice_name: str
+    frequency: str
+    period_start: date
+
+    @property
+    def period_label(self) -> str:
+        if self.frequency == Frequency.WEEKLY:
+            return f"week beginning {self.period_start:%-d %b %Y}"
+        return f"{self.period_start:%B %Y}"
+
+
+def measure_data_due(*, today: date, practice_ids=None) -> list[DataDue]:
+    """Measures of open plans with no data for their last completed period (one query).
+
+    Weekly measures are due for last week, monthly ones for last month; a plan that started
+    after that period ended owes nothing for it.
+    """
+    conditions = Q()
+    for frequency in Frequency.values:
+        start, end = last_completed_period(frequency, today)
+        entered = DataPoint.objects.filter(
+            measure=OuterRef("pk"), period__gte=start, period__lt=end
+        )
+        conditions |= Q(frequency=frequency, plan__start_date__lt=end) & ~Exists(entered)
+    measures = Measure.objects.exclude(plan__status=PlanStatus.CLOSED).filter(conditions)
+    if practice_ids is not None:
+        measures = measures.filter(plan__practice_id__in=list(practice_ids))
+    rows = measures.values_list(
+        "pk",
+        "name",
+        "plan_id",
+        "plan__title",
+        "plan__practice_id",
+        "plan__practice__name",
+        "frequency",
+    ).order_by("plan__practice__name", "plan__title", "name", "pk")
+    return [DataDue(*row, period_start=last_completed_period(row[6], today)[0]) for row in rows]
+
+
+def adopted_changes(practice_ids) -> dict[int, list[tuple[str, str]]]:
+    """The changes each practice adopted in a PDSA cycle, as (key, title) pairs, one query.
+
+    One entry per change idea (a ramp of cycles that adopts the same idea twice asks once),
+    or per cycle when the adopting cycle tested no recorded change idea.
+    """
+    rows = (
+        PDSACycle.objects.filter(
+            plan__practice_id__in=list(practice_ids), decision=ActDecision.ADOPT
+        )
+        .exclude(stage=Stage.ABANDONED)
+        .values_list("pk", "title", "change_idea_id", "change_idea__title", "plan__practice_id")
+        .order_by("plan__practice_id", "plan__start_date", "plan_id", "created_at", "pk")
+    )
+    found: dict[int, list[tuple[str, str]]] = {}
+    seen = set()
+    for pk, title, idea_id, idea_title, practice_id in rows:
+        key = f"idea:{idea_id}" if idea_id else f"cycle:{pk}"
+        if key in seen:
+            continue
+        seen.add(key)
+        found.setdefault(practice_id, []).append((key, idea_title or title))
+    return found

@@ -162,6 +162,14 @@ def can_curate_evidence(user) -> bool:
     return apps.get_model("practices", "Programme").objects.run_by(user).exists()
 
 
+def evidence_curators():
+    """Everyone who curates the evidence library (active staff and programme leads), as users."""
+    users = apps.get_model("practices", "User").objects.filter(is_active=True)
+    return users.filter(
+        Q(is_staff=True) | Q(is_superuser=True) | Q(led_programmes__isnull=False)
+    ).distinct()
+
+
 def can_run_programme(user, programme=None) -> bool:
     """Whether the user runs this programme (or any programme when none is given)."""
     programmes = apps.get_model("practices", "Programme").objects.run_by(user)

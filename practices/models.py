@@ -108,6 +108,12 @@ class Programme(models.Model):
     leads = models.ManyToManyField(
         settings.AUTH_USER_MODEL, related_name="led_programmes", blank=True
     )
+    stale_cycle_days = models.PositiveSmallIntegerField(
+        "days before a cycle is stale",
+        default=14,
+        validators=[MinValueValidator(1)],
+        help_text="An open PDSA cycle with no update for more than this many days is stale.",
+    )
 
     objects = ProgrammeQuerySet.as_manager()
 

@@ -324,3 +324,51 @@ def time_groups(rows: list[TimeRow]) -> list[TimeGroup]:
             )
         groups[-1].rows.append(row)
     return groups
+
+
+@dataclass(frozen=True)
+class DueAction:
+    """An open agreed action with its practice, for reminders and digests."""
+
+    pk: int
+    practice_id: int
+    practice_name: str
+    description: str
+    due_on: date
+    owner_name: str
+
+
+def open_actions_due(
+    *, due_before: date, due_from: date | None = None, practice_ids=None
+) -> dict[int, list[DueAction]]:
+    """Open actions due before a date (and on or after another), by practice, in one query.
+
+    `practice_ids` limits the practices (all when None); the caller decides access.
+    """
+    actions = AgreedAction.objects.open().filter(due_on__lt=due_before)
+    if due_from is not None:
+        actions = actions.filter(due_on__gte=due_from)
+    if practice_ids is not None:
+        actions = actions.filter(practice_id__in=list(practice_ids))
+    rows = actions.values_list(
+        "pk", "practice_id", "practice__name", "description", "due_on", "owner__full_name"
+    ).order_by("practice__name", "due_on", "pk")
+    found: dict[int, list[DueAction]] = {}
+    for row in rows:
+        found.setdefault(row[1], []).append(DueAction(*row))
+    return found
+
+
+def practice_leads(practice_ids) -> dict[int, list[User]]:
+    """The active practice leads of each practice, in one query."""
+    memberships = (
+        Membership.objects.filter(
+            practice_id__in=list(practice_ids), is_practice_lead=True, user__is_active=True
+        )
+        .select_related("user")
+        .order_by("practice_id", "user__full_name", "user_id")
+    )
+    leads: dict[int, list[User]] = {}
+    for membership in memberships:
+        leads.setdefault(membership.practice_id, []).append(membership.user)
+    return leads

@@ -2,9 +2,11 @@
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
 
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from practices.models import Practice, Role
 from workshops import charts
@@ -231,3 +233,41 @@ def series_attendance(*, programme, user) -> tuple[list[WorkshopSession], list[S
         row.patient_reps = len(people[(practice_id, Role.PATIENT_REP)])
         row.per_session = [counts[(practice_id, session.pk)] for session in sessions]
     return sessions, list(rows.values())
+
+
+def _local_midnight(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=timezone.get_current_timezone())
+
+
+def sessions_starting(*, programme_ids, first_day: date, days: int) -> list[WorkshopSession]:
+    """Sessions of these programmes starting in the `days` days from `first_day` (one query)."""
+    return list(
+        WorkshopSession.objects.filter(
+            programme_id__in=list(programme_ids),
+            starts_at__gte=_local_midnight(first_day),
+            starts_at__lt=_local_midnight(first_day + timedelta(days=days)),
+        )
+        .select_related("programme")
+        .order_by("starts_at", "pk")
+    )
+
+
+def invitations_to_remind(*, today: date, days_ahead: int = 7) -> list[tuple[Invitation, int]]:
+    """Invitations to sessions starting in the next `days_ahead` days, with the days left.
+
+    Everyone invited who has not answered "no" (and is still active), in one query.
+    """
+    invitations = (
+        Invitation.objects.filter(
+            session__starts_at__gte=_local_midnight(today + timedelta(days=1)),
+            session__starts_at__lt=_local_midnight(today + timedelta(days=days_ahead + 1)),
+            user__is_active=True,
+        )
+        .exclude(response=Response.NO)
+        .select_related("session__programme", "user")
+        .order_by("session__starts_at", "session_id", "user_id")
+    )
+    return [
+        (invitation, (timezone.localdate(invitation.session.starts_at) - today).days)
+        for invitation in invitations
+    ]

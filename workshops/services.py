@@ -8,12 +8,13 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
-from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from messaging.models import Category
+from messaging.services import Attachment, message_claim
 from practices.models import Membership, Practice, Programme, User
 from workshops.calendar import session_ics
 from workshops.models import (
@@ -39,6 +40,7 @@ SESSION_FIELDS = {
 }
 # A change to any of these must reach people's calendars as an update.
 CALENDAR_FIELDS = {"title", "starts_at", "ends_at", "venue", "online_url"}
+INVITATION_KIND = "workshop_invitation"
 
 
 def _saved(instance):
@@ -138,26 +140,35 @@ def session_invite(*, session: WorkshopSession, send: bool = True) -> list[Invit
 
 def invitation_send_many(*, invitation_ids: list[int]) -> None:
     """Email each invitation with its calendar file (the one place that sends them)."""
-    for invitation in Invitation.objects.filter(pk__in=invitation_ids, sent_at__isnull=True):
+    invitations = Invitation.objects.filter(
+        pk__in=invitation_ids, sent_at__isnull=True
+    ).select_related("session__programme", "user")
+    for invitation in invitations:
         invitation_send(invitation=invitation)
 
 
-def invitation_send(*, invitation: Invitation) -> None:
-    """Email one invitation with an .ics attachment, and note when it went."""
-    invitation = Invitation.objects.select_related("session__programme", "user").get(
-        pk=invitation.pk
-    )
+@transaction.atomic
+def invitation_send(*, invitation: Invitation) -> bool:
+    """Claim one invitation's email (with its .ics) in the outbox, and note when it went.
+
+    The message key is the person and the session, so the invitation is emailed exactly once
+    however often this runs; returns whether this call claimed it.
+    """
     session = invitation.session
     link = settings.SITE_URL + reverse("workshops:session_detail", args=[session.pk])
     context = {"invitation": invitation, "session": session, "link": link}
-    message = EmailMessage(
+    ics = session_ics(session, attendee=invitation.user).decode()
+    _, created = message_claim(
+        recipient=invitation.user,
+        kind=INVITATION_KIND,
+        subject_key=f"workshop:{session.pk}",
+        category=Category.ESSENTIAL,
         subject=f"Workshop invitation: {session.title}",
         body=render_to_string("workshops/email/invitation.txt", context),
-        to=[invitation.user.email],
+        attachments=[Attachment("workshop.ics", ics, "text/calendar")],
     )
-    message.attach("workshop.ics", session_ics(session, attendee=invitation.user), "text/calendar")
-    message.send()
-    Invitation.objects.filter(pk=invitation.pk).update(sent_at=timezone.now())
+    Invitation.objects.filter(pk=invitation.pk, sent_at__isnull=True).update(sent_at=timezone.now())
+    return created
 
 
 @transaction.atomic

@@ -13,8 +13,11 @@ TODAY = date(2027, 3, 1)
 def digest_section():
     """Register a digest section for the test, as pdsa or visits will for real."""
 
-    def items(facilitator, practices, today):
-        return [f"{practice.name}: a cycle has had no update for 3 weeks" for practice in practices]
+    def items(practices_by_facilitator, today):
+        return {
+            facilitator_id: [f"{p.name}: a cycle has had no update for 3 weeks" for p in practices]
+            for facilitator_id, practices in practices_by_facilitator.items()
+        }
 
     reminders.register_digest_section("Stale cycles", order=1)(items)
     yield

@@ -26,7 +26,7 @@ def test_the_practice_list_holds_a_query_budget_with_many_practices(
         practice = PracticeFactory(programme=programme)
         MembershipFactory.create_batch(2, practice=practice)
     client = login(lead)
-    # Includes each listed practice's last visit and open actions, fetched for the page at once.
+    # 8 before the visit log, plus its summary: last visits and open actions (2, fixed).
     with django_assert_max_num_queries(10):
         response = client.get(reverse("practice_list"))
     assert len(response.context["practices"]) == 30

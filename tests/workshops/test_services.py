@@ -7,6 +7,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from icalendar import Calendar
 
 from evidence.models import Status
+from messaging.models import Category, Message
+from messaging.models import Status as MessageStatus
+from messaging.services import preference_update
 from practices.models import Role
 from tests.evidence.factories import EvidenceItemFactory
 from tests.workshops.factories import LearningTopicFactory
@@ -43,8 +46,9 @@ def test_invitations_are_emailed_after_commit_with_a_calendar_file(
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         services.session_invite(session=session)
     assert mailoutbox == []
-    for callback in callbacks:
-        callback()
+    with django_capture_on_commit_callbacks(execute=True):
+        for callback in callbacks:
+            callback()
     (message,) = mailoutbox
     assert message.to == [member_a.email]
     assert f"/workshops/sessions/{session.pk}/" in message.body
@@ -53,6 +57,38 @@ def test_invitations_are_emailed_after_commit_with_a_calendar_file(
     (event,) = Calendar.from_ical(content).walk("VEVENT")
     assert str(event["attendee"]) == f"mailto:{member_a.email}"
     assert Invitation.objects.get(user=member_a).sent_at is not None
+
+
+def test_an_invitation_goes_through_the_outbox_once_under_its_person_and_session(
+    session, member_a, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        (invitation,) = services.session_invite(session=session)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.invitation_send(invitation=invitation) is False
+
+    message = Message.objects.get()
+    assert (message.recipient, message.kind, message.subject_key, message.period) == (
+        member_a,
+        "workshop_invitation",
+        f"workshop:{session.pk}",
+        "",
+    )
+    assert message.category == Category.ESSENTIAL
+    assert message.status == MessageStatus.SENT
+    assert len(mailoutbox) == 1
+    assert mailoutbox[0].extra_headers["Message-ID"] == message.message_id
+
+
+def test_workshop_invitations_still_come_to_someone_who_turned_reminders_off(
+    session, member_a, mailoutbox, django_capture_on_commit_callbacks
+):
+    preference_update(user=member_a, digests=False, reminders=False)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.session_invite(session=session)
+
+    assert len(mailoutbox) == 1
 
 
 def test_an_invitee_answers_and_can_change_their_mind(invited, member_a):

@@ -1,0 +1,77 @@
+"""Stale cycles in the facilitators' digest, and the practice leads' data-due reminder."""
+
+from collections.abc import Iterable
+from datetime import date
+
+from django.conf import settings
+from django.urls import reverse
+
+from messaging.models import Category
+from messaging.reminders import (
+    Outgoing,
+    lines_by_facilitator,
+    register,
+    register_digest_section,
+    reminder_body,
+)
+from pdsa.selectors import measure_data_due, stale_cycles
+from practices.selectors import practice_leads
+
+
+@register_digest_section("Stale PDSA cycles", order=10)
+def stale_cycle_lines(practices_by_facilitator: dict[int, list], today: date) -> dict:
+    """Open cycles of each facilitator's practices with no update for too long (one query)."""
+    practice_ids = {p.pk for practices in practices_by_facilitator.values() for p in practices}
+    found = stale_cycles(practice_ids=practice_ids, today=today)
+    lines = {
+        practice_id: [
+            f"{c.practice_name}: {c.title} (cycle {c.number}), no update for {c.days} days "
+            f"(last on {c.updated_on:%-d %b %Y})"
+            for c in cycles
+        ]
+        for practice_id, cycles in found.items()
+    }
+    return lines_by_facilitator(practices_by_facilitator, lines)
+
+
+@register(
+    "measure_data_due",
+    category=Category.REMINDER,
+    description="Practice leads: measure data due for the last period",
+    hour=7,
+    minute=20,
+)
+def measure_data_due_reminders(today: date) -> Iterable[Outgoing]:
+    """Each practice lead hears once per period of their practice's measures still missing data.
+
+    One message per practice and frequency: weekly measures for last week, monthly measures
+    for last month, keyed by that period so a period is reminded about once.
+    """
+    due = measure_data_due(today=today)
+    leads = practice_leads({item.practice_id for item in due})
+    groups: dict[tuple[int, str], list] = {}
+    for item in due:
+        groups.setdefault((item.practice_id, item.frequency), []).append(item)
+    for (practice_id, frequency), items in groups.items():
+        first = items[0]
+        link = settings.SITE_URL + reverse("pdsa:practice_dashboard", args=[practice_id])
+        for lead in leads.get(practice_id, []):
+            yield Outgoing(
+                recipient=lead,
+                subject_key=f"practice:{practice_id}:{frequency}",
+                period=first.period_start.isoformat(),
+                subject=f"Data due for the {first.period_label}: {first.practice_name}",
+                body=reminder_body(
+                    recipient=lead,
+                    intro=(
+                        f"These measures of {first.practice_name} have no data yet for the "
+                        f"{first.period_label}:"
+                    ),
+                    lines=[
+                        f"{item.measure_name} ({item.plan_title}): "
+                        f"{settings.SITE_URL}{reverse('pdsa:measure_data', args=[item.measure_id])}"
+                        for item in items
+                    ],
+                    link=link,
+                ),
+            )
