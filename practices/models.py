@@ -108,6 +108,10 @@ class Programme(models.Model):
     leads = models.ManyToManyField(
         settings.AUTH_USER_MODEL, related_name="led_programmes", blank=True
     )
+    stale_cycle_days = models.PositiveSmallIntegerField(
+        default=14,
+        help_text="A cycle with no update for longer than this many days is flagged as stale.",
+    )
 
     objects = ProgrammeQuerySet.as_manager()
 
