@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "evidence",
     "messaging",
     "followup",
+    "dashboards",
 ]
 
 MIDDLEWARE = [

@@ -406,7 +406,8 @@ def test_the_practice_page_summary_has_a_fixed_query_budget(
 ):
     _work(practice_a, plans)
     client = login(member_a)
-    with django_assert_max_num_queries(16):
+    # Includes the navigation's role queries and the practice page's visit summary.
+    with django_assert_max_num_queries(17):
         response = client.get(reverse("practice_detail", args=[practice_a.pk]))
     assert "Improvement work" in response.content.decode()
 
