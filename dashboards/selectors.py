@@ -12,6 +12,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.db.models import (
+    Avg,
     Case,
     Count,
     DateTimeField,
@@ -48,8 +49,8 @@ from practices.models import (
     Visit,
 )
 from practices.selectors import VisitSummary, visit_summaries
-from workshops.models import Attendance, WorkshopSession
-from workshops.selectors import PROFESSIONS
+from workshops.models import Attendance, LearningNeed, LearningTopic, Round, WorkshopSession
+from workshops.selectors import PROFESSIONS, TopicResult
 
 OPEN_STAGES = [Stage.PLAN, Stage.DO, Stage.STUDY, Stage.ACT]
 DEFAULT_STALE_DAYS = 14
@@ -466,3 +467,32 @@ def measure_matrix(rows: list[PracticeRow]) -> list[str]:
             by_name.setdefault(measure.name, measure)
         row.cells = [by_name.get(name) for name in columns]
     return columns
+
+
+def learning_change(programme: Programme) -> list[TopicResult]:
+    """Mean confidence per topic before and after the workshops, averaged by the database."""
+    means = {
+        (row["topic_id"], row["round"]): (row["mean"], row["count"])
+        for row in LearningNeed.objects.filter(topic__programme=programme)
+        .values("topic_id", "round")
+        .annotate(mean=Avg("confidence"), count=Count("pk"))
+        .order_by()
+    }
+    results = []
+    for topic in LearningTopic.objects.filter(programme=programme):
+        before, before_n = means.get((topic.pk, Round.BEFORE), (None, 0))
+        after, after_n = means.get((topic.pk, Round.AFTER), (None, 0))
+        results.append(
+            TopicResult(
+                topic=topic,
+                before=round(before, 1) if before is not None else None,
+                after=round(after, 1) if after is not None else None,
+                before_n=before_n,
+                after_n=after_n,
+            )
+        )
+    # Weakest first, as on the learning-needs page; topics nobody has rated go last.
+    return sorted(
+        results,
+        key=lambda r: (r.before is None, r.before if r.before is not None else 0, r.topic.position),
+    )

@@ -12,7 +12,6 @@ from django.utils.safestring import mark_safe
 from dashboards import charts, exports, selectors
 from practices.access import roles_for
 from practices.models import Practice, Programme
-from workshops.selectors import learning_needs_results
 
 PRACTICES_PER_PAGE = 50
 PROGRAMME_PRACTICES_PER_PAGE = 25
@@ -103,7 +102,7 @@ def programme_dashboard(request, pk):
         "chart": mark_safe(  # built from numbers and escaped month names only
             charts.cycles_chart([(m.month, m.started, m.completed) for m in totals.months])
         ),
-        "learning": learning_needs_results(programme=programme),
+        "learning": selectors.learning_change(programme),
         "columns": selectors.measure_matrix(rows),
         "today": timezone.localdate(),
     }

@@ -417,3 +417,24 @@ def test_the_programme_dashboard_has_a_fixed_query_budget(
     with django_assert_max_num_queries(PROGRAMME_BUDGET):
         response = client.get(programme_url(programme))
     assert len(response.context["rows"]) == practices + 1
+
+
+def test_the_learning_needs_change_matches_the_workshops_page(login, lead, programme, practice_a):
+    from tests.workshops.factories import LearningTopicFactory
+    from workshops.models import LearningNeed
+    from workshops.selectors import learning_needs_results
+
+    topic = LearningTopicFactory(programme=programme, name="Red flags")
+    LearningTopicFactory(programme=programme, name="Imaging")
+    for confidence, round_ in ((2, "before"), (3, "before"), (4, "after")):
+        LearningNeed.objects.create(
+            topic=topic,
+            user=UserFactory(),
+            practice=practice_a,
+            round=round_,
+            confidence=confidence,
+        )
+    response = login(lead).get(programme_url(programme))
+    shown = response.context["learning"]
+    assert shown == learning_needs_results(programme=programme)
+    assert (shown[0].before, shown[0].after, shown[0].change) == (2.5, 4.0, 1.5)
