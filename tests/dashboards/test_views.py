@@ -394,7 +394,7 @@ def test_staff_may_export_any_programme(login, staff, programme, practice_a):
 # Query budgets ------------------------------------------------------------------------------
 
 FACILITATOR_BUDGET = 22
-PROGRAMME_BUDGET = 28
+PROGRAMME_BUDGET = 26
 
 
 @pytest.mark.parametrize("practices", [2, 8])
