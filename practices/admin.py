@@ -50,6 +50,7 @@ class ProgrammeAdmin(admin.ModelAdmin):
         "start_date",
         "final_workshop_date",
         "follow_up_due_date",
+        "stale_cycle_days",
     ]
     list_filter = ["clinical_topic"]
     search_fields = ["name", "clinical_topic"]
