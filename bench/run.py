@@ -82,24 +82,25 @@ def fresh_database(args) -> tuple[str, callable, str]:
             path.parent.rmdir()
 
         return f"sqlite:///{path}", drop_file, "SQLite (PostgreSQL unreachable)"
+    name = args.database_name
     with admin.cursor() as cursor:
-        cursor.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
-        cursor.execute(f"CREATE DATABASE {BENCH_DB}")
+        cursor.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        cursor.execute(f"CREATE DATABASE {name}")
         cursor.execute("SHOW server_version")
         version = cursor.fetchone()[0]
     admin.close()
 
     def drop():
         if args.keep:
-            print(f"Kept database {BENCH_DB}.")
+            print(f"Kept database {name}.")
             return
         connection = _admin_connection(DEFAULT_SERVER)
         with connection.cursor() as cursor:
-            cursor.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
+            cursor.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
         connection.close()
 
-    url = DEFAULT_SERVER.rsplit("/", 1)[0] + f"/{BENCH_DB}"
-    return url, drop, f"PostgreSQL {version} (fresh database {BENCH_DB})"
+    url = DEFAULT_SERVER.rsplit("/", 1)[0] + f"/{name}"
+    return url, drop, f"PostgreSQL {version} (fresh database {name})"
 
 
 def setup_django(database_url: str) -> None:
@@ -312,8 +313,258 @@ def build_visits(world: World) -> None:
     )
 
 
-# Plans, cycles and measures add their builders here when the pdsa app lands.
-BUILDERS = [build_people_and_practices, build_visits]
+PLANS_PER_PRACTICE = 5  # 5,000 plans for 1,000 practices
+CYCLES_PER_PLAN = 10  # 50,000 cycles
+MEASURES_PER_PLAN = 3  # 15,000 measures
+PERIODS = 36  # months of data per measure: 540,000 data points
+MEASURE_NAMES = [
+    ("Advice on self-management recorded", "outcome"),
+    ("Risk stratification (STarT Back) recorded", "process"),
+    ("Imaging requested without red flags", "balancing"),
+]
+
+
+def _month_start(today: date, months_ago: int) -> date:
+    index = today.year * 12 + today.month - 1 - months_ago
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def build_improvement_work(world: World) -> None:
+    """Plans with a driver and team, ramps of PDSA cycles, and measures with 36 months of data.
+
+    The measures' kept summaries (icons, latest value) are computed here with the same pure
+    analysis the services use, since bulk_create bypasses the services.
+    """
+    from django.utils import timezone
+
+    from pdsa.charts import SeriesPoint, analyse, summarise
+    from pdsa.models import DataPoint, Driver, ImprovementPlan, Measure, PDSACycle, Stage
+
+    rng = world.rng
+    now = timezone.now()
+    plans = _bulk(
+        ImprovementPlan,
+        [
+            ImprovementPlan(
+                practice=practice,
+                title=f"Back pain plan {n + 1}",
+                aim_what="More people with low back pain get self-management advice.",
+                status=rng.choice(["planning", "active", "active", "sustaining"]),
+                start_date=world.today - timedelta(days=rng.randint(200, 700)),
+                progress_score=rng.choice([None, 1.0, 1.5, 2.0, 2.5, 3.0]),
+            )
+            for practice in world.practices
+            for n in range(PLANS_PER_PRACTICE)
+        ],
+    )
+    through = ImprovementPlan.team.through
+    _bulk(
+        through,
+        [
+            through(improvementplan_id=plan.pk, user_id=user_id)
+            for plan in plans
+            for user_id in world.team[plan.practice_id][:2]
+        ],
+    )
+    _bulk(
+        Driver,
+        [Driver(plan=plan, level="primary", text="Clinicians know the advice") for plan in plans],
+    )
+    stages = (
+        [Stage.PLAN, Stage.DO, Stage.STUDY, Stage.ACT] + [Stage.COMPLETE] * 5 + [Stage.ABANDONED]
+    )
+    cycles = []
+    for plan in plans:
+        team = world.team[plan.practice_id]
+        for number in range(CYCLES_PER_PLAN):
+            stage = rng.choice(stages)
+            started = world.today - timedelta(days=rng.randint(20, 700))
+            finished = stage == Stage.COMPLETE
+            cycles.append(
+                PDSACycle(
+                    plan=plan,
+                    number=number + 1,
+                    title=f"Test {number + 1}: triage leaflet",
+                    owner_id=team[0],
+                    stage=stage,
+                    start_date=None if stage == Stage.PLAN else started,
+                    end_date=started + timedelta(days=rng.randint(7, 30)) if finished else None,
+                    objective="Hand the leaflet to every patient with back pain for two weeks.",
+                    decision=rng.choice(["adopt", "adapt", "abandon"]) if finished else "",
+                    abandoned_reason="No time this month." if stage == Stage.ABANDONED else "",
+                    abandoned_at_stage=Stage.DO if stage == Stage.ABANDONED else "",
+                    updated_at=now - timedelta(days=rng.randint(0, 45)),
+                )
+            )
+    cycles = _bulk(PDSACycle, cycles)
+    measures, series = [], []
+    for plan in plans:
+        for name, kind in MEASURE_NAMES[:MEASURES_PER_PLAN]:
+            proportion = kind != "balancing"
+            base = rng.uniform(0.2, 0.6)
+            shift = rng.choice([0, 0, 0.15, -0.1])
+            points = []
+            for m in range(PERIODS):
+                period = _month_start(world.today, PERIODS - m)
+                denominator = rng.randint(30, 120)
+                level = min(0.95, max(0.02, base + (shift if m >= 24 else 0)))
+                spread = (denominator * level * (1 - level)) ** 0.5
+                numerator = round(denominator * level + rng.gauss(0, spread))
+                numerator = min(denominator, max(0, numerator))
+                if proportion:
+                    points.append((period, numerator, denominator, None))
+                else:
+                    points.append((period, None, None, float(rng.randint(0, 12))))
+            measure = Measure(
+                plan=plan,
+                name=name,
+                kind=kind,
+                definition="Consultations coded for low back pain.",
+                data_type="proportion" if proportion else "count",
+                numerator="Consultations with advice" if proportion else "",
+                denominator="Consultations for low back pain" if proportion else "",
+                improvement="decrease" if kind == "balancing" else "increase",
+                target=60.0 if kind == "outcome" else None,
+            )
+            summary = summarise(
+                analyse(
+                    [SeriesPoint(p, n / d if d else v, n, d) for p, n, d, v in points],
+                    is_proportion=proportion,
+                    improvement=measure.improvement,
+                    target=measure.target_as_fraction(),
+                )
+            )
+            measure.latest_variation, measure.latest_assurance = (
+                summary.variation,
+                summary.assurance,
+            )
+            measure.latest_period, measure.latest_value = (
+                summary.latest_period,
+                summary.latest_value,
+            )
+            measure.point_count = summary.point_count
+            measure.shows_improvement = summary.shows_improvement
+            measure.improvement_sustained = summary.improvement_sustained
+            measures.append(measure)
+            series.append(points)
+    measures = _bulk(Measure, measures)
+    count = 0
+    for start in range(0, len(measures), 200):
+        rows = [
+            DataPoint(measure=measure, period=p, numerator=n, denominator=d, value=v)
+            for measure, points in zip(
+                measures[start : start + 200], series[start : start + 200], strict=True
+            )
+            for p, n, d, v in points
+        ]
+        _bulk(DataPoint, rows)
+        count += len(rows)
+    world.counts.update(
+        {
+            "plans": len(plans),
+            "PDSA cycles": len(cycles),
+            "measures": len(measures),
+            "data points": count,
+        }
+    )
+
+
+def build_workshops_and_follow_up(world: World) -> None:
+    """Six workshops (four held), attendance, learning needs and the follow-up survey."""
+    from datetime import UTC, datetime
+
+    from followup.models import Recipient, Survey
+    from practices.models import Membership, Role
+    from workshops.models import Attendance, LearningNeed, LearningTopic, WorkshopSession
+
+    rng = world.rng
+    first = datetime.combine(world.today, datetime.min.time(), tzinfo=UTC) - timedelta(days=300)
+    sessions = _bulk(
+        WorkshopSession,
+        [
+            WorkshopSession(
+                programme=world.programme,
+                title=f"Workshop {n + 1}",
+                starts_at=first + timedelta(days=90 * n),
+                ends_at=first + timedelta(days=90 * n, hours=3),
+                venue="Education centre",
+            )
+            for n in range(6)
+        ],
+    )
+    held = sessions[:4]
+    members = list(
+        Membership.objects.filter(practice__programme=world.programme).values_list(
+            "practice_id", "user_id", "role"
+        )
+    )
+    by_practice = {}
+    for practice_id, user_id, role in members:
+        by_practice.setdefault(practice_id, []).append((user_id, role))
+    attendance, needs, recipients = [], [], []
+    topics = _bulk(
+        LearningTopic,
+        [
+            LearningTopic(programme=world.programme, name=f"Topic {n + 1}", position=n)
+            for n in range(5)
+        ],
+    )
+    survey = Survey.objects.create(programme=world.programme)
+    responded_at = first + timedelta(days=299)
+    for practice_id, people in by_practice.items():
+        for session in held:
+            for user_id, role in rng.sample(people, 2):
+                attendance.append(
+                    Attendance(
+                        session=session,
+                        user_id=user_id,
+                        practice_id=practice_id,
+                        role=role,
+                        recorded_by=world.lead,
+                    )
+                )
+        for user_id, _role in people[:2]:
+            for topic in topics:
+                for round_, low in (("before", 1), ("after", 2)):
+                    needs.append(
+                        LearningNeed(
+                            topic=topic,
+                            user_id=user_id,
+                            practice_id=practice_id,
+                            round=round_,
+                            confidence=rng.randint(low, 5),
+                        )
+                    )
+        for user_id, role in people:
+            if role != Role.PATIENT_REP:
+                recipients.append(
+                    Recipient(
+                        survey=survey,
+                        practice_id=practice_id,
+                        user_id=user_id,
+                        profession=role,
+                        invited_on=world.today,
+                        submitted_at=responded_at if rng.random() < 0.4 else None,
+                    )
+                )
+    _bulk(Attendance, attendance)
+    _bulk(LearningNeed, needs)
+    _bulk(Recipient, recipients)
+    world.counts.update(
+        {
+            "workshop attendances": len(attendance),
+            "learning-needs answers": len(needs),
+            "survey recipients": len(recipients),
+        }
+    )
+
+
+BUILDERS = [
+    build_people_and_practices,
+    build_visits,
+    build_improvement_work,
+    build_workshops_and_follow_up,
+]
 
 
 def build(world: World) -> float:
@@ -366,8 +617,39 @@ def practice_pages(world: World) -> list[Page]:
     ]
 
 
-# Like BUILDERS: the dashboards, measure chart and cycle pages add their functions here.
-PAGE_SETS = [practice_pages]
+def dashboard_pages(world: World) -> list[Page]:
+    """The dashboards, a practice's improvement dashboard, a measure chart and a cycle."""
+    from pdsa.models import Measure, PDSACycle
+
+    facilitator = world.facilitators[0]
+    practice = next(p for p in world.practices if world.practice_facilitator[p.pk] == facilitator)
+    measure = Measure.objects.filter(plan__practice=practice, data_type="proportion").first()
+    cycle = PDSACycle.objects.filter(plan__practice=practice, stage="study").first()
+    cycle = cycle or PDSACycle.objects.filter(plan__practice=practice).first()
+    per_facilitator = len(world.practices) // len(world.facilitators)
+    programme = f"/dashboards/programmes/{world.programme.pk}/"
+    last_page = -(-len(world.practices) // 25)
+    return [
+        Page(f"facilitator dashboard ({per_facilitator})", "/dashboards/", facilitator),
+        Page(f"programme dashboard ({len(world.practices)}, page 1)", programme, world.lead),
+        Page(
+            f"programme dashboard (page {last_page}, by name)",
+            f"{programme}?sort=name&page={last_page}",
+            world.lead,
+        ),
+        Page(
+            "practice improvement dashboard",
+            f"/pdsa/practices/{practice.pk}/dashboard/",
+            facilitator,
+        ),
+        Page(
+            f"measure chart ({PERIODS} points)", f"/pdsa/measures/{measure.pk}/chart/", facilitator
+        ),
+        Page("PDSA cycle page", f"/pdsa/cycles/{cycle.pk}/", facilitator),
+    ]
+
+
+PAGE_SETS = [practice_pages, dashboard_pages]
 FLOOR = Page("floor: /healthz/ (trivial view)", "/healthz/", None)
 
 
@@ -573,12 +855,19 @@ def main(argv=None) -> int:
     parser.add_argument("--practices", type=int, default=1000, help="practices (default 1000)")
     parser.add_argument("--requests", type=int, default=40, help="timed requests per page")
     parser.add_argument("--database-url", help="an empty database to fill (kept afterwards)")
-    parser.add_argument("--keep", action="store_true", help="keep the fresh qi_bench database")
+    parser.add_argument("--keep", action="store_true", help="keep the fresh database")
+    parser.add_argument(
+        "--database-name",
+        default=BENCH_DB,
+        help=f"name of the fresh PostgreSQL database (default {BENCH_DB})",
+    )
     parser.add_argument("--skip-gunicorn", action="store_true", help="in-process timings only")
     parser.add_argument("--seed", type=int, default=2026, help="random seed for the data set")
     args = parser.parse_args(argv)
     if args.practices < 2:
         parser.error("--practices must be at least 2")
+    if not re.fullmatch(r"[a-z_][a-z0-9_]*", args.database_name):
+        parser.error("--database-name takes lower-case letters, digits and underscores")
 
     database_url, drop, described = fresh_database(args)
     try:

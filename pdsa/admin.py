@@ -1,6 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from pdsa import services
 from pdsa.models import (
     ChangeIdea,
     CycleComment,
@@ -58,6 +59,11 @@ class MeasureAdmin(admin.ModelAdmin):
     search_fields = ["name", "plan__title", "plan__practice__name"]
     raw_id_fields = ["plan", "library_measure"]
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # A changed target or baseline changes the icons the dashboards show.
+        services.measure_summary_refresh(measure=obj)
+
 
 @admin.register(DataPoint)
 class DataPointAdmin(admin.ModelAdmin):
@@ -65,6 +71,22 @@ class DataPointAdmin(admin.ModelAdmin):
     list_filter = ["measure__data_type"]
     search_fields = ["measure__name", "measure__plan__practice__name"]
     raw_id_fields = ["measure"]
+
+    # Edits here bypass the data services, so the measure's kept summary is refreshed too.
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        services.measure_summary_refresh(measure=obj.measure)
+
+    def delete_model(self, request, obj):
+        measure = obj.measure
+        super().delete_model(request, obj)
+        services.measure_summary_refresh(measure=measure)
+
+    def delete_queryset(self, request, queryset):
+        measures = list(Measure.objects.filter(pk__in=queryset.values("measure_id")))
+        super().delete_queryset(request, queryset)
+        for measure in measures:
+            services.measure_summary_refresh(measure=measure)
 
 
 @admin.register(PDSACycle)

@@ -158,3 +158,30 @@ def _p_rows(analysis, points, improvement, target, rebase_index):
             row.rule, row.explanation = point.rule, point.explanation
         analysis.trial_limits = analysis.trial_limits or len(segment) <= spc.TRIAL_LIMIT_POINTS
     analysis.variation, analysis.assurance = chart.variation, chart.assurance
+
+
+@dataclass(frozen=True)
+class Summary:
+    """What the dashboards show of a measure without loading its data: kept on the measure."""
+
+    variation: str = ""
+    assurance: str = ""
+    latest_period: date | None = None
+    latest_value: float | None = None
+    point_count: int = 0
+    shows_improvement: bool = False
+    improvement_sustained: bool = False
+
+
+def summarise(analysis: Analysis) -> Summary:
+    """The latest icons, the latest value and the improvement flags of an analysis."""
+    latest = analysis.rows[-1] if analysis.rows else None
+    return Summary(
+        variation=analysis.variation or "",
+        assurance=analysis.assurance or "",
+        latest_period=latest.period if latest else None,
+        latest_value=latest.value if latest else None,
+        point_count=len(analysis.rows),
+        shows_improvement=analysis.has_improvement,
+        improvement_sustained=analysis.sustained(),
+    )

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from pdsa.charts import ASSURANCE_LABELS, VARIATION_LABELS
 from practices.access import can_curate_evidence, practice_scoped
 from practices.models import Practice
 
@@ -335,6 +336,15 @@ class Measure(MeasureDefinition):
         help_text="A period where the process changed (for example an adopted change).",
     )
     rebase_reason = models.CharField(max_length=300, blank=True, help_text=NO_PID)
+    # The chart's summary, kept by services.measure_summary_refresh whenever the data or the
+    # settings change, so dashboards of hundreds of measures need not load and analyse them.
+    latest_variation = models.CharField(max_length=20, blank=True, editable=False)
+    latest_assurance = models.CharField(max_length=12, blank=True, editable=False)
+    latest_period = models.DateField(null=True, blank=True, editable=False)
+    latest_value = models.FloatField(null=True, blank=True, editable=False)
+    point_count = models.PositiveIntegerField(default=0, editable=False)
+    shows_improvement = models.BooleanField(default=False, editable=False)
+    improvement_sustained = models.BooleanField(default=False, editable=False)
 
     objects = PlanPartQuerySet.as_manager()
 
@@ -357,6 +367,34 @@ class Measure(MeasureDefinition):
         if self.frequency == Frequency.WEEKLY:
             return day - timedelta(days=day.weekday())
         return day.replace(day=1)
+
+    @property
+    def variation(self) -> str | None:
+        """The latest point's variation (kept summary), for the icon tags."""
+        return self.latest_variation or None
+
+    @property
+    def assurance(self) -> str | None:
+        """Assurance against the target (kept summary), for the icon tags."""
+        return self.latest_assurance or None
+
+    @property
+    def variation_label(self) -> str:
+        return VARIATION_LABELS.get(self.latest_variation, "Not enough data for SPC")
+
+    @property
+    def assurance_label(self) -> str:
+        return ASSURANCE_LABELS.get(self.latest_assurance, "")
+
+    @property
+    def target_met(self) -> bool:
+        """Whether the latest value is on the good side of the target (kept summary)."""
+        target = self.target_as_fraction()
+        if target is None or self.latest_value is None:
+            return False
+        if self.improvement == Improvement.INCREASE:
+            return self.latest_value >= target
+        return self.latest_value <= target
 
     def target_as_fraction(self):
         """The target on the chart's scale (proportions are charted as fractions)."""

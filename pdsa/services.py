@@ -8,8 +8,10 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Prefetch
 from django.utils import timezone
 
+from pdsa.charts import summarise
 from pdsa.models import (
     ActDecision,
     ChangeIdea,
@@ -29,6 +31,7 @@ from pdsa.models import (
     Stage,
 )
 from pdsa.outcomes import ramp_outcome
+from pdsa.selectors import measure_analysis
 
 MEASURE_FIELDS = [
     "name",
@@ -219,7 +222,8 @@ def measure_update(*, measure: Measure, **fields) -> Measure:
         )
     for name, value in fields.items():
         setattr(measure, name, value)
-    return _saved(measure)
+    _saved(measure)
+    return measure_summary_refresh(measure=measure)
 
 
 @transaction.atomic
@@ -245,7 +249,32 @@ def measure_rebase(*, measure: Measure, period: date | None, reason: str = "") -
             raise ValidationError({"rebased_from": "Choose a period that has data."})
     measure.rebased_from = period
     measure.rebase_reason = reason if period else ""
-    return _saved(measure)
+    _saved(measure)
+    return measure_summary_refresh(measure=measure)
+
+
+SUMMARY_FIELDS = {
+    "variation": "latest_variation",
+    "assurance": "latest_assurance",
+    "latest_period": "latest_period",
+    "latest_value": "latest_value",
+    "point_count": "point_count",
+    "shows_improvement": "shows_improvement",
+    "improvement_sustained": "improvement_sustained",
+}
+
+
+def measure_summary_refresh(*, measure: Measure) -> Measure:
+    """Recompute the summary kept on the measure (icons, latest value) from its data."""
+    loaded = Measure.objects.prefetch_related(
+        Prefetch("data_points", queryset=DataPoint.objects.order_by("period"))
+    ).get(pk=measure.pk)
+    summary = summarise(measure_analysis(loaded))
+    fields = {column: getattr(summary, name) for name, column in SUMMARY_FIELDS.items()}
+    Measure.objects.filter(pk=measure.pk).update(**fields)
+    for column, value in fields.items():
+        setattr(measure, column, value)
+    return measure
 
 
 @transaction.atomic
@@ -298,7 +327,9 @@ def data_point_record(
         raise ValidationError(
             {"period": f"{point.period:%b %Y} already has a value: change that one instead."}
         )
-    return _saved(point)
+    _saved(point)
+    measure_summary_refresh(measure=measure)
+    return point
 
 
 @transaction.atomic
@@ -306,6 +337,12 @@ def data_point_update(
     *, point: DataPoint, numerator=None, denominator=None, value=None, note: str = ""
 ) -> DataPoint:
     """Correct the value of a period."""
+    _point_change(point, numerator=numerator, denominator=denominator, value=value, note=note)
+    measure_summary_refresh(measure=point.measure)
+    return point
+
+
+def _point_change(point, *, numerator, denominator, value, note) -> DataPoint:
     point.numerator, point.denominator, point.value, point.note = (
         numerator,
         denominator,
@@ -318,7 +355,9 @@ def data_point_update(
 @transaction.atomic
 def data_point_delete(*, point: DataPoint) -> None:
     """Remove a period's value."""
+    measure = point.measure
     point.delete()
+    measure_summary_refresh(measure=measure)
 
 
 def _parse_period(text: str) -> date:
@@ -403,8 +442,8 @@ def data_import_csv(*, measure: Measure, text: str, replace_existing: bool = Fal
     for _, point in points:
         old = existing.get(point.period)
         if old is not None:
-            data_point_update(
-                point=old,
+            _point_change(
+                old,
                 numerator=point.numerator,
                 denominator=point.denominator,
                 value=point.value,
@@ -414,6 +453,7 @@ def data_import_csv(*, measure: Measure, text: str, replace_existing: bool = Fal
         else:
             _saved(point)
             created += 1
+    measure_summary_refresh(measure=measure)
     return ImportResult(created=created, replaced=replaced)
 
 

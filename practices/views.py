@@ -36,9 +36,9 @@ VISITS_PER_PAGE = 25
 def home(request):
     roles = roles_for(request.user)
     if roles.is_lead:
-        return redirect("programme_detail", pk=roles.led_programmes[0].pk)
+        return redirect("dashboards:programme", pk=roles.led_programmes[0].pk)
     if roles.is_facilitator:
-        return redirect("practice_list")
+        return redirect("dashboards:facilitator")
     if len(roles.memberships) == 1:
         return redirect("practice_detail", pk=roles.memberships[0].practice_id)
     return redirect("practice_list")

@@ -21,5 +21,6 @@ urlpatterns = [
     path("pdsa/", include("pdsa.urls")),
     path("messages/", include("messaging.urls")),
     path("follow-up/", include("followup.urls")),
+    path("dashboards/", include("dashboards.urls")),
     path("", include("practices.urls")),
 ]

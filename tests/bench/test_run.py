@@ -42,3 +42,22 @@ def test_every_timed_page_answers_for_its_user(world, client):
         else:
             client.logout()
         assert client.get(page.path).status_code == 200, page.name
+
+
+def test_the_improvement_work_has_the_issues_proportions(world):
+    from pdsa.models import DataPoint, ImprovementPlan, Measure, PDSACycle
+
+    assert ImprovementPlan.objects.count() == 4 * bench.PLANS_PER_PRACTICE
+    assert PDSACycle.objects.count() == 4 * bench.PLANS_PER_PRACTICE * bench.CYCLES_PER_PLAN
+    measures = 4 * bench.PLANS_PER_PRACTICE * bench.MEASURES_PER_PLAN
+    assert Measure.objects.count() == measures
+    assert DataPoint.objects.count() == measures * bench.PERIODS
+    # The kept summaries are filled in, as the services would have done.
+    assert not Measure.objects.filter(point_count=0).exists()
+    assert Measure.objects.exclude(latest_variation="").exists()
+
+
+def test_the_dashboard_pages_are_timed(world):
+    names = [page.name for page in bench.pages(world)]
+    for expected in ("facilitator dashboard", "programme dashboard", "measure chart", "PDSA cycle"):
+        assert any(name.startswith(expected) for name in names), expected

@@ -317,3 +317,52 @@ def test_questions_are_set_at_the_plan_stage_only(cycle, question, member_a):
 def test_a_cycle_can_only_use_measures_of_its_plan(plan, member_a):
     with pytest.raises(ValidationError, match="same plan"):
         services.cycle_create(plan=plan, user=member_a, title="T", measures=[MeasureFactory()])
+
+
+# The summary kept on a measure for the dashboards ------------------------------------------
+
+SHIFT_UP = [5, 6, 5, 6, 5, 6, 5, 6, 5, 6, 5, 6, 15, 16, 17, 18]
+
+
+def _month(i):
+    return date(2025 + i // 12, i % 12 + 1, 1)
+
+
+def test_recording_data_keeps_the_measures_icons_and_latest_value(measure):
+    for i, numerator in enumerate(SHIFT_UP):
+        services.data_point_record(
+            measure=measure, period=_month(i), numerator=numerator, denominator=20
+        )
+    measure.refresh_from_db()
+    assert measure.latest_variation == "improvement_high"
+    assert measure.point_count == 16
+    assert measure.latest_period == _month(15)
+    assert measure.latest_value == pytest.approx(0.9)
+    assert measure.shows_improvement and not measure.improvement_sustained
+
+
+def test_correcting_deleting_importing_and_retargeting_refresh_the_summary(measure):
+    for i, numerator in enumerate(SHIFT_UP):
+        DataPointFactory(measure=measure, period=_month(i), numerator=numerator, denominator=20)
+    last = measure.data_points.get(period=_month(15))
+    services.data_point_update(point=last, numerator=1, denominator=20)
+    measure.refresh_from_db()
+    assert measure.latest_value == pytest.approx(0.05)
+    services.data_point_delete(point=last)
+    measure.refresh_from_db()
+    assert measure.point_count == 15 and measure.latest_period == _month(14)
+    assert measure.latest_assurance == ""  # no target yet
+    services.measure_update(measure=measure, target=10.0)
+    measure.refresh_from_db()
+    assert measure.latest_assurance == "inconsistent"
+    services.data_import_csv(measure=measure, text="period,numerator,denominator\n2026-04,2,20\n")
+    measure.refresh_from_db()
+    assert measure.point_count == 16 and measure.latest_value == pytest.approx(0.1)
+
+
+def test_a_measure_without_enough_data_has_no_icons(measure):
+    services.data_point_record(measure=measure, period=_month(0), numerator=5, denominator=20)
+    measure.refresh_from_db()
+    assert (measure.latest_variation, measure.latest_assurance, measure.point_count) == ("", "", 1)
+    assert measure.variation is None
+    assert measure.variation_label == "Not enough data for SPC"

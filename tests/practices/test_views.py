@@ -82,8 +82,8 @@ def test_the_programme_page_shows_the_lead_their_practices(
     "persona, target",
     [
         ("member_a", "home_practice"),
-        ("facilitator", "practice_list"),
-        ("lead", "programme_detail"),
+        ("facilitator", "dashboards:facilitator"),
+        ("lead", "dashboards:programme"),
     ],
 )
 def test_home_is_the_right_starting_point_for_each_role(request, login, persona, target):
@@ -91,8 +91,8 @@ def test_home_is_the_right_starting_point_for_each_role(request, login, persona,
     response = login(user).get(reverse("home"))
     if target == "home_practice":
         expected = reverse("practice_detail", args=[user.memberships.get().practice_id])
-    elif target == "programme_detail":
-        expected = reverse("programme_detail", args=[user.led_programmes.get().pk])
+    elif target == "dashboards:programme":
+        expected = reverse(target, args=[user.led_programmes.get().pk])
     else:
         expected = reverse(target)
     assert response.url == expected

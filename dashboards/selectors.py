@@ -1,0 +1,492 @@
+"""Reads for the dashboards: per-practice aggregates for a page of practices, in fixed queries.
+
+The practice queryset carries the counts that decide the order ("needs attention first") as
+correlated subqueries, so sorting and paginating happen in the database; `practice_rows` then
+fetches everything else for the page's practices with one query per kind of row, whatever
+the number of practices, plans, cycles or measures.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+from django.db.models import (
+    Avg,
+    Case,
+    Count,
+    DateTimeField,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, TruncMonth
+
+from followup.models import Recipient
+from pdsa.models import (
+    ActDecision,
+    Driver,
+    ImprovementPlan,
+    Measure,
+    MeasureKind,
+    PDSACycle,
+    Stage,
+)
+from pdsa.scoring import PlanFacts, Suggestion, suggest_score
+from practices.models import (
+    AgreedAction,
+    FacilitatorAssignment,
+    Practice,
+    Programme,
+    Role,
+    User,
+    Visit,
+)
+from practices.selectors import VisitSummary, visit_summaries
+from workshops.models import Attendance, LearningNeed, LearningTopic, Round, WorkshopSession
+from workshops.selectors import PROFESSIONS, TopicResult
+
+OPEN_STAGES = [Stage.PLAN, Stage.DO, Stage.STUDY, Stage.ACT]
+DEFAULT_STALE_DAYS = 14
+SORTS = {
+    "attention": ("-attention", "name", "pk"),
+    "name": ("name", "pk"),
+    # Longest without a visit first; never visited before anything else.
+    "last_visit": (F("last_visit_on").asc(nulls_first=True), "name", "pk"),
+}
+CONCERN = Q(latest_variation__startswith="concern") | Q(latest_assurance="fail")
+
+
+def _count(queryset, key: str):
+    """A correlated COUNT of `queryset` rows whose `key` is the outer practice (0 when none)."""
+    counted = (
+        queryset.filter(**{key: OuterRef("pk")})
+        .order_by()
+        .values(key)
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+def stale_cutoffs(practices, now: datetime) -> dict[int, datetime]:
+    """For each programme of these practices: cycles last updated before this are stale."""
+    thresholds = Programme.objects.filter(pk__in=practices.values("programme_id")).values_list(
+        "pk", "stale_cycle_days"
+    )
+    return {pk: now - timedelta(days=days) for pk, days in thresholds}
+
+
+def dashboard_practices(practices, *, today: date, now: datetime, sort: str = "attention"):
+    """The practices annotated with what needs attention, sorted (the caller decides access)."""
+    cutoffs = stale_cutoffs(practices, now)
+    stale_before = Case(
+        *[When(programme_id=pk, then=Value(cutoff)) for pk, cutoff in cutoffs.items()],
+        default=Value(now - timedelta(days=DEFAULT_STALE_DAYS)),
+        output_field=DateTimeField(),
+    )
+    open_cycles = PDSACycle.objects.filter(stage__in=OPEN_STAGES)
+    queryset = (
+        practices.select_related("programme")
+        .prefetch_related(
+            Prefetch(
+                "facilitator_assignments",
+                queryset=FacilitatorAssignment.objects.filter(ended_on__isnull=True).select_related(
+                    "facilitator"
+                ),
+            )
+        )
+        .annotate(
+            stale_before=stale_before,
+            overdue_actions=_count(
+                AgreedAction.objects.open().filter(due_on__lt=today), "practice"
+            ),
+            stale_cycles=_count(
+                open_cycles.filter(updated_at__lt=OuterRef("stale_before")), "plan__practice"
+            ),
+            measures_of_concern=_count(Measure.objects.filter(CONCERN), "plan__practice"),
+        )
+        .annotate(attention=F("overdue_actions") + F("stale_cycles") + F("measures_of_concern"))
+    )
+    if sort == "last_visit":
+        last = Visit.objects.filter(practice=OuterRef("pk")).order_by("-visited_on")
+        queryset = queryset.annotate(last_visit_on=Subquery(last.values("visited_on")[:1]))
+    return queryset.order_by(*SORTS.get(sort, SORTS["attention"]))
+
+
+def facilitators_of(practices) -> list[User]:
+    """The people currently facilitating any of these practices, for the filter."""
+    current = FacilitatorAssignment.objects.filter(
+        ended_on__isnull=True, practice__in=practices.values("pk")
+    )
+    return list(User.objects.filter(pk__in=current.values("facilitator_id")).order_by("full_name"))
+
+
+@dataclass(frozen=True)
+class PlanRow:
+    """A plan with the team's own progress score and the suggested one."""
+
+    pk: int
+    title: str
+    score_set: Decimal | None
+    suggestion: Suggestion
+
+
+@dataclass(frozen=True)
+class StaleCycle:
+    pk: int
+    title: str
+    updated_at: datetime
+
+
+@dataclass
+class PracticeRow:
+    """Everything one dashboard row shows about a practice."""
+
+    practice: Practice
+    plans: list[PlanRow] = field(default_factory=list)
+    stages: dict[str, int] = field(default_factory=dict)
+    stale_cycles: list[StaleCycle] = field(default_factory=list)
+    visits: VisitSummary = field(default_factory=VisitSummary)
+    next_workshop: WorkshopSession | None = None
+    measures: list[Measure] = field(default_factory=list)
+    people_attended: int = 0
+    sessions_attended: int = 0
+    sessions_held: int = 0
+    survey_invited: int = 0
+    survey_responded: int = 0
+    cells: list = field(default_factory=list)
+
+    @property
+    def stage_counts(self) -> list[tuple[str, int]]:
+        return [(stage.label, self.stages.get(stage.value, 0)) for stage in OPEN_STAGES]
+
+    @property
+    def response_rate(self) -> float | None:
+        """The follow-up survey response rate (0-1), or None before the survey."""
+        if not self.survey_invited:
+            return None
+        return self.survey_responded / self.survey_invited
+
+
+def _plan_facts(plan, measures: list[Measure], cycles: dict[str, int]) -> PlanFacts:
+    outcomes = [m for m in measures if m.kind == MeasureKind.OUTCOME]
+    processes = [m for m in measures if m.kind == MeasureKind.PROCESS]
+    return PlanFacts(
+        has_aim=bool(plan.aim_what.strip()),
+        team_size=plan.team_size,
+        has_driver_diagram=plan.has_driver_diagram,
+        measure_count=len(measures),
+        data_point_count=sum(m.point_count for m in measures),
+        cycles_started=cycles["started"],
+        cycles_completed=cycles["completed"],
+        changes_adopted=cycles["adopted"],
+        process_improvement=any(m.shows_improvement for m in processes),
+        outcome_improvement=any(m.shows_improvement for m in outcomes),
+        outcome_target_met=any(m.shows_improvement and m.target_met for m in outcomes),
+        outcome_sustained=any(m.improvement_sustained for m in outcomes),
+        outcome_consistently_passes=any(m.latest_assurance == "pass" for m in outcomes),
+    )
+
+
+def practice_rows(practices: list[Practice], *, now: datetime) -> list[PracticeRow]:
+    """The dashboard rows for a page of practices from dashboard_practices, in 10 queries."""
+    rows = {practice.pk: PracticeRow(practice=practice) for practice in practices}
+    ids = list(rows)
+    if not ids:
+        return []
+    measures_by_plan = defaultdict(list)
+    measures = Measure.objects.filter(plan__practice_id__in=ids).only(
+        "pk",
+        "name",
+        "kind",
+        "data_type",
+        "improvement",
+        "target",
+        "plan_id",
+        "latest_variation",
+        "latest_assurance",
+        "latest_value",
+        "point_count",
+        "shows_improvement",
+        "improvement_sustained",
+    )
+    # The practice id comes along as a column: no plan instance per measure.
+    measures = measures.annotate(practice_id=F("plan__practice_id"))
+    for measure in measures.order_by("plan__title", "kind", "name"):
+        measures_by_plan[measure.plan_id].append(measure)
+        rows[measure.practice_id].measures.append(measure)
+    _add_cycles(rows, ids)
+    _add_plans(rows, ids, measures_by_plan)
+    summaries = visit_summaries(ids)
+    for pk, summary in summaries.items():
+        rows[pk].visits = summary
+    _add_workshops(rows, ids, now)
+    for row in (
+        Recipient.objects.filter(practice_id__in=ids)
+        .values("practice_id")
+        .annotate(invited=Count("pk"), responded=Count("pk", filter=Q(submitted_at__isnull=False)))
+    ):
+        rows[row["practice_id"]].survey_invited = row["invited"]
+        rows[row["practice_id"]].survey_responded = row["responded"]
+    return list(rows.values())
+
+
+def _add_cycles(rows: dict, ids: list[int]) -> None:
+    """Open cycles by stage per practice, then the stale ones (two queries)."""
+    counts = (
+        PDSACycle.objects.filter(plan__practice_id__in=ids, stage__in=OPEN_STAGES)
+        .values("plan__practice_id", "stage")
+        .annotate(count=Count("pk"))
+        .order_by()
+    )
+    for row in counts:
+        rows[row["plan__practice_id"]].stages[row["stage"]] = row["count"]
+    cutoffs = {pk: row.practice.stale_before for pk, row in rows.items()}
+    stale = (
+        PDSACycle.objects.filter(
+            plan__practice_id__in=ids, stage__in=OPEN_STAGES, updated_at__lt=max(cutoffs.values())
+        )
+        .values_list("pk", "title", "updated_at", "plan__practice_id")
+        .order_by("updated_at", "pk")
+    )
+    for pk, title, updated_at, practice_id in stale:
+        # One query for all programmes: each practice applies its own programme's threshold.
+        if updated_at < cutoffs[practice_id]:
+            rows[practice_id].stale_cycles.append(StaleCycle(pk, title, updated_at))
+
+
+def _add_plans(rows: dict, ids: list[int], measures_by_plan: dict) -> None:
+    """Plans with their set and suggested progress scores (two queries)."""
+    team = ImprovementPlan.team.through.objects.filter(improvementplan=OuterRef("pk"))
+    plans = (
+        ImprovementPlan.objects.filter(practice_id__in=ids)
+        .only("pk", "title", "practice_id", "aim_what", "progress_score", "start_date")
+        .annotate(
+            team_size=Coalesce(
+                Subquery(
+                    team.order_by()
+                    .values("improvementplan")
+                    .annotate(count=Count("pk"))
+                    .values("count"),
+                    output_field=IntegerField(),
+                ),
+                0,
+            ),
+            has_driver_diagram=Exists(
+                Driver.objects.filter(plan=OuterRef("pk"), parent__isnull=True)
+            ),
+        )
+        .order_by("-start_date", "title")
+    )
+    cycles = defaultdict(lambda: {"started": 0, "completed": 0, "adopted": 0})
+    per_plan = (
+        PDSACycle.objects.filter(plan__practice_id__in=ids)
+        .values("plan_id")
+        .annotate(
+            started=Count("pk", filter=~Q(stage=Stage.PLAN)),
+            completed=Count("pk", filter=Q(stage=Stage.COMPLETE)),
+            adopted=Count("pk", filter=Q(decision=ActDecision.ADOPT)),
+        )
+        .order_by()
+    )
+    for row in per_plan:
+        cycles[row["plan_id"]] = row
+    for plan in plans:
+        facts = _plan_facts(plan, measures_by_plan[plan.pk], cycles[plan.pk])
+        rows[plan.practice_id].plans.append(
+            PlanRow(
+                pk=plan.pk,
+                title=plan.title,
+                score_set=plan.progress_score,
+                suggestion=suggest_score(facts),
+            )
+        )
+
+
+def _add_workshops(rows: dict, ids: list[int], now: datetime) -> None:
+    """The next workshop of each practice's programme and its attendance (two queries)."""
+    programmes = {row.practice.programme_id for row in rows.values()}
+    sessions = defaultdict(list)
+    for session in WorkshopSession.objects.filter(programme_id__in=programmes).only(
+        "pk", "title", "starts_at", "programme_id"
+    ):
+        sessions[session.programme_id].append(session)
+    for row in rows.values():
+        mine = sessions[row.practice.programme_id]
+        upcoming = sorted((s for s in mine if s.starts_at >= now), key=lambda s: s.starts_at)
+        row.next_workshop = upcoming[0] if upcoming else None
+        row.sessions_held = sum(1 for s in mine if s.starts_at < now)
+    attended = (
+        Attendance.objects.filter(practice_id__in=ids)
+        .values("practice_id")
+        .annotate(people=Count("user", distinct=True), sessions=Count("session", distinct=True))
+        .order_by()
+    )
+    for row in attended:
+        rows[row["practice_id"]].people_attended = row["people"]
+        rows[row["practice_id"]].sessions_attended = row["sessions"]
+
+
+# Programme totals -------------------------------------------------------------------------
+
+
+@dataclass
+class MonthCount:
+    month: date
+    started: int = 0
+    completed: int = 0
+
+
+@dataclass
+class ProgrammeTotals:
+    """What the programme dashboard shows above its practices."""
+
+    months: list[MonthCount]
+    decisions: list[tuple[str, int, float]]  # label, count, share
+    professions: list[tuple[str, int, int]]  # label, people, attendances
+    patient_reps: tuple[int, int]
+    matrix: list[tuple[str, str, list[tuple[str, str, int]]]]  # variation row, cells
+    practice_count: int = 0
+    cycle_count: int = 0
+
+    @property
+    def decisions_total(self) -> int:
+        return sum(count for _, count, _ in self.decisions)
+
+
+VARIATION_ROWS = [
+    ("improvement", "Special cause: improvement", ("improvement_high", "improvement_low")),
+    ("common_cause", "Common cause variation", ("common_cause",)),
+    ("neutral", "Special cause: neither better nor worse", ("neutral_high", "neutral_low")),
+    ("concern", "Special cause: concern", ("concern_high", "concern_low")),
+    ("none", "Not enough data for SPC", ("",)),
+]
+ASSURANCE_COLUMNS = [
+    ("pass", "Consistently meets the target"),
+    ("inconsistent", "Sometimes meets, sometimes misses"),
+    ("fail", "Consistently misses the target"),
+    ("", "No target or no assurance"),
+]
+
+
+def _months_between(first: date, last: date) -> list[date]:
+    months, index = [], first.year * 12 + first.month - 1
+    while index <= last.year * 12 + last.month - 1:
+        months.append(date(index // 12, index % 12 + 1, 1))
+        index += 1
+    return months
+
+
+def programme_totals(programme: Programme) -> ProgrammeTotals:
+    """Cycles per month, Act decisions, attendance by profession and the icon matrix (3 queries)."""
+    # One scan of the programme's cycles, grouped by start month, end month, stage and
+    # decision (a few hundred groups), instead of one scan per total.
+    groups = (
+        PDSACycle.objects.filter(plan__practice__programme_id=programme.pk)
+        .annotate(started=TruncMonth("start_date"), ended=TruncMonth("end_date"))
+        .values("started", "ended", "stage", "decision")
+        .annotate(count=Count("pk"))
+        .order_by()
+    )
+    started, completed, decided = defaultdict(int), defaultdict(int), defaultdict(int)
+    for group in groups:
+        if group["started"] is not None:
+            started[group["started"]] += group["count"]
+        if group["stage"] == Stage.COMPLETE and group["ended"] is not None:
+            completed[group["ended"]] += group["count"]
+        if group["decision"]:
+            decided[group["decision"]] += group["count"]
+    known = [*started, *completed]
+    months = (
+        [
+            MonthCount(month, started.get(month, 0), completed.get(month, 0))
+            for month in _months_between(min(known), max(known))
+        ]
+        if known
+        else []
+    )
+    total = sum(decided.values())
+    decisions = [
+        (label, decided.get(value, 0), decided.get(value, 0) / total if total else 0.0)
+        for value, label in ActDecision.choices
+    ]
+    attended = {
+        row["role"]: (row["people"], row["attendances"])
+        for row in Attendance.objects.filter(session__programme=programme)
+        .values("role")
+        .annotate(people=Count("user", distinct=True), attendances=Count("pk"))
+        .order_by()
+    }
+    professions = [(label, *attended.get(value, (0, 0))) for value, label in PROFESSIONS]
+    cells = defaultdict(int)
+    for variation, assurance, count in (
+        Measure.objects.filter(plan__practice__programme=programme)
+        .values("latest_variation", "latest_assurance")
+        .annotate(count=Count("pk"))
+        .order_by()
+        .values_list("latest_variation", "latest_assurance", "count")
+    ):
+        row_key = next((key for key, _, values in VARIATION_ROWS if variation in values), "none")
+        cells[(row_key, assurance)] += count
+    matrix = [
+        (
+            key,
+            label,
+            [(value, heading, cells[(key, value)]) for value, heading in ASSURANCE_COLUMNS],
+        )
+        for key, label, _ in VARIATION_ROWS
+    ]
+    return ProgrammeTotals(
+        months=months,
+        decisions=decisions,
+        professions=professions,
+        patient_reps=attended.get(Role.PATIENT_REP, (0, 0)),
+        matrix=matrix,
+    )
+
+
+def measure_matrix(rows: list[PracticeRow]) -> list[str]:
+    """The measure names across a page of practices (the matrix's columns); sets row.cells."""
+    columns = sorted({measure.name for row in rows for measure in row.measures})
+    for row in rows:
+        by_name = {}
+        for measure in row.measures:
+            by_name.setdefault(measure.name, measure)
+        row.cells = [by_name.get(name) for name in columns]
+    return columns
+
+
+def learning_change(programme: Programme) -> list[TopicResult]:
+    """Mean confidence per topic before and after the workshops, averaged by the database."""
+    means = {
+        (row["topic_id"], row["round"]): (row["mean"], row["count"])
+        for row in LearningNeed.objects.filter(topic__programme=programme)
+        .values("topic_id", "round")
+        .annotate(mean=Avg("confidence"), count=Count("pk"))
+        .order_by()
+    }
+    results = []
+    for topic in LearningTopic.objects.filter(programme=programme):
+        before, before_n = means.get((topic.pk, Round.BEFORE), (None, 0))
+        after, after_n = means.get((topic.pk, Round.AFTER), (None, 0))
+        results.append(
+            TopicResult(
+                topic=topic,
+                before=round(before, 1) if before is not None else None,
+                after=round(after, 1) if after is not None else None,
+                before_n=before_n,
+                after_n=after_n,
+            )
+        )
+    # Weakest first, as on the learning-needs page; topics nobody has rated go last.
+    return sorted(
+        results,
+        key=lambda r: (r.before is None, r.before if r.before is not None else 0, r.topic.position),
+    )

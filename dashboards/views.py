@@ -1,0 +1,121 @@
+"""The facilitator's and the lead's dashboards, and the programme's data export."""
+
+from urllib.parse import urlencode
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+
+from dashboards import charts, exports, selectors
+from practices.access import roles_for
+from practices.models import Practice, Programme
+
+PRACTICES_PER_PAGE = 50
+PROGRAMME_PRACTICES_PER_PAGE = 25
+SORT_LABELS = {
+    "attention": "Needs attention first",
+    "name": "Name",
+    "last_visit": "Longest since a visit",
+}
+
+
+def _options(request, *, facilitators=()):
+    """The sort and filters asked for, checked against what is offered."""
+    sort = request.GET.get("sort", "attention")
+    facilitator = request.GET.get("facilitator", "")
+    allowed = {str(person.pk) for person in facilitators}
+    return {
+        "sort": sort if sort in selectors.SORTS else "attention",
+        "facilitator": facilitator if facilitator in allowed else "",
+        "attention_only": request.GET.get("attention") == "1",
+    }
+
+
+def _page(request, practices, options, per_page):
+    now = timezone.now()
+    if options["facilitator"]:
+        practices = practices.filter(
+            facilitator_assignments__facilitator_id=options["facilitator"],
+            facilitator_assignments__ended_on__isnull=True,
+        )
+    ordered = selectors.dashboard_practices(
+        practices, today=timezone.localdate(), now=now, sort=options["sort"]
+    )
+    if options["attention_only"]:
+        ordered = ordered.filter(attention__gt=0)
+    page = Paginator(ordered, per_page).get_page(request.GET.get("page"))
+    rows = selectors.practice_rows(list(page), now=now)
+    query = {
+        "sort": options["sort"],
+        "facilitator": options["facilitator"],
+        "attention": "1" if options["attention_only"] else "",
+    }
+    return page, rows, urlencode({k: v for k, v in query.items() if v})
+
+
+@login_required
+def facilitator_dashboard(request):
+    roles = roles_for(request.user)
+    sees_all = request.user.is_staff or roles.is_lead
+    if not (sees_all or roles.is_facilitator):
+        raise Http404("Only facilitators and programme leads have this dashboard.")
+    practices = (
+        Practice.objects.visible_to(request.user)
+        if sees_all
+        else Practice.objects.facilitated_by(request.user)
+    )
+    facilitators = selectors.facilitators_of(practices) if sees_all else []
+    options = _options(request, facilitators=facilitators)
+    page, rows, query = _page(request, practices, options, PRACTICES_PER_PAGE)
+    context = {
+        "page": page,
+        "rows": rows,
+        "query": query,
+        "options": options,
+        "sort_labels": SORT_LABELS,
+        "facilitators": facilitators,
+        "today": timezone.localdate(),
+    }
+    return render(request, "dashboards/facilitator.html", context)
+
+
+@login_required
+def programme_dashboard(request, pk):
+    programme = get_object_or_404(Programme.objects.run_by(request.user), pk=pk)
+    practices = Practice.objects.filter(programme=programme)
+    facilitators = selectors.facilitators_of(practices)
+    options = _options(request, facilitators=facilitators)
+    page, rows, query = _page(request, practices, options, PROGRAMME_PRACTICES_PER_PAGE)
+    totals = selectors.programme_totals(programme)
+    context = {
+        "programme": programme,
+        "page": page,
+        "rows": rows,
+        "query": query,
+        "options": options,
+        "sort_labels": SORT_LABELS,
+        "facilitators": facilitators,
+        "totals": totals,
+        "chart": mark_safe(  # built from numbers and escaped month names only
+            charts.cycles_chart([(m.month, m.started, m.completed) for m in totals.months])
+        ),
+        "learning": selectors.learning_change(programme),
+        "columns": selectors.measure_matrix(rows),
+        "today": timezone.localdate(),
+    }
+    return render(request, "dashboards/programme.html", context)
+
+
+@login_required
+def programme_export(request, pk):
+    programme = get_object_or_404(Programme.objects.run_by(request.user), pk=pk)
+    stamp = timezone.localdate().isoformat()
+    return FileResponse(
+        exports.programme_export(programme),
+        as_attachment=True,
+        filename=f"programme-{programme.pk}-data-{stamp}.zip",
+        content_type="application/zip",
+    )

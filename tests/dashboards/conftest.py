@@ -1,0 +1,80 @@
+"""Fixtures for the dashboards: a practice's improvement work, visits and workshops."""
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+
+from pdsa import services as pdsa_services
+from pdsa.models import Stage
+from practices.models import Role
+from tests.followup.factories import RecipientFactory, SurveyFactory
+from tests.pdsa.factories import (
+    DataPointFactory,
+    DriverFactory,
+    ImprovementPlanFactory,
+    MeasureFactory,
+    PDSACycleFactory,
+)
+from tests.practices.factories import (
+    AgreedActionFactory,
+    FacilitatorAssignmentFactory,
+    MembershipFactory,
+    PracticeFactory,
+    UserFactory,
+    VisitFactory,
+)
+from tests.workshops.factories import AttendanceFactory, WorkshopSessionFactory
+
+RISING = [5, 6, 5, 6, 5, 6, 5, 6, 5, 6, 5, 6, 15, 16, 17, 18, 17, 18, 17, 18]
+
+
+def add_work(practice, *, facilitator, plans=2, cycles=3, measures=2, survey=None):
+    """Plans with cycles at each stage, measures with 20 months of data, a visit with actions,
+    workshop attendance and a follow-up recipient: enough that an N+1 would show."""
+    member = UserFactory()
+    MembershipFactory(practice=practice, user=member, role=Role.NURSE)
+    for p in range(plans):
+        plan = ImprovementPlanFactory(practice=practice, title=f"Plan {p} of {practice.name}")
+        plan.team.add(member)
+        DriverFactory(plan=plan)
+        stages = [Stage.PLAN, Stage.DO, Stage.STUDY, Stage.ACT, Stage.COMPLETE]
+        for c in range(cycles):
+            PDSACycleFactory(plan=plan, stage=stages[c % len(stages)], start_date=date(2026, 1, 5))
+        for m in range(measures):
+            measure = MeasureFactory(plan=plan, name=f"Measure {m}", kind="outcome")
+            for i, numerator in enumerate(RISING):
+                DataPointFactory(
+                    measure=measure,
+                    period=date(2025 + i // 12, i % 12 + 1, 1),
+                    numerator=numerator,
+                    denominator=20,
+                )
+            pdsa_services.measure_summary_refresh(measure=measure)
+    visit = VisitFactory(practice=practice, facilitator=facilitator, visited_on=date(2026, 11, 1))
+    for days in (-3, 10):
+        AgreedActionFactory(visit=visit, owner=member, due_on=date(2026, 11, 26) + timedelta(days))
+    session = WorkshopSessionFactory(programme=practice.programme)
+    AttendanceFactory(session=session, practice=practice, user=member, role=Role.NURSE)
+    if survey is not None:
+        RecipientFactory(survey=survey, practice=practice, user=member)
+
+
+@pytest.fixture
+def grow(programme, facilitator):
+    """`grow(n)` gives the facilitator n more practices, each with its work."""
+    survey = SurveyFactory(programme=programme)
+
+    def _grow(count):
+        for _ in range(count):
+            practice = PracticeFactory(programme=programme)
+            FacilitatorAssignmentFactory(practice=practice, facilitator=facilitator)
+            add_work(practice, facilitator=facilitator, survey=survey)
+
+    return _grow
+
+
+@pytest.fixture
+def upcoming_workshop(programme):
+    return WorkshopSessionFactory(
+        programme=programme, title="Next workshop", starts_at=datetime(2027, 1, 20, 13, tzinfo=UTC)
+    )
