@@ -11,6 +11,7 @@ from evidence import selectors, services
 from evidence.forms import EvidenceItemForm, RetireForm, SearchForm
 from evidence.models import EvidenceItem
 from practices.access import can_curate_evidence
+from qiproject.forms import add_validation_error
 
 
 @login_required
@@ -41,16 +42,6 @@ def evidence_detail(request, pk):
     return render(request, "evidence/evidence_detail.html", context)
 
 
-def _apply_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            for message in errors:
-                form.add_error(field if field in form.fields else None, message)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def evidence_create(request):
@@ -64,7 +55,7 @@ def evidence_create(request):
         try:
             item = services.evidence_create(curator=request.user, topics=topics, **data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_validation_error(form, error)
         else:
             messages.success(request, "Draft saved. Publish it when it is ready for readers.")
             return redirect("evidence:detail", pk=item.pk)
@@ -89,7 +80,7 @@ def evidence_edit(request, pk):
                 item=item, by=request.user, version=version, topics=topics, **data
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_validation_error(form, error)
             item.refresh_from_db()
             # The next save is a deliberate overwrite of the version now shown above the form.
             form.data = form.data.copy()

@@ -44,6 +44,7 @@ from pdsa.models import (
 )
 from practices.access import can_comment_on_practice, can_curate_evidence, can_edit_practice
 from practices.models import Practice
+from qiproject.forms import add_validation_error
 
 
 def _editable(queryset, user, pk):
@@ -52,16 +53,6 @@ def _editable(queryset, user, pk):
     if not queryset.editable_by(user).filter(pk=pk).exists():
         raise PermissionDenied("You can view this work but not change it.")
     return obj
-
-
-def _form_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            for message in errors:
-                form.add_error(field if field in form.fields else None, message)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
 
 
 # Practice dashboard and plans ---------------------------------------------------------------
@@ -91,7 +82,7 @@ def plan_create(request, practice_pk):
         try:
             plan = services.plan_create(practice=practice, **data)
         except ValidationError as error:
-            _form_errors(form, error)
+            add_validation_error(form, error)
         else:
             messages.success(request, "Improvement plan started.")
             return redirect("pdsa:plan_detail", pk=plan.pk)
@@ -138,7 +129,7 @@ def plan_edit(request, pk):
                 "in the form. Save again to replace theirs.",
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            add_validation_error(form, error)
         else:
             messages.success(request, "Plan saved.")
             return redirect("pdsa:plan_detail", pk=plan.pk)
@@ -179,7 +170,7 @@ def plan_drivers(request, pk):
             try:
                 save(form.cleaned_data)
             except ValidationError as error:
-                _form_errors(form, error)
+                add_validation_error(form, error)
             else:
                 messages.success(request, "Driver diagram updated.")
                 return redirect("pdsa:plan_drivers", pk=plan.pk)
@@ -218,7 +209,7 @@ def change_idea_edit(request, pk):
         try:
             services.change_idea_update(change_idea=idea, **form.cleaned_data)
         except ValidationError as error:
-            _form_errors(form, error)
+            add_validation_error(form, error)
         else:
             messages.success(request, "Change idea saved.")
             return redirect("pdsa:plan_drivers", pk=idea.plan_id)
@@ -247,7 +238,7 @@ def measure_create(request, plan_pk):
         try:
             measure = services.measure_create(plan=plan, **form.cleaned_data)
         except ValidationError as error:
-            _form_errors(form, error)
+            add_validation_error(form, error)
         else:
             messages.success(request, "Measure added.")
             return redirect("pdsa:measure_data", pk=measure.pk)
@@ -263,7 +254,7 @@ def measure_edit(request, pk):
         try:
             services.measure_update(measure=Measure.objects.get(pk=measure.pk), **form.cleaned_data)
         except ValidationError as error:
-            _form_errors(form, error)
+            add_validation_error(form, error)
         else:
             messages.success(request, "Measure saved.")
             return redirect("pdsa:measure_chart", pk=measure.pk)
@@ -398,7 +389,7 @@ def measure_data(request, pk):
             try:
                 services.data_point_record(measure=measure, **form.cleaned_data)
             except ValidationError as error:
-                _form_errors(form, error)
+                add_validation_error(form, error)
             else:
                 messages.success(request, "Value saved.")
                 return redirect("pdsa:measure_data", pk=measure.pk)
@@ -430,7 +421,7 @@ def data_point_edit(request, pk):
                 note=form.cleaned_data["note"],
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            add_validation_error(form, error)
         else:
             messages.success(request, f"{point.period:%b %Y} corrected.")
             return redirect("pdsa:measure_data", pk=point.measure_id)
@@ -513,7 +504,7 @@ def library_edit(request, pk=None):
             else:
                 services.library_measure_create(**form.cleaned_data)
         except ValidationError as error:
-            _form_errors(form, error)
+            add_validation_error(form, error)
         else:
             messages.success(request, "Library measure saved.")
             return redirect("pdsa:library_list")
@@ -540,7 +531,7 @@ def cycle_create(request, plan_pk):
                 **data,
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            add_validation_error(form, error)
         else:
             messages.success(request, "Cycle started at the Plan stage.")
             return redirect("pdsa:cycle_detail", pk=cycle.pk)
@@ -608,7 +599,7 @@ def cycle_edit(request, pk):
                 "yours is kept in the form: save again to replace theirs.",
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            add_validation_error(form, error)
         else:
             messages.success(request, "Worksheet saved.")
             return redirect("pdsa:cycle_detail", pk=pk)
@@ -646,7 +637,7 @@ def cycle_abandon(request, pk):
                 cycle=cycle, user=request.user, reason=form.cleaned_data["reason"]
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            add_validation_error(form, error)
         else:
             messages.success(request, "Cycle abandoned; the reason is kept on the worksheet.")
             return redirect("pdsa:cycle_detail", pk=pk)

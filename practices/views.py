@@ -27,6 +27,7 @@ from practices.forms import (
     with_one_more_row,
 )
 from practices.models import AgreedAction, Practice, Programme, Visit
+from qiproject.forms import add_validation_error
 
 PRACTICES_PER_PAGE = 50
 VISITS_PER_PAGE = 25
@@ -94,9 +95,7 @@ def invitation_create(request, pk):
                 practice=practice, invited_by=request.user, **form.cleaned_data
             )
         except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                for message in errors:
-                    form.add_error(field if field in form.fields else None, message)
+            add_validation_error(form, error)
         else:
             messages.success(request, f"Invitation sent to {invitation.email}.")
             return redirect("practice_detail", pk=practice.pk)
@@ -197,12 +196,12 @@ def _visit_form(request, practice, *, visit):
             visit = _visit_save(request.user, practice, visit, form, formset)
         except services.StaleEdit as error:
             # Keep the user's text, show the saved version, and let a resubmit overwrite it.
-            _add_errors(form, error)
+            add_validation_error(form, error)
             current = Visit.objects.get(pk=visit.pk)
             form.data = form.data.copy()
             form.data["version"] = str(current.version)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_validation_error(form, error)
         else:
             messages.success(request, "Visit saved.")
             return redirect("visit_detail", pk=visit.pk)
@@ -250,14 +249,6 @@ def _without_errors(form, formset) -> None:
     formset._non_form_errors = ErrorList()
     for row in formset.forms:
         row._errors = ErrorDict()
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, field_errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, field_errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 @login_required

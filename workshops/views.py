@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from practices.access import can_run_programme
 from practices.models import Membership, Practice, Programme
+from qiproject.forms import add_validation_error
 from workshops import charts, selectors, services
 from workshops.calendar import session_ics
 from workshops.forms import (
@@ -20,16 +21,6 @@ from workshops.forms import (
     TopicForm,
 )
 from workshops.models import Feedback, LearningTopic, Material, Round, WorkshopSession
-
-
-def _apply_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, errors in error.message_dict.items():
-            for message in errors:
-                form.add_error(name if name in form.fields else None, message)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
 
 
 @login_required
@@ -76,7 +67,7 @@ def session_create(request, programme_pk):
         try:
             session = services.session_create(programme=programme, **data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_validation_error(form, error)
         else:
             messages.success(request, "Session added. Send the invitations when it is ready.")
             return redirect("workshops:session_detail", pk=session.pk)
@@ -98,7 +89,7 @@ def session_edit(request, pk):
         try:
             services.session_update(session=session, **data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_validation_error(form, error)
         else:
             messages.success(request, "Session updated.")
             return redirect("workshops:session_detail", pk=session.pk)
@@ -189,7 +180,7 @@ def material_upload(request, pk):
                 title=form.cleaned_data["title"],
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_validation_error(form, error)
         else:
             messages.success(request, "Material uploaded.")
             return redirect("workshops:session_detail", pk=session.pk)
