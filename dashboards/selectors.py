@@ -27,6 +27,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce, TruncMonth
+from django.utils import timezone
 
 from followup.models import Recipient
 from pdsa.models import (
@@ -115,7 +116,7 @@ def dashboard_practices(practices, *, today: date, now: datetime, sort: str = "a
         .annotate(attention=F("overdue_actions") + F("stale_cycles") + F("measures_of_concern"))
     )
     if sort == "last_visit":
-        last = Visit.objects.filter(practice=OuterRef("pk")).order_by("-visited_on")
+        last = Visit.objects.filter(practice=OuterRef("pk")).happened(today).order_by("-visited_on")
         queryset = queryset.annotate(last_visit_on=Subquery(last.values("visited_on")[:1]))
     return queryset.order_by(*SORTS.get(sort, SORTS["attention"]))
 
@@ -224,7 +225,7 @@ def practice_rows(practices: list[Practice], *, now: datetime) -> list[PracticeR
         rows[measure.practice_id].measures.append(measure)
     _add_cycles(rows, ids)
     _add_plans(rows, ids, measures_by_plan)
-    summaries = visit_summaries(ids)
+    summaries = visit_summaries(ids, today=timezone.localdate(now))
     for pk, summary in summaries.items():
         rows[pk].visits = summary
     _add_workshops(rows, ids, now)

@@ -232,10 +232,16 @@ DEMO_VISITS = [
     (6, 30, "on_site", 60, 55, "Kick-off: aims and measures", [("Book a team huddle", 7)]),
 ]
 
+# Planned visits in the coming week: (practice number, days ahead, mode, topics).
+DEMO_PLANNED_VISITS = [
+    (1, 3, "on_site", "Second PDSA cycle: plan the audit"),
+    (2, 5, "video", "Run chart check-in"),
+]
+
 
 @transaction.atomic
 def seed_visits(programme: Programme, today: date | None = None) -> None:
-    """A few fictional facilitation visits with actions (found again by practice and topics)."""
+    """Fictional visits with actions, and two planned ones (found again by practice and topics)."""
     today = today or timezone.localdate()
     practices = list(programme.practices.order_by("ods_code"))
     for number, days_ago, mode, minutes, travel, topics, actions in DEMO_VISITS:
@@ -269,4 +275,15 @@ def seed_visits(programme: Programme, today: date | None = None) -> None:
                 )
                 for description, due in actions
             ],
+        )
+    for number, days_ahead, mode, topics in DEMO_PLANNED_VISITS:
+        practice = practices[number - 1]
+        if Visit.objects.filter(practice=practice, topics=topics).exists():
+            continue
+        services.visit_record(
+            practice=practice,
+            facilitator=practice.facilitator_assignments.get(ended_on__isnull=True).facilitator,
+            visited_on=today + timedelta(days=days_ahead),
+            mode=mode,
+            topics=topics,
         )

@@ -2,8 +2,16 @@
 
 from django import forms
 from django.contrib.auth.forms import SetPasswordForm
+from django.utils import timezone
 
-from practices.models import Role, User, Visit, VisitMode
+from practices.models import (
+    PLANNED_VISIT_HAS_NO_ACTIONS,
+    PLANNED_VISIT_REFUSES,
+    Role,
+    User,
+    Visit,
+    VisitMode,
+)
 
 
 class InvitationForm(forms.Form):
@@ -49,7 +57,11 @@ def _team(practice):
 
 
 class VisitForm(forms.ModelForm):
-    """A visit's own fields; who took part is limited to the practice's team."""
+    """A visit's own fields; who took part is limited to the practice's team.
+
+    A date after today plans the visit: only date, mode and topics then (the model refuses
+    the rest next to each field), and the facilitator completes it once it has happened.
+    """
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
@@ -80,6 +92,22 @@ class VisitForm(forms.ModelForm):
         ).order_by("full_name")
         self.fields["participants"].label_from_instance = lambda user: user.full_name
         self.fields["mode"].choices = VisitMode.choices
+        self.fields["visited_on"].help_text = (
+            "A date after today plans the visit: give its mode and topics now, "
+            "and the rest once it has happened."
+        )
+
+    def clean(self):
+        data = super().clean()
+        if self.is_planned and data.get("participants"):
+            self.add_error("participants", PLANNED_VISIT_REFUSES)
+        return data
+
+    @property
+    def is_planned(self) -> bool:
+        """Whether the submitted date is after today (only meaningful once validated)."""
+        visited_on = getattr(self, "cleaned_data", {}).get("visited_on")
+        return visited_on is not None and visited_on > timezone.localdate()
 
 
 class ActionForm(forms.Form):
@@ -101,23 +129,44 @@ class ActionForm(forms.Form):
 
 
 class ActionFormSet(forms.BaseFormSet):
-    """The actions agreed at a visit; blank rows are ignored, as are deleted new rows."""
+    """The actions agreed at a visit; blank rows are ignored, as are deleted new rows.
 
-    def __init__(self, *args, practice, **kwargs):
+    Given the visit's form, it refuses actions for a planned visit (dated after today).
+    """
+
+    def __init__(self, *args, practice, visit_form=None, **kwargs):
         self.practice = practice
+        self.visit_form = visit_form
         super().__init__(*args, **kwargs)
 
     def get_form_kwargs(self, index):
         return {**super().get_form_kwargs(index), "practice": self.practice}
 
+    def clean(self):
+        super().clean()
+        if self.visit_form is None or not self.visit_form.is_bound:
+            return
+        self.visit_form.errors  # noqa: B018 - validates the visit form (once) to read its date
+        kept = [
+            row
+            for row in self.forms
+            if (row.has_changed() or row.initial.get("pk")) and not row.cleaned_data.get("DELETE")
+        ]
+        if self.visit_form.is_planned and kept:
+            raise forms.ValidationError(PLANNED_VISIT_HAS_NO_ACTIONS)
 
-def action_formset(data=None, *, practice, initial=None, extra: int = 1) -> ActionFormSet:
+
+def action_formset(
+    data=None, *, practice, initial=None, extra: int = 1, visit_form=None
+) -> ActionFormSet:
     """An actions formset with `extra` blank rows (more when 'Add another action' was pressed)."""
     # Only saved actions can be deleted; a new row left blank is simply ignored.
     formset_class = forms.formset_factory(
         ActionForm, formset=ActionFormSet, extra=extra, can_delete=True, can_delete_extra=False
     )
-    return formset_class(data, practice=practice, initial=initial, prefix="actions")
+    return formset_class(
+        data, practice=practice, initial=initial, prefix="actions", visit_form=visit_form
+    )
 
 
 def with_one_more_row(data):

@@ -18,7 +18,9 @@ from practices.access import (
     AgreedActionQuerySet,
     PracticeQuerySet,
     ProgrammeQuerySet,
-    VisitQuerySet,
+)
+from practices.access import (
+    VisitQuerySet as VisitAccessQuerySet,
 )
 
 ods_code_validator = RegexValidator(
@@ -312,6 +314,48 @@ class VisitMode(models.TextChoices):
     EMAIL = "email", "Email"
 
 
+def visit_happened_q(today: date | None = None, prefix: str = "") -> Q:
+    """The condition for a visit that took place, for filters and filtered aggregates.
+
+    Dated today or earlier and recorded: a planned visit whose date has passed but that
+    nobody completed has no duration, and is not counted as having happened either.
+    """
+    return Q(
+        **{
+            f"{prefix}visited_on__lte": today or timezone.localdate(),
+            f"{prefix}duration_minutes__isnull": False,
+        }
+    )
+
+
+class VisitQuerySet(VisitAccessQuerySet):
+    def happened(self, today: date | None = None):
+        """Visits that took place (see `visit_happened_q`), not those merely planned."""
+        return self.filter(visit_happened_q(today))
+
+    def planned(self, today: date | None = None):
+        """Visits scheduled for a date after today (Europe/London)."""
+        return self.filter(visited_on__gt=today or timezone.localdate())
+
+
+PLANNED_VISIT_EMPTY_FIELDS = (
+    "duration_minutes",
+    "travel_minutes",
+    "other_participants",
+    "notes",
+    "private_notes",
+)
+PLANNED_VISIT_REFUSES = (
+    "Leave this empty for a planned visit (dated after today): "
+    "fill it in once the visit has happened."
+)
+
+PLANNED_VISIT_HAS_NO_ACTIONS = (
+    "Actions are agreed at a visit that has happened: remove them, or change the date "
+    "to today or earlier."
+)
+
+
 class Visit(models.Model):
     """One support encounter between a facilitator and a practice (AHRQ module 15 log).
 
@@ -328,9 +372,13 @@ class Visit(models.Model):
     )
     visited_on = models.DateField("date")
     mode = models.CharField(max_length=10, choices=VisitMode.choices)
+    # Empty while the visit is planned (dated after today); required once it has happened.
     duration_minutes = models.PositiveSmallIntegerField(
         "duration (minutes)",
+        null=True,
+        blank=True,
         validators=[MinValueValidator(1), MaxValueValidator(MINUTES_IN_A_DAY)],
+        help_text="Leave empty for a planned visit; fill it in once the visit has happened.",
     )
     travel_minutes = models.PositiveSmallIntegerField(
         "travel time (minutes)",
@@ -387,8 +435,25 @@ class Visit(models.Model):
         return f"{self.get_mode_display()} visit to {self.practice} on {self.visited_on:%d %b %Y}"
 
     def clean(self):
+        if self.is_planned:
+            # Only what can be known beforehand: the record is completed once it has happened.
+            errors = {
+                name: PLANNED_VISIT_REFUSES
+                for name in PLANNED_VISIT_EMPTY_FIELDS
+                if getattr(self, name)
+            }
+            if errors:
+                raise ValidationError(errors)
+            return
+        if self.visited_on and self.duration_minutes is None:
+            raise ValidationError({"duration_minutes": "Enter how long the visit took."})
         if self.mode and self.mode != VisitMode.ON_SITE and self.travel_minutes:
             raise ValidationError({"travel_minutes": "Only on-site visits have travel time."})
+
+    @property
+    def is_planned(self) -> bool:
+        """Dated after today (Europe/London): scheduled, not yet happened."""
+        return bool(self.visited_on) and self.visited_on > timezone.localdate()
 
     @property
     def is_remote(self) -> bool:
@@ -448,6 +513,8 @@ class AgreedAction(models.Model):
             self.practice_id = self.visit.practice_id
         if self.visit_id and self.practice_id != self.visit.practice_id:
             raise ValidationError("An action belongs to the practice of its visit.")
+        if self.visit_id and self.visit.is_planned:
+            raise ValidationError(PLANNED_VISIT_HAS_NO_ACTIONS)
         if self.visit_id and self.owner_id:
             owner_in_team = (
                 Membership.objects.filter(practice_id=self.visit.practice_id, user_id=self.owner_id)

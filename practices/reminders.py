@@ -1,4 +1,4 @@
-"""Agreed actions in the facilitators' digest, and the practice leads' overdue-action reminder."""
+"""Visits and agreed actions in the facilitators' digest; practice leads' overdue actions."""
 
 from collections.abc import Iterable
 from datetime import date, timedelta
@@ -15,7 +15,13 @@ from messaging.reminders import (
     register_digest_section,
     reminder_body,
 )
-from practices.selectors import DueAction, open_actions_due, practice_leads
+from practices.selectors import (
+    DueAction,
+    PlannedVisit,
+    open_actions_due,
+    planned_visits,
+    practice_leads,
+)
 
 COMING_WEEK = timedelta(days=7)
 
@@ -23,6 +29,13 @@ COMING_WEEK = timedelta(days=7)
 def _describe(action: DueAction) -> str:
     owner = f" ({action.owner_name})" if action.owner_name else ""
     return f"{action.practice_name}: {action.description}{owner}, due {action.due_on:%-d %b %Y}"
+
+
+def _describe_visit(visit: PlannedVisit) -> str:
+    return (
+        f"{visit.practice_name}: {visit.mode_label.lower()} visit on "
+        f"{visit.visited_on:%-d %b %Y}, {visit.topics}"
+    )
 
 
 def _practice_ids(practices_by_facilitator: dict[int, list]) -> set[int]:
@@ -37,13 +50,21 @@ def overdue_actions(practices_by_facilitator: dict[int, list], today: date) -> d
     return lines_by_facilitator(practices_by_facilitator, lines)
 
 
-@register_digest_section("Visits: actions falling due in the coming week", order=30)
-def actions_due_soon(practices_by_facilitator: dict[int, list], today: date) -> dict:
-    """Actions agreed at visits that fall due in the next seven days (one query).
+@register_digest_section("Visits in the coming week", order=25)
+def visits_coming(practices_by_facilitator: dict[int, list], today: date) -> dict:
+    """Planned visits to each facilitator's practices from today to six days ahead (one query)."""
+    found = planned_visits(
+        on_or_after=today,
+        before=today + COMING_WEEK,
+        practice_ids=_practice_ids(practices_by_facilitator),
+    )
+    lines = {pk: [_describe_visit(v) for v in visits] for pk, visits in found.items()}
+    return lines_by_facilitator(practices_by_facilitator, lines)
 
-    The visit log records visits that happened (future dates are refused), so what a
-    facilitator has coming from their visits is the follow-up of what was agreed there.
-    """
+
+@register_digest_section("Agreed actions falling due in the coming week", order=30)
+def actions_due_soon(practices_by_facilitator: dict[int, list], today: date) -> dict:
+    """Actions agreed at visits that fall due in the next seven days (one query)."""
     found = open_actions_due(
         due_from=today,
         due_before=today + COMING_WEEK,

@@ -8,6 +8,7 @@ from django.db.models import (
     Exists,
     IntegerField,
     Max,
+    Min,
     OuterRef,
     Prefetch,
     Q,
@@ -16,6 +17,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, TruncMonth
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from practices.models import (
     AgreedAction,
@@ -26,6 +28,7 @@ from practices.models import (
     User,
     Visit,
     VisitMode,
+    visit_happened_q,
 )
 
 
@@ -101,9 +104,10 @@ class OpenAction:
 
 @dataclass
 class VisitSummary:
-    """Per practice: the date of the last visit and its open actions, soonest due first."""
+    """Per practice: last visit that happened, next planned one, open actions (soonest first)."""
 
     last_visit_on: date | None = None
+    next_visit_on: date | None = None
     open_actions: list[OpenAction] = field(default_factory=list)
 
     @property
@@ -114,21 +118,27 @@ class VisitSummary:
         return sum(1 for action in self.open_actions if action.is_overdue(today))
 
 
-def visit_summaries(practice_ids) -> dict[int, VisitSummary]:
-    """Last visit date and open actions for many practices, in two queries.
+def visit_summaries(practice_ids, today: date | None = None) -> dict[int, VisitSummary]:
+    """Last and next visit dates and open actions for many practices, in two queries.
 
     `practice_ids` is a list of ids or a values("pk") queryset; the caller decides access.
+    A planned visit is never the last visit: only one that happened is.
     """
+    today = today or timezone.localdate()
     ids = list(practice_ids)
     summaries = {pk: VisitSummary() for pk in ids}
-    last_visits = (
+    dates = (
         Visit.objects.filter(practice_id__in=ids)
         .values("practice_id")
-        .annotate(last=Max("visited_on"))
+        .annotate(
+            last=Max("visited_on", filter=visit_happened_q(today)),
+            next=Min("visited_on", filter=Q(visited_on__gt=today)),
+        )
         .order_by()
     )
-    for row in last_visits:
+    for row in dates:
         summaries[row["practice_id"]].last_visit_on = row["last"]
+        summaries[row["practice_id"]].next_visit_on = row["next"]
     actions = (
         AgreedAction.objects.open()
         .filter(practice_id__in=ids)
@@ -241,7 +251,10 @@ def time_summary(
     `own_only` keeps the user's own visits (a facilitator's view of their practices); a lead
     sees every facilitator of the practices they can see, or one with `facilitator_id`.
     """
-    visits = Visit.objects.visible_to(user).filter(visited_on__gte=start, visited_on__lte=end)
+    # Only visits that happened: a planned one has taken no time yet.
+    visits = (
+        Visit.objects.visible_to(user).happened().filter(visited_on__gte=start, visited_on__lte=end)
+    )
     if own_only:
         visits = visits.filter(facilitator=user)
     if facilitator_id is not None:
@@ -356,6 +369,44 @@ def open_actions_due(
     found: dict[int, list[DueAction]] = {}
     for row in rows:
         found.setdefault(row[1], []).append(DueAction(*row))
+    return found
+
+
+@dataclass(frozen=True)
+class PlannedVisit:
+    """A visit not yet recorded, with its practice, for the facilitators' digest."""
+
+    pk: int
+    practice_id: int
+    practice_name: str
+    visited_on: date
+    mode: str
+    topics: str
+
+    @property
+    def mode_label(self) -> str:
+        return VisitMode(self.mode).label
+
+
+def planned_visits(*, on_or_after: date, before: date, practice_ids) -> dict[int, list]:
+    """Visits dated in [on_or_after, before) not yet recorded, by practice, in one query.
+
+    Not yet recorded (no duration) so that a visit planned for today counts until it is
+    completed; the caller decides access.
+    """
+    rows = (
+        Visit.objects.filter(
+            practice_id__in=list(practice_ids),
+            visited_on__gte=on_or_after,
+            visited_on__lt=before,
+            duration_minutes__isnull=True,
+        )
+        .values_list("pk", "practice_id", "practice__name", "visited_on", "mode", "topics")
+        .order_by("practice__name", "visited_on", "pk")
+    )
+    found: dict[int, list[PlannedVisit]] = {}
+    for row in rows:
+        found.setdefault(row[1], []).append(PlannedVisit(*row))
     return found
 
 

@@ -17,6 +17,8 @@ from django.utils import timezone
 
 from practices.access import can_record_visits
 from practices.models import (
+    PLANNED_VISIT_HAS_NO_ACTIONS,
+    PLANNED_VISIT_REFUSES,
     AgreedAction,
     FacilitatorAssignment,
     Invitation,
@@ -225,9 +227,10 @@ def _check_participants(practice: Practice, participants: Sequence[User]) -> Non
         )
 
 
-def _check_visit_date(visited_on: date) -> None:
-    if visited_on and visited_on > timezone.localdate():
-        raise ValidationError({"visited_on": "The date of a visit cannot be in the future."})
+def _check_planned_visit(visit: Visit, participants: Sequence[User]) -> None:
+    # Who took part is only known afterwards; the model checks the visit's own fields.
+    if visit.is_planned and participants:
+        raise ValidationError({"participants": PLANNED_VISIT_REFUSES})
 
 
 def _actions_apply(visit: Visit, actions: Sequence[ActionInput]) -> None:
@@ -249,6 +252,9 @@ def _actions_apply(visit: Visit, actions: Sequence[ActionInput]) -> None:
             errors.extend(f"Action {number}: {message}" for message in error.messages)
     if errors:
         raise ValidationError(errors)
+    # Also catches a visit moved to a future date while keeping the actions agreed at it.
+    if visit.is_planned and visit.actions.exists():
+        raise ValidationError(PLANNED_VISIT_HAS_NO_ACTIONS)
 
 
 @transaction.atomic
@@ -258,8 +264,8 @@ def visit_record(
     facilitator: User,
     visited_on: date,
     mode: str,
-    duration_minutes: int,
     topics: str,
+    duration_minutes: int | None = None,
     travel_minutes: int = 0,
     participants: Sequence[User] = (),
     other_participants: str = "",
@@ -267,25 +273,24 @@ def visit_record(
     private_notes: str = "",
     actions: Sequence[ActionInput] = (),
 ) -> Visit:
-    """Log a support encounter with a practice, with who took part and the actions agreed."""
+    """Log a support encounter with a practice (or plan one: a date after today, no record)."""
     if not can_record_visits(facilitator, practice):
         raise PermissionDenied("Only the practice's current facilitator records its visits.")
-    _check_visit_date(visited_on)
     _check_participants(practice, participants)
-    visit = _saved(
-        Visit(
-            practice=practice,
-            facilitator=facilitator,
-            visited_on=visited_on,
-            mode=mode,
-            duration_minutes=duration_minutes,
-            travel_minutes=travel_minutes,
-            other_participants=other_participants,
-            topics=topics,
-            notes=notes,
-            private_notes=private_notes,
-        )
+    visit = Visit(
+        practice=practice,
+        facilitator=facilitator,
+        visited_on=visited_on,
+        mode=mode,
+        duration_minutes=duration_minutes,
+        travel_minutes=travel_minutes,
+        other_participants=other_participants,
+        topics=topics,
+        notes=notes,
+        private_notes=private_notes,
     )
+    _check_planned_visit(visit, participants)
+    _saved(visit)
     visit.participants.set(participants)
     _actions_apply(visit, [item for item in actions if item.pk is None])
     return visit
@@ -317,7 +322,7 @@ def visit_update(
     actions: Sequence[ActionInput] = (),
     **changes,
 ) -> Visit:
-    """Edit a visit and its actions; an edit made from an out-of-date form is refused."""
+    """Edit a visit and its actions (completing a planned one); a stale form is refused."""
     if not can_record_visits(editor, visit.practice):
         raise PermissionDenied("Only the practice's current facilitator edits its visits.")
     unknown = set(changes) - VISIT_EDITABLE_FIELDS
@@ -333,10 +338,9 @@ def visit_update(
             "your text is kept in the form so you can copy what you need."
         )
     visit.refresh_from_db()
-    if "visited_on" in changes:
-        _check_visit_date(changes["visited_on"])
     for name, value in changes.items():
         setattr(visit, name, value)
+    _check_planned_visit(visit, visit.participants.all() if participants is None else participants)
     _saved(visit)
     if participants is not None:
         _check_participants(visit.practice, participants)

@@ -136,10 +136,15 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 def visit_list(request, pk):
     practice = selectors.visit_practice(user=request.user, pk=pk)
     page = Paginator(selectors.visit_list(user=request.user, practice=practice), VISITS_PER_PAGE)
+    visits = page.get_page(request.GET.get("page"))
+    today = timezone.localdate()
+    # Newest first puts planned visits at the top of the first page: shown apart, soonest first.
     context = {
         "practice": practice,
-        "visits": page.get_page(request.GET.get("page")),
-        "today": timezone.localdate(),
+        "visits": visits,
+        "upcoming": [visit for visit in reversed(visits) if visit.visited_on > today],
+        "past": [visit for visit in visits if visit.visited_on <= today],
+        "today": today,
     }
     return render(request, "practices/visit_list.html", context)
 
@@ -186,7 +191,7 @@ def _visit_form(request, practice, *, visit):
         initial={"version": visit.version} if visit else {"visited_on": timezone.localdate()},
     )
     formset = action_formset(
-        data, practice=practice, initial=initial_actions, extra=0 if visit else 1
+        data, practice=practice, initial=initial_actions, extra=0 if visit else 1, visit_form=form
     )
     current = None
     if adding_row:

@@ -53,6 +53,14 @@ def add_work(practice, *, facilitator, plans=2, cycles=3, measures=2, survey=Non
     visit = VisitFactory(practice=practice, facilitator=facilitator, visited_on=date(2026, 11, 1))
     for days in (-3, 10):
         AgreedActionFactory(visit=visit, owner=member, due_on=date(2026, 11, 26) + timedelta(days))
+    VisitFactory(  # planned: it must not count as the last visit
+        practice=practice,
+        facilitator=facilitator,
+        visited_on=date(2026, 12, 1),
+        duration_minutes=None,
+        travel_minutes=0,
+        notes="",
+    )
     session = WorkshopSessionFactory(programme=practice.programme)
     AttendanceFactory(session=session, practice=practice, user=member, role=Role.NURSE)
     if survey is not None:

@@ -291,6 +291,25 @@ def test_practices_needing_attention_come_first_and_can_be_filtered(
     assert [r.practice for r in only.context["rows"]] == [practice_b]
 
 
+def test_a_planned_visit_is_never_the_last_visit_on_the_dashboard(
+    login, lead, practice_a, practice_b
+):
+    VisitFactory(practice=practice_a, visited_on=date(2026, 10, 1))
+    VisitFactory(
+        practice=practice_b,
+        visited_on=date(2026, 12, 1),
+        duration_minutes=None,
+        travel_minutes=0,
+        notes="",
+    )
+
+    response = login(lead).get(facilitator_url(), {"sort": "last_visit"})
+
+    rows = response.context["rows"]
+    assert [r.practice for r in rows] == [practice_b, practice_a]
+    assert [r.visits.last_visit_on for r in rows] == [None, date(2026, 10, 1)]
+
+
 def test_an_unknown_sort_falls_back_to_needs_attention(login, lead, practice_a):
     response = login(lead).get(facilitator_url(), {"sort": "drop table"})
     assert response.context["options"]["sort"] == "attention"

@@ -55,7 +55,8 @@ def test_the_reminder_schedules_are_listed_in_the_admin(login, staff):
 
 
 def stale_practice(programme, facilitator=None):
-    """A practice with a stale cycle, an overdue action and a session in the coming week."""
+    """A practice with a stale cycle, an overdue action, a planned visit and an action due
+    in the coming week (the session in the coming week is the programme's)."""
     practice = PracticeFactory(programme=programme)
     assignment = FacilitatorAssignmentFactory(
         practice=practice, **({"facilitator": facilitator} if facilitator else {})
@@ -65,6 +66,14 @@ def stale_practice(programme, facilitator=None):
     visit = VisitFactory(practice=practice, facilitator=assignment.facilitator)
     AgreedActionFactory(visit=visit, due_on=TODAY - timedelta(days=1))
     AgreedActionFactory(visit=visit, due_on=TODAY + timedelta(days=1))
+    VisitFactory(
+        practice=practice,
+        facilitator=assignment.facilitator,
+        visited_on=TODAY + timedelta(days=2),
+        duration_minutes=None,
+        travel_minutes=0,
+        notes="",
+    )
     return practice
 
 
@@ -81,7 +90,7 @@ def test_the_whole_digest_is_built_in_a_fixed_number_of_queries(
         entries = reminders.facilitator_digests(TODAY)
 
     assert len(entries) == 8
-    assert all(len(entry.sections) == 4 for entry in entries)
+    assert all(len(entry.sections) == 5 for entry in entries)
 
 
 def test_a_digest_with_every_section_goes_once_and_a_second_run_sends_nothing(
@@ -96,7 +105,8 @@ def test_a_digest_with_every_section_goes_once_and_a_second_run_sends_nothing(
     for title in (
         "Stale PDSA cycles",
         "Overdue agreed actions",
-        "Visits: actions falling due in the coming week",
+        "Visits in the coming week",
+        "Agreed actions falling due in the coming week",
     ):
         assert title in body
 

@@ -4,7 +4,7 @@ import pytest
 
 from messaging import services
 from messaging.models import Message
-from practices.selectors import open_actions_due
+from practices.selectors import open_actions_due, planned_visits
 from tests.messaging.reminder_helpers import run
 from tests.practices.factories import AgreedActionFactory, PracticeFactory, VisitFactory
 
@@ -44,10 +44,60 @@ def test_actions_due_this_coming_week_are_in_the_digest_and_later_ones_are_not(
 
     body = digest_body(facilitator)
 
-    assert "Visits: actions falling due in the coming week" in body
+    assert "Agreed actions falling due in the coming week" in body
     assert "Book the team meeting" in body and "Audit ten notes" in body
     assert "Next month's audit" not in body
     assert "Overdue agreed actions" not in body
+
+
+def planned(practice, visited_on, topics, **fields):
+    return VisitFactory(
+        practice=practice,
+        visited_on=visited_on,
+        mode="video",
+        topics=topics,
+        duration_minutes=None,
+        travel_minutes=0,
+        notes="",
+        **fields,
+    )
+
+
+def test_planned_visits_in_the_coming_week_are_in_the_digest_and_later_ones_are_not(
+    programme, practice_a, facilitator
+):
+    planned(practice_a, TODAY, "Today's visit", facilitator=facilitator)
+    planned(practice_a, TODAY + timedelta(days=6), "Sixth day", facilitator=facilitator)
+    planned(practice_a, TODAY + timedelta(days=8), "Eighth day", facilitator=facilitator)
+    planned(PracticeFactory(programme=programme), TODAY + timedelta(days=2), "Not my practice")
+    # Recorded already (it has a duration): it happened, nothing to prepare for.
+    VisitFactory(practice=practice_a, visited_on=TODAY, topics="Done this morning")
+
+    body = digest_body(facilitator)
+
+    assert "Visits in the coming week" in body
+    assert "Practice A: video visit on 3 Mar 2027, Today's visit" in body
+    assert "Practice A: video visit on 9 Mar 2027, Sixth day" in body
+    for left_out in ("Eighth day", "Not my practice", "Done this morning"):
+        assert left_out not in body
+
+
+def test_planned_visits_of_many_practices_are_found_in_one_query(
+    programme, django_assert_num_queries
+):
+    practices = [PracticeFactory(programme=programme) for _ in range(5)]
+    for practice in practices:
+        planned(practice, TODAY + timedelta(days=1), "Check-in")
+        planned(practice, TODAY + timedelta(days=3), "Cycle review")
+
+    with django_assert_num_queries(1):
+        found = planned_visits(
+            on_or_after=TODAY,
+            before=TODAY + timedelta(days=7),
+            practice_ids=[p.pk for p in practices],
+        )
+
+    assert sum(len(visits) for visits in found.values()) == 10
 
 
 def test_a_done_action_is_not_overdue(visit, member_a, facilitator):

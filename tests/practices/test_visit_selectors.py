@@ -1,6 +1,7 @@
 from datetime import date
 
 import pytest
+import time_machine
 from django.utils import timezone
 
 from practices import selectors
@@ -48,10 +49,37 @@ def test_visit_summaries_take_two_queries_for_any_number_of_practices(
     assert summaries[never_visited.pk].open_actions == []
 
 
+def _planned(practice, visited_on, **extra):
+    return VisitFactory(
+        practice=practice,
+        visited_on=visited_on,
+        duration_minutes=None,
+        travel_minutes=0,
+        notes="",
+        **extra,
+    )
+
+
+def test_a_planned_visit_is_the_next_visit_never_the_last(practice_a, practice_b):
+    VisitFactory(practice=practice_a, visited_on=date(2026, 3, 10))
+    _planned(practice_a, date(2026, 3, 27))
+    _planned(practice_a, date(2026, 3, 24))
+    # Planned for a day now past and never completed: it did not (knowingly) happen.
+    _planned(practice_b, date(2026, 3, 18))
+
+    summaries = selectors.visit_summaries([practice_a.pk, practice_b.pk], today=date(2026, 3, 20))
+
+    assert summaries[practice_a.pk].last_visit_on == date(2026, 3, 10)
+    assert summaries[practice_a.pk].next_visit_on == date(2026, 3, 24)
+    assert summaries[practice_b.pk].last_visit_on is None
+    assert summaries[practice_b.pk].next_visit_on is None
+
+
 def test_visit_summaries_of_no_practices_is_empty():
     assert selectors.visit_summaries([]) == {}
 
 
+@time_machine.travel("2026-04-20 10:00 +0100", tick=False)
 def test_the_time_summary_adds_on_site_remote_and_travel_per_practice_and_month(
     practice_a, practice_b, facilitator, lead
 ):
@@ -74,6 +102,8 @@ def test_the_time_summary_adds_on_site_remote_and_travel_per_practice_and_month(
     log(practice_a, facilitator, date(2026, 4, 1), VisitMode.VIDEO, 45)
     log(practice_b, other, date(2026, 3, 5), VisitMode.ON_SITE, 30, 10)
     log(practice_a, facilitator, date(2025, 12, 31), VisitMode.ON_SITE, 999, 99)  # before start
+    _planned(practice_a, date(2026, 4, 25), facilitator=facilitator)  # not happened yet
+    _planned(practice_a, date(2026, 4, 2), facilitator=facilitator)  # passed, never completed
 
     rows = selectors.time_summary(
         user=facilitator, start=date(2026, 1, 1), end=date(2026, 12, 31), own_only=True

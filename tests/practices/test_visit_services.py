@@ -5,7 +5,7 @@ import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from practices import services
-from practices.models import AgreedAction, VisitMode
+from practices.models import AgreedAction, Visit, VisitMode
 from tests.practices.factories import UserFactory
 
 TODAY = date(2026, 3, 20)
@@ -57,10 +57,100 @@ def test_someone_who_does_not_facilitate_the_practice_cannot_record_a_visit(
         _record(practice_a, member_a)
 
 
-def test_a_visit_cannot_be_dated_in_the_future(practice_a, facilitator):
+def _plan(practice, facilitator, **extra):
+    values = {
+        "practice": practice,
+        "facilitator": facilitator,
+        "visited_on": date(2026, 3, 25),
+        "mode": VisitMode.VIDEO,
+        "topics": "Second cycle",
+    }
+    return services.visit_record(**{**values, **extra})
+
+
+def test_the_facilitator_plans_a_visit_for_a_future_date(practice_a, facilitator):
+    visit = _plan(practice_a, facilitator)
+
+    assert visit.is_planned
+    assert visit.duration_minutes is None
+    assert visit.travel_minutes == 0
+
+
+@pytest.mark.parametrize(
+    "field, value",
+    [
+        ("duration_minutes", 60),
+        ("travel_minutes", 20),
+        ("notes", "How it went"),
+        ("private_notes", "Mine"),
+        ("other_participants", "ICB pharmacist"),
+    ],
+)
+def test_a_planned_visit_refuses_what_is_only_known_once_it_has_happened(
+    practice_a, facilitator, field, value
+):
     with pytest.raises(ValidationError) as error:
-        _record(practice_a, facilitator, visited_on=date(2026, 3, 21))
-    assert "visited_on" in error.value.message_dict
+        _plan(practice_a, facilitator, **{field: value})
+
+    assert list(error.value.message_dict) == [field]
+    assert not Visit.objects.exists()
+
+
+def test_a_planned_visit_refuses_participants_and_agreed_actions(practice_a, facilitator, member_a):
+    with pytest.raises(ValidationError) as error:
+        _plan(practice_a, facilitator, participants=[member_a])
+    assert "participants" in error.value.message_dict
+
+    with pytest.raises(ValidationError, match="agreed at a visit that has happened"):
+        _plan(
+            practice_a,
+            facilitator,
+            actions=[services.ActionInput(owner=member_a, description="A", due_on=TODAY)],
+        )
+    assert not Visit.objects.exists()
+    assert not AgreedAction.objects.exists()
+
+
+def test_a_visit_that_has_happened_needs_its_duration(practice_a, facilitator):
+    with pytest.raises(ValidationError) as error:
+        _record(practice_a, facilitator, duration_minutes=None)
+    assert "duration_minutes" in error.value.message_dict
+
+
+def test_once_its_date_has_passed_the_facilitator_completes_a_planned_visit(
+    practice_a, facilitator, member_a
+):
+    visit = _plan(practice_a, facilitator)
+
+    with time_machine.travel("2026-03-26 10:00 +0000", tick=False):
+        visit = services.visit_update(
+            visit=visit,
+            editor=facilitator,
+            expected_version=visit.version,
+            participants=[member_a],
+            actions=[services.ActionInput(owner=member_a, description="Audit", due_on=TODAY)],
+            duration_minutes=45,
+            notes="Went well",
+        )
+        assert not visit.is_planned
+
+    assert visit.duration_minutes == 45
+    assert [a.description for a in visit.actions.all()] == ["Audit"]
+
+
+def test_a_visit_with_actions_cannot_be_moved_to_a_future_date(visit, action, facilitator):
+    with pytest.raises(ValidationError, match="agreed at a visit that has happened"):
+        services.visit_update(
+            visit=visit,
+            editor=facilitator,
+            expected_version=visit.version,
+            participants=[],
+            visited_on=date(2026, 4, 1),
+            duration_minutes=None,
+            travel_minutes=0,
+            notes="",
+            private_notes="",
+        )
 
 
 def test_remote_visits_have_no_travel_time(practice_a, facilitator):

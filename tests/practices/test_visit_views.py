@@ -119,6 +119,172 @@ def test_the_facilitator_logs_a_visit_with_an_action(login, facilitator, practic
     assert [a.description for a in visit.actions.all()] == ["Collect baseline data"]
 
 
+def _planned(practice, facilitator, visited_on, **extra):
+    values = {"mode": "video", "topics": "Plan the second cycle", **extra}
+    return VisitFactory(
+        practice=practice,
+        facilitator=facilitator,
+        visited_on=visited_on,
+        duration_minutes=None,
+        travel_minutes=0,
+        notes="",
+        **values,
+    )
+
+
+def _plan_data(**extra):
+    data = {
+        "visited_on": "2026-04-24",
+        "mode": "video",
+        "duration_minutes": "",
+        "travel_minutes": "0",
+        "topics": "Plan the second cycle",
+        "notes": "",
+        "private_notes": "",
+        "actions-TOTAL_FORMS": "1",
+        "actions-INITIAL_FORMS": "0",
+        "actions-0-description": "",
+        "actions-0-owner": "",
+        "actions-0-due_on": "",
+    }
+    return {**data, **extra}
+
+
+def test_the_facilitator_plans_a_visit_for_a_future_date(login, facilitator, practice_a):
+    response = login(facilitator).post(reverse("visit_create", args=[practice_a.pk]), _plan_data())
+
+    visit = Visit.objects.get()
+    assert response.status_code == 302
+    assert visit.is_planned and visit.duration_minutes is None
+    page = login(facilitator).get(response.url).content.decode()
+    assert "Planned: Video visit on 24 Apr 2026" in page
+
+
+@pytest.mark.parametrize(
+    "field, value",
+    [
+        ("duration_minutes", "60"),
+        ("travel_minutes", "20"),
+        ("notes", "How it went"),
+        ("private_notes", "Mine"),
+        ("other_participants", "ICB pharmacist"),
+    ],
+)
+def test_a_planned_visit_refuses_what_is_known_only_afterwards_next_to_the_field(
+    login, facilitator, practice_a, field, value
+):
+    response = login(facilitator).post(
+        reverse("visit_create", args=[practice_a.pk]), _plan_data(**{field: value})
+    )
+
+    assert response.status_code == 200
+    assert list(response.context["form"].errors) == [field]
+    assert "Leave this empty for a planned visit" in response.content.decode()
+    assert not Visit.objects.exists()
+
+
+def test_a_planned_visit_refuses_who_took_part(login, facilitator, practice_a, member_a):
+    response = login(facilitator).post(
+        reverse("visit_create", args=[practice_a.pk]), _plan_data(participants=[member_a.pk])
+    )
+
+    assert list(response.context["form"].errors) == ["participants"]
+    assert not Visit.objects.exists()
+
+
+def test_a_planned_visit_refuses_agreed_actions_above_the_actions(
+    login, facilitator, practice_a, member_a
+):
+    data = _plan_data(
+        **{
+            "actions-0-description": "Audit",
+            "actions-0-owner": member_a.pk,
+            "actions-0-due_on": "2026-05-01",
+        }
+    )
+    response = login(facilitator).post(reverse("visit_create", args=[practice_a.pk]), data)
+
+    assert response.status_code == 200
+    assert not response.context["form"].errors
+    assert response.context["formset"].non_form_errors() == [
+        "Actions are agreed at a visit that has happened: remove them, or change the date "
+        "to today or earlier."
+    ]
+    assert not Visit.objects.exists()
+
+
+def test_a_visit_that_has_happened_needs_its_duration(login, facilitator, practice_a):
+    response = login(facilitator).post(
+        reverse("visit_create", args=[practice_a.pk]), _plan_data(visited_on="2026-04-20")
+    )
+
+    assert response.context["form"].errors == {
+        "duration_minutes": ["Enter how long the visit took."]
+    }
+    assert not Visit.objects.exists()
+
+
+def test_the_facilitator_completes_a_planned_visit_once_it_has_happened(
+    login, facilitator, practice_a, member_a
+):
+    visit = _planned(practice_a, facilitator, date(2026, 4, 24))
+    data = _plan_data(
+        version=str(visit.version),
+        duration_minutes="50",
+        notes="Went well",
+        participants=[member_a.pk],
+        **{
+            "actions-0-description": "Audit",
+            "actions-0-owner": member_a.pk,
+            "actions-0-due_on": "2026-05-01",
+        },
+    )
+    with time_machine.travel("2026-04-24 16:00 +0100", tick=False):
+        response = login(facilitator).post(reverse("visit_edit", args=[visit.pk]), data)
+
+    assert response.status_code == 302
+    visit.refresh_from_db()
+    assert visit.duration_minutes == 50
+    assert [a.description for a in visit.actions.all()] == ["Audit"]
+
+
+def test_the_visit_list_shows_upcoming_visits_apart_soonest_first(
+    login, member_a, visit, facilitator, practice_a
+):
+    _planned(practice_a, facilitator, date(2026, 4, 30), topics="Later one")
+    _planned(practice_a, facilitator, date(2026, 4, 22), topics="Sooner one")
+
+    response = login(member_a).get(reverse("visit_list", args=[practice_a.pk]))
+
+    assert [v.topics for v in response.context["upcoming"]] == ["Sooner one", "Later one"]
+    assert response.context["past"] == [visit]
+    page = response.content.decode()
+    assert "Upcoming visits" in page
+    assert page.index("22 Apr 2026") < page.index("30 Apr 2026") < page.index("10 Mar 2026")
+
+
+def test_the_practice_page_shows_the_next_planned_visit_but_not_as_the_last(
+    login, member_a, visit, facilitator, practice_a
+):
+    _planned(practice_a, facilitator, date(2026, 4, 22))
+
+    page = login(member_a).get(reverse("practice_detail", args=[practice_a.pk])).content.decode()
+
+    assert "Last visit: 10 Mar 2026" in page
+    assert "Next planned visit: 22 Apr 2026" in page
+
+
+def test_a_planned_visit_is_404_to_an_outsider_and_needs_sign_in(
+    client, login, member_b, member_a, facilitator, practice_a
+):
+    planned = _planned(practice_a, facilitator, date(2026, 4, 22))
+    url = reverse("visit_detail", args=[planned.pk])
+
+    assert client.get(url).status_code == 302
+    assert login(member_b).get(url).status_code == 404
+    assert login(member_a).get(url).status_code == 200
+
+
 def _form_data(member, **extra):
     data = {
         "visited_on": "2026-04-19",
@@ -255,11 +421,14 @@ def test_the_visit_list_uses_a_fixed_number_of_queries(
     login, facilitator, practice_a, member_a, count, django_assert_max_num_queries
 ):
     _many_visits(practice_a, facilitator, member_a, count)
+    for days in (1, 2, 3):
+        _planned(practice_a, facilitator, date(2026, 4, 20 + days))
     client = login(member_a)
     # Session, user, practice with permissions, count, visits, and the navigation's three.
     with django_assert_max_num_queries(8):
         response = client.get(reverse("visit_list", args=[practice_a.pk]))
-    assert len(response.context["visits"]) == count
+    assert len(response.context["past"]) == count
+    assert len(response.context["upcoming"]) == 3
 
 
 @pytest.mark.parametrize("count", [3, 30])
