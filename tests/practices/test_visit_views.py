@@ -158,6 +158,8 @@ def test_the_facilitator_plans_a_visit_for_a_future_date(login, facilitator, pra
     assert visit.is_planned and visit.duration_minutes is None
     page = login(facilitator).get(response.url).content.decode()
     assert "Planned: Video visit on 24 Apr 2026" in page
+    assert "This visit is planned." in page
+    assert "No actions were agreed." not in page
 
 
 @pytest.mark.parametrize(
