@@ -27,6 +27,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce, TruncMonth
+from django.utils import timezone
 
 from followup.models import Recipient
 from pdsa.models import (
@@ -83,8 +84,15 @@ def stale_cutoffs(practices, now: datetime) -> dict[int, datetime]:
     return {pk: now - timedelta(days=days) for pk, days in thresholds}
 
 
-def dashboard_practices(practices, *, today: date, now: datetime, sort: str = "attention"):
-    """The practices annotated with what needs attention, sorted (the caller decides access)."""
+def dashboard_practices(
+    practices, *, today: date, now: datetime, sort: str = "attention", counts: bool = True
+):
+    """The practices annotated with what needs attention, sorted (the caller decides access).
+
+    With counts=False the three correlated counts are left out (PostgreSQL would evaluate
+    them for every practice, including the rows an OFFSET skips); practice_rows then derives
+    them from the page's own rows.
+    """
     cutoffs = stale_cutoffs(practices, now)
     stale_before = Case(
         *[When(programme_id=pk, then=Value(cutoff)) for pk, cutoff in cutoffs.items()],
@@ -102,8 +110,10 @@ def dashboard_practices(practices, *, today: date, now: datetime, sort: str = "a
                 ),
             )
         )
-        .annotate(
-            stale_before=stale_before,
+        .annotate(stale_before=stale_before)
+    )
+    if counts or sort == "attention":
+        queryset = queryset.annotate(
             overdue_actions=_count(
                 AgreedAction.objects.open().filter(due_on__lt=today), "practice"
             ),
@@ -111,9 +121,7 @@ def dashboard_practices(practices, *, today: date, now: datetime, sort: str = "a
                 open_cycles.filter(updated_at__lt=OuterRef("stale_before")), "plan__practice"
             ),
             measures_of_concern=_count(Measure.objects.filter(CONCERN), "plan__practice"),
-        )
-        .annotate(attention=F("overdue_actions") + F("stale_cycles") + F("measures_of_concern"))
-    )
+        ).annotate(attention=F("overdue_actions") + F("stale_cycles") + F("measures_of_concern"))
     if sort == "last_visit":
         last = Visit.objects.filter(practice=OuterRef("pk")).order_by("-visited_on")
         queryset = queryset.annotate(last_visit_on=Subquery(last.values("visited_on")[:1]))
@@ -235,7 +243,26 @@ def practice_rows(practices: list[Practice], *, now: datetime) -> list[PracticeR
     ):
         rows[row["practice_id"]].survey_invited = row["invited"]
         rows[row["practice_id"]].survey_responded = row["responded"]
+    for row in rows.values():
+        if not hasattr(row.practice, "attention"):
+            _add_attention(row, today=timezone.localdate(now))
     return list(rows.values())
+
+
+def is_of_concern(measure: Measure) -> bool:
+    """The Python twin of CONCERN: special cause of concern, or consistently failing."""
+    return measure.latest_variation.startswith("concern") or measure.latest_assurance == "fail"
+
+
+def _add_attention(row: PracticeRow, *, today: date) -> None:
+    """The counts dashboard_practices(counts=False) left out, from the row's own data."""
+    practice = row.practice
+    practice.overdue_actions = row.visits.overdue_count(today)
+    practice.stale_cycles = len(row.stale_cycles)
+    practice.measures_of_concern = sum(1 for m in row.measures if is_of_concern(m))
+    practice.attention = (
+        practice.overdue_actions + practice.stale_cycles + practice.measures_of_concern
+    )
 
 
 def _add_cycles(rows: dict, ids: list[int]) -> None:

@@ -42,7 +42,12 @@ def _page(request, practices, options, per_page):
             facilitator_assignments__ended_on__isnull=True,
         )
     ordered = selectors.dashboard_practices(
-        practices, today=timezone.localdate(), now=now, sort=options["sort"]
+        practices,
+        today=timezone.localdate(),
+        now=now,
+        sort=options["sort"],
+        # Sorting by name or last visit needs the counts only to filter on them.
+        counts=options["attention_only"],
     )
     if options["attention_only"]:
         ordered = ordered.filter(attention__gt=0)
