@@ -432,7 +432,7 @@ def test_staff_may_export_any_programme(login, staff, programme, practice_a):
 
 # Query budgets ------------------------------------------------------------------------------
 
-FACILITATOR_BUDGET = 22
+FACILITATOR_BUDGET = 19
 PROGRAMME_BUDGET = 26
 
 
