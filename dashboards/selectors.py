@@ -10,6 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from types import SimpleNamespace
 
 from django.db.models import (
     Avg,
@@ -136,6 +137,50 @@ def facilitators_of(practices) -> list[User]:
     return list(User.objects.filter(pk__in=current.values("facilitator_id")).order_by("full_name"))
 
 
+@dataclass(slots=True)
+class MeasureCell:
+    """What a dashboard shows of a measure: its kept chart summary (no model instance)."""
+
+    pk: int
+    name: str
+    kind: str
+    data_type: str
+    improvement: str
+    target: float | None
+    plan_id: int
+    practice_id: int
+    latest_variation: str
+    latest_assurance: str
+    latest_value: float | None
+    point_count: int
+    shows_improvement: bool
+    improvement_sustained: bool
+
+    FIELDS = (
+        "pk",
+        "name",
+        "kind",
+        "data_type",
+        "improvement",
+        "target",
+        "plan_id",
+        "plan__practice_id",
+        "latest_variation",
+        "latest_assurance",
+        "latest_value",
+        "point_count",
+        "shows_improvement",
+        "improvement_sustained",
+    )
+
+    # The model's own definitions, so the dashboard and the chart page cannot disagree.
+    is_proportion = Measure.is_proportion
+    target_as_fraction = Measure.target_as_fraction
+    target_met = Measure.target_met
+    variation = Measure.variation
+    assurance = Measure.assurance
+
+
 @dataclass(frozen=True)
 class PlanRow:
     """A plan with the team's own progress score and the suggested one."""
@@ -163,7 +208,7 @@ class PracticeRow:
     stale_cycles: list[StaleCycle] = field(default_factory=list)
     visits: VisitSummary = field(default_factory=VisitSummary)
     next_workshop: WorkshopSession | None = None
-    measures: list[Measure] = field(default_factory=list)
+    measures: list[MeasureCell] = field(default_factory=list)
     people_attended: int = 0
     sessions_attended: int = 0
     sessions_held: int = 0
@@ -183,7 +228,7 @@ class PracticeRow:
         return self.survey_responded / self.survey_invited
 
 
-def _plan_facts(plan, measures: list[Measure], cycles: dict[str, int]) -> PlanFacts:
+def _plan_facts(plan, measures: list[MeasureCell], cycles: dict[str, int]) -> PlanFacts:
     outcomes = [m for m in measures if m.kind == MeasureKind.OUTCOME]
     processes = [m for m in measures if m.kind == MeasureKind.PROCESS]
     return PlanFacts(
@@ -210,24 +255,14 @@ def practice_rows(practices: list[Practice], *, now: datetime) -> list[PracticeR
     if not ids:
         return []
     measures_by_plan = defaultdict(list)
-    measures = Measure.objects.filter(plan__practice_id__in=ids).only(
-        "pk",
-        "name",
-        "kind",
-        "data_type",
-        "improvement",
-        "target",
-        "plan_id",
-        "latest_variation",
-        "latest_assurance",
-        "latest_value",
-        "point_count",
-        "shows_improvement",
-        "improvement_sustained",
+    # Plain rows, not model instances: a page has 750 measures and shows a few fields each.
+    measures = (
+        Measure.objects.filter(plan__practice_id__in=ids)
+        .order_by("plan__title", "kind", "name")
+        .values_list(*MeasureCell.FIELDS)
     )
-    # The practice id comes along as a column: no plan instance per measure.
-    measures = measures.annotate(practice_id=F("plan__practice_id"))
-    for measure in measures.order_by("plan__title", "kind", "name"):
+    for values in measures:
+        measure = MeasureCell(*values)
         measures_by_plan[measure.plan_id].append(measure)
         rows[measure.practice_id].measures.append(measure)
     _add_cycles(rows, ids)
@@ -249,7 +284,7 @@ def practice_rows(practices: list[Practice], *, now: datetime) -> list[PracticeR
     return list(rows.values())
 
 
-def is_of_concern(measure: Measure) -> bool:
+def is_of_concern(measure: MeasureCell) -> bool:
     """The Python twin of CONCERN: special cause of concern, or consistently failing."""
     return measure.latest_variation.startswith("concern") or measure.latest_assurance == "fail"
 
@@ -294,7 +329,6 @@ def _add_plans(rows: dict, ids: list[int], measures_by_plan: dict) -> None:
     team = ImprovementPlan.team.through.objects.filter(improvementplan=OuterRef("pk"))
     plans = (
         ImprovementPlan.objects.filter(practice_id__in=ids)
-        .only("pk", "title", "practice_id", "aim_what", "progress_score", "start_date")
         .annotate(
             team_size=Coalesce(
                 Subquery(
@@ -311,6 +345,16 @@ def _add_plans(rows: dict, ids: list[int], measures_by_plan: dict) -> None:
             ),
         )
         .order_by("-start_date", "title")
+        # Plain rows, not model instances: only these fields are needed.
+        .values(
+            "pk",
+            "title",
+            "practice_id",
+            "aim_what",
+            "progress_score",
+            "team_size",
+            "has_driver_diagram",
+        )
     )
     cycles = defaultdict(lambda: {"started": 0, "completed": 0, "adopted": 0})
     per_plan = (
@@ -325,7 +369,8 @@ def _add_plans(rows: dict, ids: list[int], measures_by_plan: dict) -> None:
     )
     for row in per_plan:
         cycles[row["plan_id"]] = row
-    for plan in plans:
+    for values in plans:
+        plan = SimpleNamespace(**values)
         facts = _plan_facts(plan, measures_by_plan[plan.pk], cycles[plan.pk])
         rows[plan.practice_id].plans.append(
             PlanRow(
