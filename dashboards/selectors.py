@@ -10,6 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from types import SimpleNamespace
 
 from django.db.models import (
     Avg,
@@ -84,8 +85,15 @@ def stale_cutoffs(practices, now: datetime) -> dict[int, datetime]:
     return {pk: now - timedelta(days=days) for pk, days in thresholds}
 
 
-def dashboard_practices(practices, *, today: date, now: datetime, sort: str = "attention"):
-    """The practices annotated with what needs attention, sorted (the caller decides access)."""
+def dashboard_practices(
+    practices, *, today: date, now: datetime, sort: str = "attention", counts: bool = True
+):
+    """The practices annotated with what needs attention, sorted (the caller decides access).
+
+    With counts=False the three correlated counts are left out (PostgreSQL would evaluate
+    them for every practice, including the rows an OFFSET skips); practice_rows then derives
+    them from the page's own rows.
+    """
     cutoffs = stale_cutoffs(practices, now)
     stale_before = Case(
         *[When(programme_id=pk, then=Value(cutoff)) for pk, cutoff in cutoffs.items()],
@@ -103,8 +111,10 @@ def dashboard_practices(practices, *, today: date, now: datetime, sort: str = "a
                 ),
             )
         )
-        .annotate(
-            stale_before=stale_before,
+        .annotate(stale_before=stale_before)
+    )
+    if counts or sort == "attention":
+        queryset = queryset.annotate(
             overdue_actions=_count(
                 AgreedAction.objects.open().filter(due_on__lt=today), "practice"
             ),
@@ -112,9 +122,7 @@ def dashboard_practices(practices, *, today: date, now: datetime, sort: str = "a
                 open_cycles.filter(updated_at__lt=OuterRef("stale_before")), "plan__practice"
             ),
             measures_of_concern=_count(Measure.objects.filter(CONCERN), "plan__practice"),
-        )
-        .annotate(attention=F("overdue_actions") + F("stale_cycles") + F("measures_of_concern"))
-    )
+        ).annotate(attention=F("overdue_actions") + F("stale_cycles") + F("measures_of_concern"))
     if sort == "last_visit":
         last = Visit.objects.filter(practice=OuterRef("pk")).happened(today).order_by("-visited_on")
         queryset = queryset.annotate(last_visit_on=Subquery(last.values("visited_on")[:1]))
@@ -127,6 +135,50 @@ def facilitators_of(practices) -> list[User]:
         ended_on__isnull=True, practice__in=practices.values("pk")
     )
     return list(User.objects.filter(pk__in=current.values("facilitator_id")).order_by("full_name"))
+
+
+@dataclass(slots=True)
+class MeasureCell:
+    """What a dashboard shows of a measure: its kept chart summary (no model instance)."""
+
+    pk: int
+    name: str
+    kind: str
+    data_type: str
+    improvement: str
+    target: float | None
+    plan_id: int
+    practice_id: int
+    latest_variation: str
+    latest_assurance: str
+    latest_value: float | None
+    point_count: int
+    shows_improvement: bool
+    improvement_sustained: bool
+
+    FIELDS = (
+        "pk",
+        "name",
+        "kind",
+        "data_type",
+        "improvement",
+        "target",
+        "plan_id",
+        "plan__practice_id",
+        "latest_variation",
+        "latest_assurance",
+        "latest_value",
+        "point_count",
+        "shows_improvement",
+        "improvement_sustained",
+    )
+
+    # The model's own definitions, so the dashboard and the chart page cannot disagree.
+    is_proportion = Measure.is_proportion
+    target_as_fraction = Measure.target_as_fraction
+    target_met = Measure.target_met
+    variation = Measure.variation
+    assurance = Measure.assurance
 
 
 @dataclass(frozen=True)
@@ -156,7 +208,7 @@ class PracticeRow:
     stale_cycles: list[StaleCycle] = field(default_factory=list)
     visits: VisitSummary = field(default_factory=VisitSummary)
     next_workshop: WorkshopSession | None = None
-    measures: list[Measure] = field(default_factory=list)
+    measures: list[MeasureCell] = field(default_factory=list)
     people_attended: int = 0
     sessions_attended: int = 0
     sessions_held: int = 0
@@ -176,7 +228,7 @@ class PracticeRow:
         return self.survey_responded / self.survey_invited
 
 
-def _plan_facts(plan, measures: list[Measure], cycles: dict[str, int]) -> PlanFacts:
+def _plan_facts(plan, measures: list[MeasureCell], cycles: dict[str, int]) -> PlanFacts:
     outcomes = [m for m in measures if m.kind == MeasureKind.OUTCOME]
     processes = [m for m in measures if m.kind == MeasureKind.PROCESS]
     return PlanFacts(
@@ -203,24 +255,14 @@ def practice_rows(practices: list[Practice], *, now: datetime) -> list[PracticeR
     if not ids:
         return []
     measures_by_plan = defaultdict(list)
-    measures = Measure.objects.filter(plan__practice_id__in=ids).only(
-        "pk",
-        "name",
-        "kind",
-        "data_type",
-        "improvement",
-        "target",
-        "plan_id",
-        "latest_variation",
-        "latest_assurance",
-        "latest_value",
-        "point_count",
-        "shows_improvement",
-        "improvement_sustained",
+    # Plain rows, not model instances: a page has 750 measures and shows a few fields each.
+    measures = (
+        Measure.objects.filter(plan__practice_id__in=ids)
+        .order_by("plan__title", "kind", "name")
+        .values_list(*MeasureCell.FIELDS)
     )
-    # The practice id comes along as a column: no plan instance per measure.
-    measures = measures.annotate(practice_id=F("plan__practice_id"))
-    for measure in measures.order_by("plan__title", "kind", "name"):
+    for values in measures:
+        measure = MeasureCell(*values)
         measures_by_plan[measure.plan_id].append(measure)
         rows[measure.practice_id].measures.append(measure)
     _add_cycles(rows, ids)
@@ -236,7 +278,26 @@ def practice_rows(practices: list[Practice], *, now: datetime) -> list[PracticeR
     ):
         rows[row["practice_id"]].survey_invited = row["invited"]
         rows[row["practice_id"]].survey_responded = row["responded"]
+    for row in rows.values():
+        if not hasattr(row.practice, "attention"):
+            _add_attention(row, today=timezone.localdate(now))
     return list(rows.values())
+
+
+def is_of_concern(measure: MeasureCell) -> bool:
+    """The Python twin of CONCERN: special cause of concern, or consistently failing."""
+    return measure.latest_variation.startswith("concern") or measure.latest_assurance == "fail"
+
+
+def _add_attention(row: PracticeRow, *, today: date) -> None:
+    """The counts dashboard_practices(counts=False) left out, from the row's own data."""
+    practice = row.practice
+    practice.overdue_actions = row.visits.overdue_count(today)
+    practice.stale_cycles = len(row.stale_cycles)
+    practice.measures_of_concern = sum(1 for m in row.measures if is_of_concern(m))
+    practice.attention = (
+        practice.overdue_actions + practice.stale_cycles + practice.measures_of_concern
+    )
 
 
 def _add_cycles(rows: dict, ids: list[int]) -> None:
@@ -268,7 +329,6 @@ def _add_plans(rows: dict, ids: list[int], measures_by_plan: dict) -> None:
     team = ImprovementPlan.team.through.objects.filter(improvementplan=OuterRef("pk"))
     plans = (
         ImprovementPlan.objects.filter(practice_id__in=ids)
-        .only("pk", "title", "practice_id", "aim_what", "progress_score", "start_date")
         .annotate(
             team_size=Coalesce(
                 Subquery(
@@ -285,6 +345,16 @@ def _add_plans(rows: dict, ids: list[int], measures_by_plan: dict) -> None:
             ),
         )
         .order_by("-start_date", "title")
+        # Plain rows, not model instances: only these fields are needed.
+        .values(
+            "pk",
+            "title",
+            "practice_id",
+            "aim_what",
+            "progress_score",
+            "team_size",
+            "has_driver_diagram",
+        )
     )
     cycles = defaultdict(lambda: {"started": 0, "completed": 0, "adopted": 0})
     per_plan = (
@@ -299,7 +369,8 @@ def _add_plans(rows: dict, ids: list[int], measures_by_plan: dict) -> None:
     )
     for row in per_plan:
         cycles[row["plan_id"]] = row
-    for plan in plans:
+    for values in plans:
+        plan = SimpleNamespace(**values)
         facts = _plan_facts(plan, measures_by_plan[plan.pk], cycles[plan.pk])
         rows[plan.practice_id].plans.append(
             PlanRow(

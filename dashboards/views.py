@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from dashboards import charts, exports, selectors
-from practices.access import roles_for
+from practices.access import request_roles
 from practices.models import Practice, Programme
 
 PRACTICES_PER_PAGE = 50
@@ -42,7 +42,12 @@ def _page(request, practices, options, per_page):
             facilitator_assignments__ended_on__isnull=True,
         )
     ordered = selectors.dashboard_practices(
-        practices, today=timezone.localdate(), now=now, sort=options["sort"]
+        practices,
+        today=timezone.localdate(),
+        now=now,
+        sort=options["sort"],
+        # Sorting by name or last visit needs the counts only to filter on them.
+        counts=options["attention_only"],
     )
     if options["attention_only"]:
         ordered = ordered.filter(attention__gt=0)
@@ -58,7 +63,7 @@ def _page(request, practices, options, per_page):
 
 @login_required
 def facilitator_dashboard(request):
-    roles = roles_for(request.user)
+    roles = request_roles(request)
     sees_all = request.user.is_staff or roles.is_lead
     if not (sees_all or roles.is_facilitator):
         raise Http404("Only facilitators and programme leads have this dashboard.")

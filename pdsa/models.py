@@ -353,6 +353,14 @@ class Measure(MeasureDefinition):
         constraints = [
             models.UniqueConstraint(fields=["plan", "name"], name="measure_unique_name_per_plan"),
         ]
+        indexes = [
+            # The dashboards count each practice's measures of concern (dashboards.CONCERN).
+            models.Index(
+                fields=["plan"],
+                condition=Q(latest_variation__startswith="concern") | Q(latest_assurance="fail"),
+                name="measure_of_concern_by_plan",
+            ),
+        ]
 
     def get_absolute_url(self):
         return reverse("pdsa:measure_chart", args=[self.pk])
@@ -563,6 +571,14 @@ class PDSACycle(models.Model):
             models.CheckConstraint(
                 condition=~Q(stage="abandoned") | ~Q(abandoned_reason=""),
                 name="cycle_abandoned_has_reason",
+            ),
+        ]
+        indexes = [
+            # The dashboards count each practice's open cycles last updated before a cutoff.
+            models.Index(
+                fields=["plan", "updated_at"],
+                condition=Q(stage__in=["plan", "do", "study", "act"]),
+                name="cycle_open_by_plan_updated",
             ),
         ]
 

@@ -245,6 +245,13 @@ class Roles:
         return not _is_anonymous(self.user) and (_is_everything_visible(self.user) or self.is_lead)
 
 
+def request_roles(request) -> Roles:
+    """The signed-in user's roles, computed once per request (the navigation shares them)."""
+    if not hasattr(request, "_qi_roles"):
+        request._qi_roles = roles_for(request.user)
+    return request._qi_roles
+
+
 def roles_for(user) -> Roles:
     """The roles a user holds, with their memberships loaded in one query."""
     if _is_anonymous(user):

@@ -1,6 +1,6 @@
 """Template context shared by every page."""
 
-from practices.access import roles_for
+from practices.access import request_roles
 
 
 def navigation(request):
@@ -8,6 +8,4 @@ def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    if not hasattr(request, "_qi_roles"):
-        request._qi_roles = roles_for(user)
-    return {"roles": request._qi_roles}
+    return {"roles": request_roles(request)}

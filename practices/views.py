@@ -17,7 +17,13 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
 from practices import selectors, services
-from practices.access import can_manage_team, can_record_visits, can_run_programme, roles_for
+from practices.access import (
+    can_manage_team,
+    can_record_visits,
+    can_run_programme,
+    request_roles,
+    roles_for,
+)
 from practices.forms import (
     AcceptInvitationForm,
     InvitationForm,
@@ -291,7 +297,7 @@ def _months_ago(day: date, months: int) -> date:
 
 @login_required
 def time_summary(request):
-    roles = roles_for(request.user)
+    roles = request_roles(request)
     sees_everyone = roles.is_lead or request.user.is_staff
     if not (sees_everyone or roles.is_facilitator):
         raise Http404("Only facilitators and programme leads have a time summary.")

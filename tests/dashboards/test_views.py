@@ -228,6 +228,45 @@ def test_a_measure_of_concern_puts_the_practice_first(login, lead, practice_a, p
     assert response.context["rows"][0].practice.measures_of_concern == 1
 
 
+def test_the_needs_attention_counts_are_the_same_whichever_the_sort(
+    login, lead, facilitator, practice_a, practice_b, member_a, frozen
+):
+    """Sorting by name or last visit counts from the page's rows, not in the database."""
+    add_work(practice_a, facilitator=facilitator, plans=2, cycles=6, measures=2)
+    add_work(practice_b, facilitator=facilitator, plans=1, cycles=2, measures=1)
+    measure = MeasureFactory(plan=ImprovementPlanFactory(practice=practice_a), kind="outcome")
+    for i, numerator in enumerate([15, 16, 15, 16, 15, 16, 15, 16, 15, 16, 15, 16, 4, 3, 2, 3]):
+        pdsa_services.data_point_record(
+            measure=measure,
+            period=date(2025 + i // 12, i % 12 + 1, 1),
+            numerator=numerator,
+            denominator=20,
+        )
+    visit = VisitFactory(practice=practice_a, facilitator=facilitator, visited_on=date(2026, 11, 2))
+    AgreedActionFactory(visit=visit, owner=member_a, due_on=date(2026, 12, 10))
+    AgreedActionFactory(visit=visit, owner=member_a, due_on=date(2026, 12, 30))
+    frozen.move_to(NOW + timedelta(days=20))
+
+    def counts(**params):
+        response = login(lead).get(facilitator_url(), params)
+        return {
+            row.practice.pk: (
+                row.practice.overdue_actions,
+                row.practice.stale_cycles,
+                row.practice.measures_of_concern,
+                row.practice.attention,
+            )
+            for row in response.context["rows"]
+        }
+
+    by_attention = counts()
+    overdue, stale, concern, _ = by_attention[practice_a.pk]
+    assert overdue >= 1 and stale >= 1 and concern == 1
+    assert counts(sort="name") == by_attention
+    assert counts(sort="last_visit") == by_attention
+    assert counts(sort="name", attention="1") == by_attention
+
+
 def test_progress_scores_show_set_and_suggested(login, facilitator, practice_a, member_a):
     plan = ImprovementPlanFactory(practice=practice_a, title="Advice plan")
     plan.team.add(member_a)
@@ -412,7 +451,7 @@ def test_staff_may_export_any_programme(login, staff, programme, practice_a):
 
 # Query budgets ------------------------------------------------------------------------------
 
-FACILITATOR_BUDGET = 22
+FACILITATOR_BUDGET = 19
 PROGRAMME_BUDGET = 26
 
 
