@@ -3,6 +3,7 @@
 from django import forms
 
 from evidence.models import EvidenceItem, Kind, Status, Topic
+from evidence.services import EDITABLE_FIELDS
 
 
 class SearchForm(forms.Form):
@@ -33,21 +34,8 @@ class EvidenceItemForm(forms.ModelForm):
 
     class Meta:
         model = EvidenceItem
-        fields = [
-            "kind",
-            "title",
-            "summary",
-            "myth",
-            "myth_evidence",
-            "citation",
-            "url",
-            "doi",
-            "published_on",
-            "strength",
-            "clinical_topic",
-            "topics",
-            "next_review_on",
-        ]
+        # What the service may change, with the topics chosen before the review date.
+        fields = [*EDITABLE_FIELDS[:-1], "topics", EDITABLE_FIELDS[-1]]
         widgets = {
             "summary": forms.Textarea(attrs={"rows": 8}),
             "myth": forms.Textarea(attrs={"rows": 2}),

@@ -19,7 +19,7 @@ from pdsa.models import (
     PDSACycle,
     Stage,
 )
-from pdsa.services import PLAN_FIELDS, STAGE_FIELDS
+from pdsa.services import MEASURE_FIELDS, PLAN_FIELDS, STAGE_FIELDS
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -158,17 +158,7 @@ class CopyForm(forms.Form):
         raise forms.ValidationError("Choose one of your plans or drivers.")
 
 
-MEASURE_FORM_FIELDS = [
-    "name",
-    "kind",
-    "definition",
-    "data_type",
-    "numerator",
-    "denominator",
-    "frequency",
-    "improvement",
-    "target",
-]
+MEASURE_FORM_FIELDS = [*MEASURE_FIELDS, "target"]
 
 
 class MeasureForm(forms.ModelForm):
@@ -186,7 +176,7 @@ class LibraryMeasureForm(forms.ModelForm):
         model = LibraryMeasure
         fields = [
             "clinical_topic",
-            *[f for f in MEASURE_FORM_FIELDS if f != "target"],
+            *MEASURE_FIELDS,
             "suggested_target",
             "source",
             "is_active",
