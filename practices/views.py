@@ -22,7 +22,6 @@ from practices.access import (
     can_record_visits,
     can_run_programme,
     request_roles,
-    roles_for,
 )
 from practices.forms import (
     AcceptInvitationForm,
@@ -41,7 +40,7 @@ VISITS_PER_PAGE = 25
 
 @login_required
 def home(request):
-    roles = roles_for(request.user)
+    roles = request_roles(request)
     if roles.is_lead:
         return redirect("dashboards:programme", pk=roles.led_programmes[0].pk)
     if roles.is_facilitator:
