@@ -40,9 +40,10 @@ def _day(value) -> str:
 @lru_cache(maxsize=64)
 def _icons(variation: str, assurance: str) -> str:
     # Only a handful of (variation, assurance) pairs exist, so each is drawn once per process.
-    return svg.variation_icon(
+    # Drawn from the sprite the dashboard templates include once (svg.icon_sprite).
+    return svg.variation_use(
         variation or None, VARIATION_LABELS.get(variation, "Not enough data for SPC")
-    ) + svg.assurance_icon(assurance or None, ASSURANCE_LABELS.get(assurance, ""))
+    ) + svg.assurance_use(assurance or None, ASSURANCE_LABELS.get(assurance, ""))
 
 
 def _link(measure, chart_url: str) -> str:

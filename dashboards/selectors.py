@@ -217,6 +217,10 @@ class PracticeRow:
     cells: list = field(default_factory=list)
 
     @property
+    def pk(self) -> int:
+        return self.practice.pk
+
+    @property
     def stage_counts(self) -> list[tuple[str, int]]:
         return [(stage.label, self.stages.get(stage.value, 0)) for stage in OPEN_STAGES]
 

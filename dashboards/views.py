@@ -1,5 +1,6 @@
 """The facilitator's and the lead's dashboards, and the programme's data export."""
 
+from datetime import date
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
@@ -9,12 +10,17 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
-from dashboards import charts, exports, selectors
+from dashboards import charts, exports, row_cache, selectors
+from dashboards import rows as row_html
 from practices.access import request_roles
 from practices.models import Practice, Programme
 
 PRACTICES_PER_PAGE = 50
 PROGRAMME_PRACTICES_PER_PAGE = 25
+# Up to this many practices, the facilitator dashboard reads its rows from the row cache and
+# sorts them itself; beyond it (a lead's or staff member's view of everything) the database
+# sorts and paginates, and only a page of rows is built.
+ROW_CACHE_LIMIT = 200
 SORT_LABELS = {
     "attention": "Needs attention first",
     "name": "Name",
@@ -34,16 +40,30 @@ def _options(request, *, facilitators=()):
     }
 
 
-def _page(request, practices, options, per_page):
-    now = timezone.now()
+def _filtered(practices, options):
     if options["facilitator"]:
         practices = practices.filter(
             facilitator_assignments__facilitator_id=options["facilitator"],
             facilitator_assignments__ended_on__isnull=True,
         )
+    return practices
+
+
+def _query(options) -> str:
+    query = {
+        "sort": options["sort"],
+        "facilitator": options["facilitator"],
+        "attention": "1" if options["attention_only"] else "",
+    }
+    return urlencode({k: v for k, v in query.items() if v})
+
+
+def _page(request, practices, options, per_page):
+    """A page of rows built from the database, sorted and paginated there."""
+    now = timezone.now()
     ordered = selectors.dashboard_practices(
-        practices,
-        today=timezone.localdate(),
+        _filtered(practices, options),
+        today=timezone.localdate(now),
         now=now,
         sort=options["sort"],
         # Sorting by name or last visit needs the counts only to filter on them.
@@ -53,12 +73,34 @@ def _page(request, practices, options, per_page):
         ordered = ordered.filter(attention__gt=0)
     page = Paginator(ordered, per_page).get_page(request.GET.get("page"))
     rows = selectors.practice_rows(list(page), now=now)
-    query = {
-        "sort": options["sort"],
-        "facilitator": options["facilitator"],
-        "attention": "1" if options["attention_only"] else "",
-    }
-    return page, rows, urlencode({k: v for k, v in query.items() if v})
+    rows_html = row_html.practice_rows_html(rows, today=timezone.localdate(now))
+    return page, rows, rows_html, _query(options)
+
+
+def _cached_page(request, practices, options, per_page):
+    """The same page as _page from cached rows, sorted here; None above ROW_CACHE_LIMIT.
+
+    Sorting in Python keeps the database's order of names (stable sorts), so the two agree.
+    """
+    now = timezone.now()
+    listed = list(
+        _filtered(practices, options)
+        .order_by("name", "pk")
+        .values_list("pk", "dashboard_token", "programme__dashboard_token")[: ROW_CACHE_LIMIT + 1]
+    )
+    if len(listed) > ROW_CACHE_LIMIT:
+        return None
+    rows = row_cache.cached_rows(listed, now=now)
+    if options["attention_only"]:
+        rows = [row for row in rows if row.attention > 0]
+    if options["sort"] == "attention":
+        rows.sort(key=lambda row: -row.attention)
+    elif options["sort"] == "last_visit":
+        # Never visited first, then longest since a visit.
+        rows.sort(key=lambda row: (row.last_visit_on is not None, row.last_visit_on or date.min))
+    page = Paginator(rows, per_page).get_page(request.GET.get("page"))
+    rows_html = mark_safe("".join(row.html for row in page))  # built by dashboards.rows
+    return page, rows_html, _query(options)
 
 
 @login_required
@@ -74,10 +116,16 @@ def facilitator_dashboard(request):
     )
     facilitators = selectors.facilitators_of(practices) if sees_all else []
     options = _options(request, facilitators=facilitators)
-    page, rows, query = _page(request, practices, options, PRACTICES_PER_PAGE)
+    cached = _cached_page(request, practices, options, PRACTICES_PER_PAGE)
+    if cached is None:  # a lead or staff viewing many practices: sorted by the database
+        page, rows, rows_html, query = _page(request, practices, options, PRACTICES_PER_PAGE)
+    else:
+        page, rows_html, query = cached
+        rows = list(page)
     context = {
         "page": page,
         "rows": rows,
+        "rows_html": rows_html,
         "query": query,
         "options": options,
         "sort_labels": SORT_LABELS,
@@ -93,12 +141,13 @@ def programme_dashboard(request, pk):
     practices = Practice.objects.filter(programme=programme)
     facilitators = selectors.facilitators_of(practices)
     options = _options(request, facilitators=facilitators)
-    page, rows, query = _page(request, practices, options, PROGRAMME_PRACTICES_PER_PAGE)
+    page, rows, rows_html, query = _page(request, practices, options, PROGRAMME_PRACTICES_PER_PAGE)
     totals = selectors.programme_totals(programme)
     context = {
         "programme": programme,
         "page": page,
         "rows": rows,
+        "rows_html": rows_html,
         "query": query,
         "options": options,
         "sort_labels": SORT_LABELS,

@@ -14,6 +14,7 @@ from followup.models import Link, Recipient, Response, Survey
 from followup.selectors import link_for_token, token_hash
 from messaging.models import Category, Message
 from messaging.services import message_claim, wants_message
+from practices.freshness import practices_changed
 from practices.models import Membership, Programme
 
 LINK_VALID_DAYS = 60
@@ -120,6 +121,8 @@ def survey_send(*, survey: Survey, today: date) -> int:
             ],
             ignore_conflicts=True,
         )
+        # bulk_create() sends no signals: the dashboards' response rates change.
+        practices_changed(membership.practice_id for membership in memberships)
     recipients = list(
         Recipient.objects.filter(survey=survey, user__is_active=True)
         .select_related("user", "practice", "survey__programme")
@@ -175,6 +178,9 @@ def response_submit(
     )
     if not taken:
         raise ValidationError("An answer has already been sent with this link.")
+    practices_changed(
+        Recipient.objects.filter(pk=link.recipient_id).values_list("practice_id", flat=True)
+    )
     return _saved(
         Response(
             recipient_id=link.recipient_id,

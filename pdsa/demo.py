@@ -26,6 +26,7 @@ from pdsa.models import (
     SharedIdea,
     Stage,
 )
+from practices.freshness import practices_changed
 from practices.models import Membership, Role
 
 PLAN_TITLE = "Evidence-based care for low back pain"
@@ -468,6 +469,7 @@ def _seed_cycles(plan, ideas, measures, team, user, rng, number, first, change_i
         PDSACycle.objects.filter(pk=cycle.pk).update(
             start_date=_month(first, change_index - ramp_length + step + 1)
         )
+        practices_changed([plan.practice_id])
         cycle.refresh_from_db()
     # A second ramp of two on stratification: the second cycle is at Do.
     template = next(i for i in ideas if "template" in i.title.lower())

@@ -32,6 +32,7 @@ from pdsa.models import (
 )
 from pdsa.outcomes import ramp_outcome
 from pdsa.selectors import measure_analysis
+from practices.freshness import practices_changed
 
 MEASURE_FIELDS = [
     "name",
@@ -266,12 +267,16 @@ SUMMARY_FIELDS = {
 
 def measure_summary_refresh(*, measure: Measure) -> Measure:
     """Recompute the summary kept on the measure (icons, latest value) from its data."""
-    loaded = Measure.objects.prefetch_related(
-        Prefetch("data_points", queryset=DataPoint.objects.order_by("period"))
-    ).get(pk=measure.pk)
+    loaded = (
+        Measure.objects.select_related("plan")
+        .prefetch_related(Prefetch("data_points", queryset=DataPoint.objects.order_by("period")))
+        .get(pk=measure.pk)
+    )
     summary = summarise(measure_analysis(loaded))
     fields = {column: getattr(summary, name) for name, column in SUMMARY_FIELDS.items()}
     Measure.objects.filter(pk=measure.pk).update(**fields)
+    # update() sends no signals: the icons and scores on the dashboards come from this summary.
+    practices_changed([loaded.plan.practice_id])
     for column, value in fields.items():
         setattr(measure, column, value)
     return measure

@@ -167,35 +167,96 @@ def _stepped(series, x, y, colour: str, dash: str, name: str) -> str:
     )
 
 
+def _variation_look(variation: str | None) -> tuple[str, str]:
+    if not variation:
+        return "#ffffff", "–"
+    kind = "common_cause" if variation == "common_cause" else variation.rsplit("_", 1)[0]
+    colour = COLOURS.get(kind, COLOURS["common_cause"])
+    letter = "H" if variation.endswith("_high") else "L" if variation.endswith("_low") else "~"
+    return colour, letter
+
+
+ASSURANCE_LOOKS = {
+    "pass": (COLOURS["improvement"], "P"),
+    "fail": (COLOURS["concern"], "F"),
+    "inconsistent": (COLOURS["common_cause"], "?"),
+}
+VARIATIONS = (
+    "",
+    "common_cause",
+    "improvement_high",
+    "improvement_low",
+    "concern_high",
+    "concern_low",
+    "neutral_high",
+    "neutral_low",
+)
+
+
 def variation_icon(variation: str | None, label: str) -> str:
     """A small round icon for the latest point's variation (colour, and H or L)."""
-    if not variation:
-        colour, letter = "#ffffff", "–"
-    else:
-        kind = "common_cause" if variation == "common_cause" else variation.rsplit("_", 1)[0]
-        colour = COLOURS.get(kind, COLOURS["common_cause"])
-        letter = "H" if variation.endswith("_high") else "L" if variation.endswith("_low") else "~"
-    return _icon(colour, letter, label)
+    return _icon(*_variation_look(variation), label)
 
 
 def assurance_icon(assurance: str | None, label: str) -> str:
     """A small round icon for assurance against the target (P pass, F fail, ? inconsistent)."""
     if not assurance:
         return ""
-    colour, letter = {
-        "pass": (COLOURS["improvement"], "P"),
-        "fail": (COLOURS["concern"], "F"),
-        "inconsistent": (COLOURS["common_cause"], "?"),
-    }[assurance]
-    return _icon(colour, letter, label)
+    return _icon(*ASSURANCE_LOOKS[assurance], label)
+
+
+def _icon_body(colour: str, letter: str) -> str:
+    text_colour = "#231f20" if colour in ("#ffffff", "#a6a6a6", "#00b0f0") else "#ffffff"
+    return (
+        f'<circle cx="12" cy="12" r="11" fill="{colour}" stroke="#425563" stroke-width="1"/>'
+        f'<text x="12" y="16.5" text-anchor="middle" font-size="13" font-weight="bold" '
+        f'fill="{text_colour}">{escape(letter)}</text>'
+    )
 
 
 def _icon(colour: str, letter: str, label: str) -> str:
-    text_colour = "#231f20" if colour in ("#ffffff", "#a6a6a6", "#00b0f0") else "#ffffff"
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24" width="24" height="24" '
         f'class="qi-icon" role="img" aria-label="{escape(label)}"><title>{escape(label)}</title>'
-        f'<circle cx="12" cy="12" r="11" fill="{colour}" stroke="#425563" stroke-width="1"/>'
-        f'<text x="12" y="16.5" text-anchor="middle" font-size="13" font-weight="bold" '
-        f'fill="{text_colour}">{escape(letter)}</text></svg>'
+        f"{_icon_body(colour, letter)}</svg>"
+    )
+
+
+# Icons drawn once per page and referenced by id: a dashboard shows 750 of them.
+
+
+def _symbol_id(kind: str, value: str | None) -> str:
+    return f"qi-{kind}-{value or 'none'}"
+
+
+def icon_sprite() -> str:
+    """Every variation and assurance icon as a <symbol>, for icon_use (once per page)."""
+    symbols = [
+        (_symbol_id("v", variation), _variation_look(variation)) for variation in VARIATIONS
+    ] + [(_symbol_id("a", assurance), look) for assurance, look in ASSURANCE_LOOKS.items()]
+    return (
+        '<svg xmlns="http://www.w3.org/2000/svg" class="qi-sprite" aria-hidden="true" '
+        'focusable="false">'
+        + "".join(
+            f'<symbol id="{symbol}" viewBox="0 0 24 24">{_icon_body(*look)}</symbol>'
+            for symbol, look in symbols
+        )
+        + "</svg>"
+    )
+
+
+def variation_use(variation: str | None, label: str) -> str:
+    """variation_icon drawn from the page's icon_sprite."""
+    return _use(_symbol_id("v", variation), label)
+
+
+def assurance_use(assurance: str | None, label: str) -> str:
+    """assurance_icon drawn from the page's icon_sprite ("" when there is no assurance)."""
+    return _use(_symbol_id("a", assurance), label) if assurance else ""
+
+
+def _use(symbol: str, label: str) -> str:
+    return (
+        f'<svg width="24" height="24" class="qi-icon" role="img" aria-label="{escape(label)}">'
+        f'<title>{escape(label)}</title><use href="#{symbol}"/></svg>'
     )

@@ -4,6 +4,7 @@ The product holds no patient-identifiable data: people here are staff, facilitat
 programme leads and patient representatives acting as members of a practice team.
 """
 
+import uuid
 from datetime import date
 
 from django.conf import settings
@@ -116,6 +117,12 @@ class Programme(models.Model):
         validators=[MinValueValidator(1)],
         help_text="An open PDSA cycle with no update for more than this many days is stale.",
     )
+    dashboard_token = models.UUIDField(
+        default=uuid.uuid4,
+        editable=False,
+        help_text="Replaced whenever something the dashboards show for the whole programme "
+        "changes (its workshops, its stale-cycle threshold); see practices.freshness.",
+    )
 
     objects = ProgrammeQuerySet.as_manager()
 
@@ -160,6 +167,12 @@ class Practice(models.Model):
     address = models.TextField(blank=True)
     list_size = models.PositiveIntegerField(
         "registered list size", validators=[MinValueValidator(1)]
+    )
+    dashboard_token = models.UUIDField(
+        default=uuid.uuid4,
+        editable=False,
+        help_text="Replaced whenever something a dashboard row shows about this practice "
+        "changes; cached rows are keyed on it (see practices.freshness).",
     )
 
     objects = PracticeQuerySet.as_manager()

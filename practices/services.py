@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from practices.access import can_record_visits
+from practices.freshness import practices_changed
 from practices.models import (
     PLANNED_VISIT_HAS_NO_ACTIONS,
     PLANNED_VISIT_REFUSES,
@@ -361,5 +362,7 @@ def action_mark_done(*, action: AgreedAction, user: User, done: bool = True) -> 
         )
     else:
         AgreedAction.objects.filter(pk=action.pk).update(done_at=None, done_by=None)
+    # update() sends no signals: open and overdue actions show on the dashboards.
+    practices_changed([action.practice_id])
     action.refresh_from_db()
     return action

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from messaging.models import Category
 from messaging.services import Attachment, message_claim
+from practices.freshness import practices_changed
 from practices.models import Membership, Practice, Programme, User
 from workshops.calendar import session_ics
 from workshops.models import (
@@ -192,6 +193,7 @@ def attendance_record(
         raise ValidationError("Only invited people can be marked as attending.")
     session.attendances.exclude(user_id__in=user_ids).delete()
     present = set(session.attendances.values_list("user_id", flat=True))
+    added = sorted(set(user_ids) - present)
     Attendance.objects.bulk_create(
         [
             Attendance(
@@ -201,9 +203,11 @@ def attendance_record(
                 role=invitations[user_id].role,
                 recorded_by=by,
             )
-            for user_id in sorted(set(user_ids) - present)
+            for user_id in added
         ]
     )
+    # bulk_create() sends no signals (the delete above does): attendance shows on dashboards.
+    practices_changed(invitations[user_id].practice_id for user_id in added)
     return list(session.attendances.all())
 
 

@@ -1,28 +1,18 @@
 """Dashboard tags: rows and measure icons are built in Python (dashboards.rows)."""
 
 from django import template
+from django.utils.safestring import mark_safe
 
 from dashboards import rows as row_html
+from pdsa import svg
 
 register = template.Library()
 
 
 @register.simple_tag
-def measure_icons(measures):
-    """Each measure's latest variation and assurance icons, linked to its chart."""
-    return row_html.measure_icons(measures)
-
-
-@register.simple_tag
-def measure_icon(measure):
-    """One measure's icons linked to its chart, or a dash when the practice lacks it."""
-    return row_html.measure_icon(measure)
-
-
-@register.simple_tag
-def practice_rows(rows, today):
-    """Every dashboard row's <tr>, built in Python: a page has 50 rows of 10 columns."""
-    return row_html.practice_rows_html(rows, today=today)
+def icon_sprite():
+    """The icons the rows draw by reference, once per page."""
+    return mark_safe(svg.icon_sprite())  # svg.py escapes its text
 
 
 @register.simple_tag

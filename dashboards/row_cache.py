@@ -1,0 +1,110 @@
+"""Dashboard rows kept in the cache, keyed on the practice's and its programme's tokens.
+
+A row is built once (dashboards.selectors.practice_rows, then dashboards.rows) and read back
+until either token changes (every write to what the row shows replaces one: see
+dashboards.freshness) or until the row would read differently with no write at all:
+the next local midnight (overdue actions, the last visit that happened), the moment the next
+of its open cycles passes the programme's stale threshold, and the start of the next workshop.
+So a cached row is always the row that would be built now; tests compare the two after every
+kind of write and as time passes.
+
+The cache is Django's default cache (per process unless configured otherwise): keys carry
+the tokens, so processes that do not share a cache still never read a superseded row.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.core.cache import cache
+from django.utils import timezone
+
+from dashboards import rows as row_html
+from dashboards import selectors
+from pdsa.models import PDSACycle
+from practices.models import Practice
+
+# Bump when the HTML or the fields of a cached row change, so old entries are not read.
+FORMAT = 1
+KEY = "dashboards:row:{format}:{pk}:{token}:{programme_token}"
+# Entries also expire from the cache itself after a day (they are invalid by midnight).
+TIMEOUT = 24 * 60 * 60
+
+
+@dataclass(frozen=True)
+class CachedRow:
+    """What the facilitator dashboard needs of a practice: its sort keys and its HTML row."""
+
+    pk: int
+    attention: int
+    last_visit_on: date | None
+    valid_until: datetime
+    html: str
+
+
+def _key(pk, token, programme_token) -> str:
+    return KEY.format(format=FORMAT, pk=pk, token=token, programme_token=programme_token)
+
+
+def _next_midnight(now: datetime) -> datetime:
+    tomorrow = timezone.localdate(now) + timedelta(days=1)
+    return timezone.make_aware(datetime.combine(tomorrow, time.min))
+
+
+def _valid_until(rows, now: datetime) -> dict[int, datetime]:
+    """Per practice, when its row would first read differently without any write."""
+    until = {row.practice.pk: _next_midnight(now) for row in rows}
+    for row in rows:
+        workshop = row.next_workshop
+        if workshop is not None:
+            until[row.practice.pk] = min(until[row.practice.pk], workshop.starts_at)
+    # The next open cycle to go stale: the oldest update not yet stale, plus the threshold.
+    cutoffs = {row.practice.pk: row.practice.stale_before for row in rows}
+    fresh = PDSACycle.objects.filter(
+        plan__practice_id__in=list(until),
+        stage__in=selectors.OPEN_STAGES,
+        updated_at__gte=min(cutoffs.values()),
+    ).values_list("plan__practice_id", "updated_at")
+    for practice_id, updated_at in fresh:
+        if updated_at >= cutoffs[practice_id]:
+            stale_at = updated_at + (now - cutoffs[practice_id])
+            until[practice_id] = min(until[practice_id], stale_at)
+    return until
+
+
+def build_rows(practice_ids: list[int], *, now: datetime) -> dict[int, CachedRow]:
+    """Build the rows of these practices from the database (no cache)."""
+    today = timezone.localdate(now)
+    practices = selectors.dashboard_practices(
+        Practice.objects.filter(pk__in=practice_ids), today=today, now=now, counts=False
+    )
+    rows = selectors.practice_rows(list(practices), now=now)
+    if not rows:
+        return {}
+    until = _valid_until(rows, now)
+    return {
+        row.practice.pk: CachedRow(
+            pk=row.practice.pk,
+            attention=row.practice.attention,
+            last_visit_on=row.visits.last_visit_on,
+            valid_until=until[row.practice.pk],
+            html=str(row_html.practice_rows_html([row], today=today)),
+        )
+        for row in rows
+    }
+
+
+def cached_rows(listed: list[tuple[int, object, object]], *, now: datetime) -> list[CachedRow]:
+    """The rows of (pk, token, programme token) in that order: from the cache, or built."""
+    keys = {pk: _key(pk, token, programme_token) for pk, token, programme_token in listed}
+    found = cache.get_many(keys.values())
+    rows = {}
+    for pk, key in keys.items():
+        entry = found.get(key)
+        if entry is not None and entry.valid_until > now:
+            rows[pk] = entry
+    missing = [pk for pk in keys if pk not in rows]
+    if missing:
+        built = build_rows(missing, now=now)
+        cache.set_many({keys[pk]: row for pk, row in built.items()}, timeout=TIMEOUT)
+        rows.update(built)
+    return [rows[pk] for pk in keys if pk in rows]

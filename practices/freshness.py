@@ -1,0 +1,32 @@
+"""Dashboard tokens: a practice (or programme) gets a new random token when what a dashboard
+shows about it changes.
+
+Cached dashboard rows (dashboards.row_cache) are keyed on the practice's token and its
+programme's, so a row built before a write is never read after it: the write and the new
+token commit in the same transaction. Saves and deletes of the models a row shows are caught
+by the receivers in dashboards.freshness; a write that bypasses save() (a conditional
+update(), a bulk_create()) on one of those models calls practices_changed() itself, and
+tests/dashboards/test_row_cache.py checks every such write in the code does.
+
+The token is random rather than a counter so that a cache outliving a database (a re-seeded
+demo, a restored backup) cannot match a row of the new data to a key of the old.
+"""
+
+import uuid
+from collections.abc import Iterable
+
+from practices.models import Practice, Programme
+
+
+def practices_changed(practice_ids: Iterable[int | None]) -> None:
+    """Give these practices new tokens: their cached dashboard rows are no longer read."""
+    ids = {pk for pk in practice_ids if pk is not None}
+    if ids:
+        Practice.objects.filter(pk__in=ids).update(dashboard_token=uuid.uuid4())
+
+
+def programmes_changed(programme_ids: Iterable[int | None]) -> None:
+    """Give these programmes new tokens: every row of their practices is rebuilt."""
+    ids = {pk for pk in programme_ids if pk is not None}
+    if ids:
+        Programme.objects.filter(pk__in=ids).update(dashboard_token=uuid.uuid4())
