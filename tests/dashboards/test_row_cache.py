@@ -1,0 +1,467 @@
+"""The facilitator dashboard's row cache: a cached row is always the row that would be built now.
+
+Every kind of write to what a row shows, made the way the product makes it (services, and
+saves and deletes as the admin makes them), must replace a token, after which the cached rows
+equal rows built afresh. Rows must also change as time passes with no write (midnight, a cycle
+going stale, a workshop starting). And no write may bypass the receivers unseen: every model
+is either tracked or says why not, and every update() or bulk_create() on a tracked model in
+the code marks the practice itself.
+"""
+
+import ast
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+import time_machine
+from django.apps import apps
+from django.urls import reverse
+from django.utils import timezone
+
+from dashboards import freshness, row_cache, views
+from followup import services as followup_services
+from followup.factors import FACTOR_KEYS
+from followup.models import Survey
+from messaging.models import Message
+from pdsa import services as pdsa_services
+from pdsa.models import Stage
+from practices import services as practice_services
+from practices.models import Practice, Programme, Role
+from tests.dashboards.conftest import add_work
+from tests.followup.conftest import token_in
+from tests.followup.factories import SurveyFactory
+from tests.pdsa.factories import DriverFactory, PDSACycleFactory
+from tests.practices.factories import MembershipFactory, UserFactory
+from tests.workshops.factories import InvitationFactory, WorkshopSessionFactory
+from workshops import services as workshop_services
+from workshops.models import Attendance
+
+NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
+ROOT = Path(__file__).resolve().parents[2]
+APPS = ("practices", "pdsa", "evidence", "workshops", "followup", "messaging", "dashboards")
+
+
+@pytest.fixture(autouse=True)
+def frozen():
+    with time_machine.travel(NOW, tick=False) as traveller:
+        yield traveller
+
+
+@pytest.fixture
+def world(programme, practice_a, practice_b, facilitator, member_a, lead):
+    """Two practices with plans, cycles, measures, visits, actions, attendance and a survey."""
+    add_work(practice_a, facilitator=facilitator, survey=SurveyFactory(programme=programme))
+    add_work(practice_b, facilitator=facilitator, plans=1)
+    plan = practice_a.improvement_plans.order_by("pk").first()
+    plan.team.add(member_a)
+    return {
+        "programme": programme,
+        "practice": practice_a,
+        "other": practice_b,
+        "facilitator": facilitator,
+        "member": member_a,
+        "lead": lead,
+        "plan": plan,
+        "cycle": plan.cycles.filter(stage=Stage.DO).first(),
+        "measure": plan.measures.first(),
+        "visit": practice_a.visits.order_by("visited_on").first(),
+        "action": practice_a.visit_actions.order_by("due_on").first(),
+    }
+
+
+def _listed(world):
+    return list(
+        Practice.objects.filter(pk__in=[world["practice"].pk, world["other"].pk])
+        .order_by("name", "pk")
+        .values_list("pk", "dashboard_token", "programme__dashboard_token")
+    )
+
+
+def cached(world):
+    return row_cache.cached_rows(_listed(world), now=timezone.now())
+
+
+def fresh(world):
+    built = row_cache.build_rows([pk for pk, *_ in _listed(world)], now=timezone.now())
+    return [built[pk] for pk, *_ in _listed(world)]
+
+
+def tokens(world):
+    return _listed(world)
+
+
+# Every kind of write -----------------------------------------------------------------------
+
+
+def _rename_plan(w):
+    plan = w["plan"]
+    pdsa_services.plan_update(plan=plan, version=plan.version, title="Renamed plan")
+
+
+def _score_plan(w):
+    pdsa_services.plan_set_progress_score(plan=w["plan"], score=Decimal("3.0"))
+
+
+def _team_from_the_users_side(w):
+    w["member"].improvement_plans.remove(w["plan"])
+
+
+def _clear_team(w):
+    w["plan"].team.clear()
+
+
+def _add_driver(w):
+    pdsa_services.driver_add(plan=w["plan"], text="A new primary driver")
+
+
+def _delete_drivers(w):
+    for driver in w["plan"].drivers.filter(parent__isnull=True):
+        pdsa_services.driver_delete(driver=driver)
+
+
+def _start_cycle(w):
+    pdsa_services.cycle_create(plan=w["plan"], user=w["member"], title="A new test")
+
+
+def _advance_cycle(w):
+    cycle = w["cycle"]  # at Do: what happened is all it needs to move on
+    cycle.what_happened = "We tried it for a week."
+    cycle.save()
+    cycle.refresh_from_db()
+    pdsa_services.cycle_advance(cycle=cycle, user=w["member"], version=cycle.version)
+
+
+def _abandon_cycle(w):
+    pdsa_services.cycle_abandon(cycle=w["cycle"], user=w["member"], reason="Not feasible")
+
+
+def _delete_cycle(w):
+    w["cycle"].delete()
+
+
+def _record_data(w):
+    pdsa_services.data_point_record(
+        measure=w["measure"], period=date(2026, 9, 1), numerator=1, denominator=20
+    )
+
+
+def _delete_measure(w):
+    w["measure"].delete()
+
+
+def _move_plan(w):
+    plan = w["plan"]
+    plan.practice = w["other"]
+    plan.save()
+
+
+def _delete_plan(w):
+    w["plan"].delete()
+
+
+def _record_visit(w):
+    practice_services.visit_record(
+        practice=w["practice"],
+        facilitator=w["facilitator"],
+        visited_on=date(2026, 11, 25),
+        mode="phone",
+        topics="Data",
+        duration_minutes=30,
+        actions=[
+            practice_services.ActionInput(
+                description="Run the audit", owner=w["member"], due_on=date(2026, 11, 20)
+            )
+        ],
+    )
+
+
+def _delete_visit(w):
+    w["visit"].delete()
+
+
+def _mark_action_done(w):
+    practice_services.action_mark_done(action=w["action"], user=w["member"])
+
+
+def _mark_action_not_done(w):
+    practice_services.action_mark_done(action=w["action"], user=w["member"])
+    practice_services.action_mark_done(action=w["action"], user=w["member"], done=False)
+
+
+def _record_attendance(w):
+    session = WorkshopSessionFactory(
+        programme=w["programme"], starts_at=datetime(2026, 11, 1, 13, tzinfo=UTC)
+    )
+    InvitationFactory(session=session, user=w["member"], practice=w["practice"], role=Role.GP)
+    workshop_services.attendance_record(session=session, by=w["lead"], user_ids={w["member"].pk})
+
+
+def _untick_attendance(w):
+    Attendance.objects.filter(practice=w["practice"]).first().delete()
+
+
+def _send_the_survey(w):
+    survey = Survey.objects.get(programme=w["programme"])
+    followup_services.survey_send(survey=survey, today=date(2026, 11, 26))
+
+
+def _answer_the_survey(w):
+    _send_the_survey(w)
+    message = Message.objects.filter(recipient=w["member"]).latest("pk")
+    followup_services.response_submit(
+        token=token_in(message.body), changes=[], factor_scores=dict.fromkeys(FACTOR_KEYS, 4)
+    )
+
+
+def _hand_over(w):
+    practice_services.facilitator_assign(
+        practice=w["practice"], facilitator=UserFactory(full_name="New Facilitator")
+    )
+
+
+def _rename_facilitator(w):
+    w["facilitator"].full_name = "Frances Facilitator"
+    w["facilitator"].save()
+
+
+def _rename_practice(w):
+    w["practice"].name = "Practice A (renamed)"
+    w["practice"].save()
+
+
+def _plan_a_workshop(w):
+    workshop_services.session_create(
+        programme=w["programme"],
+        title="An earlier workshop",
+        starts_at=datetime(2026, 12, 2, 13, tzinfo=UTC),
+        ends_at=datetime(2026, 12, 2, 16, tzinfo=UTC),
+        venue="Library",
+    )
+
+
+def _change_the_stale_threshold(w):
+    programme = w["programme"]
+    programme.stale_cycle_days = 3
+    programme.save()
+
+
+WRITES = [
+    _rename_plan,
+    _score_plan,
+    _team_from_the_users_side,
+    _clear_team,
+    _add_driver,
+    _delete_drivers,
+    _start_cycle,
+    _advance_cycle,
+    _abandon_cycle,
+    _delete_cycle,
+    _record_data,
+    _delete_measure,
+    _move_plan,
+    _delete_plan,
+    _record_visit,
+    _delete_visit,
+    _mark_action_done,
+    _mark_action_not_done,
+    _record_attendance,
+    _untick_attendance,
+    _send_the_survey,
+    _answer_the_survey,
+    _hand_over,
+    _rename_facilitator,
+    _rename_practice,
+    _plan_a_workshop,
+    _change_the_stale_threshold,
+]
+
+
+@pytest.mark.parametrize("write", WRITES, ids=[w.__name__.strip("_") for w in WRITES])
+def test_after_every_kind_of_write_the_cached_rows_are_the_fresh_rows(world, write):
+    before = cached(world)
+    assert before == fresh(world)
+    old_tokens = tokens(world)
+
+    write(world)
+
+    assert tokens(world) != old_tokens, "the write did not replace a token"
+    assert cached(world) == fresh(world)
+
+
+def test_a_write_changes_what_the_cached_page_shows(login, world):
+    client = login(world["facilitator"])
+    assert "Renamed plan" not in client.get(reverse("dashboards:facilitator")).content.decode()
+    _rename_plan(world)
+    assert "Renamed plan" in client.get(reverse("dashboards:facilitator")).content.decode()
+
+
+# Time passing ------------------------------------------------------------------------------
+
+
+def test_a_cycle_goes_stale_in_the_cache_with_no_write(world, frozen):
+    # Every open cycle was last updated now: none is stale until 14 days have passed.
+    PDSACycleFactory(plan=world["plan"], stage=Stage.DO, title="Quiet cycle")
+    frozen.move_to(NOW + timedelta(days=13, hours=23))
+    assert cached(world) == fresh(world)
+    assert " stale</span>" not in cached(world)[0].html
+    frozen.move_to(NOW + timedelta(days=14, minutes=1))
+    assert cached(world) == fresh(world)
+    assert " stale</span>" in cached(world)[0].html
+
+
+def test_an_action_becomes_overdue_in_the_cache_at_midnight(world, frozen):
+    visit = world["visit"]
+    visit.actions.all().delete()
+    from tests.practices.factories import AgreedActionFactory
+
+    AgreedActionFactory(visit=visit, owner=world["member"], due_on=date(2026, 11, 26))
+    frozen.move_to(datetime(2026, 11, 26, 23, 59, tzinfo=UTC))  # 23:59 in London
+    assert "overdue" not in cached(world)[0].html
+    frozen.move_to(datetime(2026, 11, 27, 0, 1, tzinfo=UTC))
+    assert cached(world) == fresh(world)
+    assert "1 overdue" in cached(world)[0].html
+
+
+def test_the_next_workshop_moves_on_in_the_cache_when_it_starts(world, frozen):
+    WorkshopSessionFactory(
+        programme=world["programme"],
+        title="Soon",
+        starts_at=NOW + timedelta(hours=1),
+        ends_at=NOW + timedelta(hours=3),
+    )
+    soon = cached(world)
+    assert "26 Nov 2026" in soon[0].html
+    frozen.move_to(NOW + timedelta(hours=2))
+    assert cached(world) == fresh(world)
+    assert cached(world) != soon
+
+
+# The cached page is the page built without the cache ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    "params",
+    [{}, {"sort": "name"}, {"sort": "last_visit"}, {"attention": "1"}, {"sort": "name", "page": 2}],
+)
+def test_the_cached_page_equals_the_page_sorted_by_the_database(login, world, monkeypatch, params):
+    _record_visit(world)  # practice A needs attention; B does not
+    client = login(world["lead"])
+    monkeypatch.setattr(views, "PRACTICES_PER_PAGE", 1)
+    from_cache = client.get(reverse("dashboards:facilitator"), params)
+    monkeypatch.setattr(views, "ROW_CACHE_LIMIT", 0)
+    from_database = client.get(reverse("dashboards:facilitator"), params)
+    assert [r.pk for r in from_cache.context["rows"]] == [
+        r.pk for r in from_database.context["rows"]
+    ]
+    assert from_cache.context["rows_html"] == from_database.context["rows_html"]
+    assert (
+        from_cache.context["page"].paginator.count == from_database.context["page"].paginator.count
+    )
+
+
+# Nothing bypasses the receivers unseen -----------------------------------------------------
+
+
+def test_every_model_is_tracked_or_says_why_not():
+    known = {
+        *freshness.PRACTICE_PATHS,
+        *freshness.PROGRAMME_PATHS,
+        *freshness.UNTRACKED,
+        *freshness.SELF_TOKENED,
+        freshness.FACILITATOR_NAME,
+    }
+    ours = {model._meta.label for model in apps.get_models() if model._meta.app_label in APPS}
+    assert ours - known == set(), "say whether a dashboard row shows these models"
+    assert known - ours == set(), "these are not models"
+
+
+# Functions that update() or bulk_create() a tracked model and rely on a save() after it.
+SAVED_AFTERWARDS = {
+    ("pdsa/services.py", "_claim_version"): "every caller saves the instance next",
+    ("practices/services.py", "visit_update"): "claims the version, then saves the visit",
+}
+
+
+def _tracked_names():
+    """Class names of tracked models and the names of their managers on other models."""
+    names = set()
+    for label in [*freshness.PRACTICE_PATHS, *freshness.PROGRAMME_PATHS, *freshness.SELF_TOKENED]:
+        model = apps.get_model(label)
+        names.add(model.__name__)
+        for field in model._meta.get_fields():
+            if field.many_to_one and field.remote_field is not None:
+                accessor = field.remote_field.get_accessor_name()
+                if accessor:
+                    names.add(accessor)
+    return names
+
+
+def _bulk_writes(path: Path, tracked: set[str]):
+    tree = ast.parse(path.read_text())
+    for function in ast.walk(tree):
+        if not isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
+            continue
+        body = ast.unparse(function)
+        for node in ast.walk(function):
+            if not (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr in ("update", "bulk_create", "bulk_update")
+            ):
+                continue
+            chain, names = node.func.value, set()
+            while isinstance(chain, ast.Attribute | ast.Call | ast.Subscript):
+                if isinstance(chain, ast.Attribute):
+                    names.add(chain.attr)
+                chain = chain.func if isinstance(chain, ast.Call) else chain.value
+            if isinstance(chain, ast.Name):
+                names.add(chain.id)
+            if names & tracked and ("objects" in names or names & tracked - {"objects"}):
+                yield function.name, "practices_changed(" in body or "programmes_changed(" in body
+
+
+def test_every_update_or_bulk_create_of_a_tracked_model_marks_its_practice():
+    tracked = _tracked_names()
+    unmarked = []
+    for app in APPS:
+        for path in sorted((ROOT / app).rglob("*.py")):
+            if "migrations" in path.parts:
+                continue
+            relative = str(path.relative_to(ROOT))
+            for function, marked in _bulk_writes(path, tracked):
+                if not marked and (relative, function) not in SAVED_AFTERWARDS:
+                    unmarked.append(f"{relative}: {function}")
+    assert unmarked == []
+
+
+def test_the_scan_finds_the_writes_it_is_meant_to_find():
+    found = dict(_bulk_writes(ROOT / "practices/services.py", _tracked_names()))
+    assert found["action_mark_done"] is True
+    assert found["visit_update"] is False  # saved afterwards, listed above
+
+
+def test_signing_in_does_not_replace_a_facilitators_practice_tokens(world, client):
+    before = tokens(world)
+    client.force_login(world["facilitator"])
+    assert tokens(world) == before
+
+
+def test_a_programme_token_changes_with_its_workshops(world):
+    before = Programme.objects.get(pk=world["programme"].pk).dashboard_token
+    _plan_a_workshop(world)
+    assert Programme.objects.get(pk=world["programme"].pk).dashboard_token != before
+
+
+def test_a_membership_change_is_not_shown_and_keeps_the_tokens(world):
+    before = tokens(world)
+    MembershipFactory(practice=world["practice"], user=UserFactory(), role=Role.NURSE)
+    assert tokens(world) == before
+    assert cached(world) == fresh(world)
+
+
+def test_drivers_added_below_the_primary_are_tracked_too(world):
+    before = tokens(world)
+    primary = world["plan"].drivers.filter(parent__isnull=True).first()
+    DriverFactory(plan=world["plan"], parent=primary, level="secondary")
+    assert tokens(world) != before
