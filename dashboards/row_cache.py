@@ -31,14 +31,26 @@ TIMEOUT = 24 * 60 * 60
 
 
 @dataclass(frozen=True)
-class CachedRow:
-    """What the facilitator dashboard needs of a practice: its sort keys and its HTML row."""
+class MeasureIcon:
+    """A measure as the programme dashboard's icon matrix shows it."""
 
     pk: int
+    name: str
+    latest_variation: str
+    latest_assurance: str
+
+
+@dataclass(frozen=True)
+class CachedRow:
+    """What the dashboards need of a practice: its sort keys, its HTML row, its measures."""
+
+    pk: int
+    name: str
     attention: int
     last_visit_on: date | None
     valid_until: datetime
     html: str
+    measures: tuple[MeasureIcon, ...]
 
 
 def _key(pk, token, programme_token) -> str:
@@ -84,10 +96,15 @@ def build_rows(practice_ids: list[int], *, now: datetime) -> dict[int, CachedRow
     return {
         row.practice.pk: CachedRow(
             pk=row.practice.pk,
+            name=row.practice.name,
             attention=row.practice.attention,
             last_visit_on=row.visits.last_visit_on,
             valid_until=until[row.practice.pk],
             html=str(row_html.practice_rows_html([row], today=today)),
+            measures=tuple(
+                MeasureIcon(m.pk, m.name, m.latest_variation, m.latest_assurance)
+                for m in row.measures
+            ),
         )
         for row in rows
     }

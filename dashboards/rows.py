@@ -185,17 +185,17 @@ def practice_rows_html(rows, *, today) -> SafeString:
     return mark_safe("".join(parts))  # every text value above went through _e
 
 
-def matrix_rows_html(rows) -> SafeString:
+def matrix_rows_html(lines) -> SafeString:
     """The icon matrix's rows: each practice's measures by name, a dash where it lacks one."""
     chart_url = _url_pattern("pdsa:measure_chart")
     return mark_safe(
         "".join(
-            f'<tr><th scope="row">{_e(row.practice.name)}</th>'
+            f'<tr><th scope="row">{_e(name)}</th>'
             + "".join(
                 f'<td class="text-nowrap">{measure_icon(measure, chart_url)}</td>'
-                for measure in row.cells
+                for measure in cells
             )
             + "</tr>"
-            for row in rows
+            for name, cells in lines
         )
     )

@@ -214,7 +214,6 @@ class PracticeRow:
     sessions_held: int = 0
     survey_invited: int = 0
     survey_responded: int = 0
-    cells: list = field(default_factory=list)
 
     @property
     def pk(self) -> int:
@@ -528,15 +527,17 @@ def programme_totals(programme: Programme) -> ProgrammeTotals:
     )
 
 
-def measure_matrix(rows: list[PracticeRow]) -> list[str]:
-    """The measure names across a page of practices (the matrix's columns); sets row.cells."""
+def measure_matrix(rows) -> tuple[list[str], list[tuple[str, list]]]:
+    """The measure names across a page of practices (the matrix's columns), and per practice
+    its name and its measure under each column (None where it has none)."""
     columns = sorted({measure.name for row in rows for measure in row.measures})
+    lines = []
     for row in rows:
         by_name = {}
         for measure in row.measures:
             by_name.setdefault(measure.name, measure)
-        row.cells = [by_name.get(name) for name in columns]
-    return columns
+        lines.append((row.name, [by_name.get(name) for name in columns]))
+    return columns, lines
 
 
 def learning_change(programme: Programme) -> list[TopicResult]:

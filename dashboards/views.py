@@ -11,7 +11,6 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from dashboards import charts, exports, row_cache, selectors
-from dashboards import rows as row_html
 from practices.access import request_roles
 from practices.models import Practice, Programme
 
@@ -59,7 +58,7 @@ def _query(options) -> str:
 
 
 def _page(request, practices, options, per_page):
-    """A page of rows built from the database, sorted and paginated there."""
+    """A page of rows sorted and paginated by the database; the rows from the row cache."""
     now = timezone.now()
     ordered = selectors.dashboard_practices(
         _filtered(practices, options),
@@ -68,12 +67,13 @@ def _page(request, practices, options, per_page):
         sort=options["sort"],
         # Sorting by name or last visit needs the counts only to filter on them.
         counts=options["attention_only"],
-    )
+    ).prefetch_related(None)  # the cached rows name the facilitator
     if options["attention_only"]:
         ordered = ordered.filter(attention__gt=0)
     page = Paginator(ordered, per_page).get_page(request.GET.get("page"))
-    rows = selectors.practice_rows(list(page), now=now)
-    rows_html = row_html.practice_rows_html(rows, today=timezone.localdate(now))
+    listed = [(p.pk, p.dashboard_token, p.programme.dashboard_token) for p in page]
+    rows = row_cache.cached_rows(listed, now=now)
+    rows_html = mark_safe("".join(row.html for row in rows))  # built by dashboards.rows
     return page, rows, rows_html, _query(options)
 
 
@@ -143,7 +143,10 @@ def programme_dashboard(request, pk):
     options = _options(request, facilitators=facilitators)
     page, rows, rows_html, query = _page(request, practices, options, PROGRAMME_PRACTICES_PER_PAGE)
     totals = selectors.programme_totals(programme)
+    columns, matrix = selectors.measure_matrix(rows)
     context = {
+        "columns": columns,
+        "matrix": matrix,
         "programme": programme,
         "page": page,
         "rows": rows,
@@ -157,7 +160,6 @@ def programme_dashboard(request, pk):
             charts.cycles_chart([(m.month, m.started, m.completed) for m in totals.months])
         ),
         "learning": selectors.learning_change(programme),
-        "columns": selectors.measure_matrix(rows),
         "today": timezone.localdate(),
     }
     return render(request, "dashboards/programme.html", context)

@@ -16,6 +16,6 @@ def icon_sprite():
 
 
 @register.simple_tag
-def matrix_rows(rows):
+def matrix_rows(lines):
     """The programme dashboard's practice-by-measure icon rows."""
-    return row_html.matrix_rows_html(rows)
+    return row_html.matrix_rows_html(lines)
