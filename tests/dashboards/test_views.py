@@ -528,3 +528,17 @@ def test_the_learning_needs_change_matches_the_workshops_page(login, lead, progr
     shown = response.context["learning"]
     assert shown == learning_needs_results(programme=programme)
     assert (shown[0].before, shown[0].after, shown[0].change) == (2.5, 4.0, 1.5)
+
+
+def test_every_icon_on_the_dashboards_is_drawn_from_the_pages_own_sprite(
+    login, lead, programme, facilitator, practice_a
+):
+    import re
+
+    add_work(practice_a, facilitator=facilitator)
+    for url in (facilitator_url(), programme_url(programme)):
+        page = login(lead).get(url).content.decode()
+        used = set(re.findall(r'<use href="#([\w-]+)"', page))
+        defined = set(re.findall(r'<symbol id="([\w-]+)"', page))
+        assert used and used <= defined
+        assert page.count('class="qi-sprite"') == 1
