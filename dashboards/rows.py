@@ -49,7 +49,7 @@ def _icons(variation: str, assurance: str) -> str:
 def _link(measure, chart_url: str) -> str:
     # svg.py escapes the icons' labels.
     return (
-        f'<a class="text-decoration-none me-1" href="{chart_url.format(measure.pk)}">'
+        f'<a class="qi-m" href="{chart_url.format(measure.pk)}">'
         f'<span class="visually-hidden">{_e(measure.name)}: </span>'
         f"{_icons(measure.latest_variation, measure.latest_assurance)}</a>"
     )

@@ -530,11 +530,12 @@ def programme_totals(programme: Programme) -> ProgrammeTotals:
 def measure_matrix(rows) -> tuple[list[str], list[tuple[str, list]]]:
     """The measure names across a page of practices (the matrix's columns), and per practice
     its name and its measure under each column (None where it has none)."""
-    columns = sorted({measure.name for row in rows for measure in row.measures})
+    icons = {row.pk: row.measure_icons() for row in rows}
+    columns = sorted({measure.name for row in rows for measure in icons[row.pk]})
     lines = []
     for row in rows:
         by_name = {}
-        for measure in row.measures:
+        for measure in icons[row.pk]:
             by_name.setdefault(measure.name, measure)
         lines.append((row.name, [by_name.get(name) for name in columns]))
     return columns, lines

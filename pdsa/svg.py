@@ -257,6 +257,6 @@ def assurance_use(assurance: str | None, label: str) -> str:
 
 def _use(symbol: str, label: str) -> str:
     return (
-        f'<svg width="24" height="24" class="qi-icon" role="img" aria-label="{escape(label)}">'
+        f'<svg class="qi-icon" role="img" aria-label="{escape(label)}">'
         f'<title>{escape(label)}</title><use href="#{symbol}"/></svg>'
     )

@@ -15,11 +15,10 @@ other apps that belong to a practice scope themselves with `practice_scoped(...)
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cached_property
 
 from django.apps import apps
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, Value
 
 PATIENT_REP = "patient_rep"
 
@@ -209,24 +208,30 @@ def practice_scoped_exists(method: str, user, practice) -> bool:
     return getattr(practices, method)(user).filter(pk=practice.pk).exists()
 
 
+@dataclass(frozen=True)
+class PracticeLink:
+    """A practice the user belongs to, as the navigation links to it."""
+
+    practice_id: int
+    practice_name: str
+
+
+@dataclass(frozen=True)
+class ProgrammeLink:
+    """A programme the user leads, as the navigation links to it."""
+
+    pk: int
+    name: str
+
+
 @dataclass
 class Roles:
     """What a signed-in user is, for navigation and the home page (computed once per request)."""
 
     user: object
-    memberships: list = field(default_factory=list)
-
-    @cached_property
-    def led_programmes(self) -> list:
-        if _is_anonymous(self.user):
-            return []
-        return list(self.user.led_programmes.all())
-
-    @cached_property
-    def facilitated_practice_ids(self) -> list[int]:
-        if _is_anonymous(self.user):
-            return []
-        return list(_facilitated_practice_ids(self.user).values_list("practice_id", flat=True))
+    memberships: list[PracticeLink] = field(default_factory=list)
+    led_programmes: list[ProgrammeLink] = field(default_factory=list)
+    facilitated_practice_ids: list[int] = field(default_factory=list)
 
     @property
     def is_lead(self) -> bool:
@@ -252,17 +257,52 @@ def request_roles(request) -> Roles:
     return request._qi_roles
 
 
+MEMBER, LEAD, FACILITATOR = "member", "lead", "facilitator"
+
+
 def roles_for(user) -> Roles:
-    """The roles a user holds, with their memberships loaded in one query."""
+    """The roles a user holds, in one query: every signed-in page's navigation needs them.
+
+    One UNION ALL of the user's memberships, the programmes they lead and the practices they
+    facilitate now, each as (kind, id, name, start date for the programmes' order).
+    """
     if _is_anonymous(user):
         return Roles(user=user)
-    memberships = list(
+    text, day = models.CharField(), models.DateField()
+    members = (
         apps.get_model("practices", "Membership")
         .objects.filter(user=user)
-        .select_related("practice")
-        .order_by("practice__name")
+        .values_list(
+            Value(MEMBER, output_field=text),
+            "practice_id",
+            "practice__name",
+            Value(None, output_field=day),
+        )
     )
-    return Roles(user=user, memberships=memberships)
+    leads = (
+        apps.get_model("practices", "Programme")
+        .objects.filter(leads=user)
+        .values_list(Value(LEAD, output_field=text), "pk", "name", "start_date")
+    )
+    facilitates = _facilitated_practice_ids(user).values_list(
+        Value(FACILITATOR, output_field=text),
+        "practice_id",
+        Value("", output_field=text),
+        Value(None, output_field=day),
+    )
+    rows = list(members.order_by().union(leads.order_by(), facilitates.order_by(), all=True))
+    memberships = sorted(
+        (PracticeLink(pk, name) for kind, pk, name, _ in rows if kind == MEMBER),
+        key=lambda link: (link.practice_name, link.practice_id),
+    )
+    # The programmes' own order: newest first, then by name.
+    led = sorted(((-start.toordinal(), name, pk) for kind, pk, name, start in rows if kind == LEAD))
+    return Roles(
+        user=user,
+        memberships=memberships,
+        led_programmes=[ProgrammeLink(pk, name) for _, name, pk in led],
+        facilitated_practice_ids=sorted(pk for kind, pk, _, _ in rows if kind == FACILITATOR),
+    )
 
 
 class VisitQuerySet(models.QuerySet):
