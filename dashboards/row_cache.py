@@ -48,6 +48,7 @@ class CachedRow:
     name: str
     attention: int
     last_visit_on: date | None
+    built_at: datetime
     valid_until: datetime
     html: str
     # (pk, name, latest variation, latest assurance): plain tuples unpickle fastest, and the
@@ -104,6 +105,7 @@ def build_rows(practice_ids: list[int], *, now: datetime) -> dict[int, CachedRow
             name=row.practice.name,
             attention=row.practice.attention,
             last_visit_on=row.visits.last_visit_on,
+            built_at=now,
             valid_until=until[row.practice.pk],
             html=str(row_html.practice_rows_html([row], today=today)),
             measures=tuple(
@@ -121,7 +123,9 @@ def cached_rows(listed: list[tuple[int, object, object]], *, now: datetime) -> l
     rows = {}
     for pk, key in keys.items():
         entry = found.get(key)
-        if entry is not None and entry.valid_until > now:
+        # Read only between when it was built and when it would first read differently (a
+        # clock set back must not bring back a row built for a later time).
+        if entry is not None and entry.built_at <= now < entry.valid_until:
             rows[pk] = entry
     missing = [pk for pk in keys if pk not in rows]
     if missing:
