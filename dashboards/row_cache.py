@@ -20,8 +20,6 @@ from django.utils import timezone
 
 from dashboards import rows as row_html
 from dashboards import selectors
-from pdsa.models import PDSACycle
-from practices.models import Practice
 
 # Bump when the HTML or the fields of a cached row change, so old entries are not read.
 FORMAT = 1
@@ -68,37 +66,18 @@ def _next_midnight(now: datetime) -> datetime:
     return timezone.make_aware(datetime.combine(tomorrow, time.min))
 
 
-def _valid_until(rows, now: datetime) -> dict[int, datetime]:
-    """Per practice, when its row would first read differently without any write."""
-    until = {row.practice.pk: _next_midnight(now) for row in rows}
-    for row in rows:
-        workshop = row.next_workshop
-        if workshop is not None:
-            until[row.practice.pk] = min(until[row.practice.pk], workshop.starts_at)
-    # The next open cycle to go stale: the oldest update not yet stale, plus the threshold.
-    cutoffs = {row.practice.pk: row.practice.stale_before for row in rows}
-    fresh = PDSACycle.objects.filter(
-        plan__practice_id__in=list(until),
-        stage__in=selectors.OPEN_STAGES,
-        updated_at__gte=min(cutoffs.values()),
-    ).values_list("plan__practice_id", "updated_at")
-    for practice_id, updated_at in fresh:
-        if updated_at >= cutoffs[practice_id]:
-            stale_at = updated_at + (now - cutoffs[practice_id])
-            until[practice_id] = min(until[practice_id], stale_at)
-    return until
+def _valid_until(row, now: datetime) -> datetime:
+    """When the row would first read differently without any write."""
+    moments = [_next_midnight(now), row.next_stale_at]
+    if row.next_workshop is not None:
+        moments.append(row.next_workshop.starts_at)
+    return min(moment for moment in moments if moment is not None)
 
 
 def build_rows(practice_ids: list[int], *, now: datetime) -> dict[int, CachedRow]:
     """Build the rows of these practices from the database (no cache)."""
-    today = timezone.localdate(now)
-    practices = selectors.dashboard_practices(
-        Practice.objects.filter(pk__in=practice_ids), today=today, now=now, counts=False
-    )
-    rows = selectors.practice_rows(list(practices), now=now)
-    if not rows:
-        return {}
-    until = _valid_until(rows, now)
+    rows = selectors.build_practice_rows(practice_ids, now=now)
+    htmls = row_html.row_htmls(rows, today=timezone.localdate(now))
     return {
         row.practice.pk: CachedRow(
             pk=row.practice.pk,
@@ -106,13 +85,13 @@ def build_rows(practice_ids: list[int], *, now: datetime) -> dict[int, CachedRow
             attention=row.practice.attention,
             last_visit_on=row.visits.last_visit_on,
             built_at=now,
-            valid_until=until[row.practice.pk],
-            html=str(row_html.practice_rows_html([row], today=today)),
+            valid_until=_valid_until(row, now),
+            html=html,
             measures=tuple(
                 (m.pk, m.name, m.latest_variation, m.latest_assurance) for m in row.measures
             ),
         )
-        for row in rows
+        for row, html in zip(rows, htmls, strict=True)
     }
 
 
@@ -133,3 +112,27 @@ def cached_rows(listed: list[tuple[int, object, object]], *, now: datetime) -> l
         cache.set_many({keys[pk]: row for pk, row in built.items()}, timeout=TIMEOUT)
         rows.update(built)
     return [rows[pk] for pk in keys if pk in rows]
+
+
+def sorted_rows(practices, *, now: datetime, sort: str, attention_only: bool, limit: int):
+    """The rows of these practices from the cache, filtered and sorted as
+    selectors.dashboard_practices sorts in the database; None if there are more than `limit`.
+
+    Stable sorts over the database's order of names, so the two orders agree.
+    """
+    listed = list(
+        practices.order_by("name", "pk").values_list(
+            "pk", "dashboard_token", "programme__dashboard_token"
+        )[: limit + 1]
+    )
+    if len(listed) > limit:
+        return None
+    rows = cached_rows(listed, now=now)
+    if attention_only:
+        rows = [row for row in rows if row.attention > 0]
+    if sort == "attention":
+        rows.sort(key=lambda row: -row.attention)
+    elif sort == "last_visit":
+        # Never visited first, then longest since a visit.
+        rows.sort(key=lambda row: (row.last_visit_on is not None, row.last_visit_on or date.min))
+    return rows

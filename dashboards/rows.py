@@ -55,19 +55,18 @@ def _link(measure, chart_url: str) -> str:
     )
 
 
-def measure_icons(measures, chart_url: str | None = None) -> SafeString:
+def measure_icons(measures, chart_url: str) -> SafeString:
     """Each measure's latest variation and assurance icons, linked to its chart."""
     if not measures:
         return mark_safe('<span class="text-body-secondary">No measures</span>')
-    chart_url = chart_url or _url_pattern("pdsa:measure_chart")
     return mark_safe("".join(_link(m, chart_url) for m in measures))
 
 
-def measure_icon(measure, chart_url: str | None = None) -> SafeString:
+def measure_icon(measure, chart_url: str) -> SafeString:
     """One measure's icons linked to its chart, or a dash when the practice lacks it."""
     if measure is None:
         return mark_safe('<span class="visually-hidden">No such measure</span>–')
-    return mark_safe(_link(measure, chart_url or _url_pattern("pdsa:measure_chart")))
+    return mark_safe(_link(measure, chart_url))
 
 
 class _Urls:
@@ -152,8 +151,8 @@ def _response_cell(row) -> str:
     return f"<td>{percent}% ({row.survey_responded} of {row.survey_invited})</td>"
 
 
-def practice_rows_html(rows, *, today) -> SafeString:
-    """The <tr> of each dashboard row, showing what the row template showed."""
+def row_htmls(rows, *, today) -> list[str]:
+    """The <tr> of each dashboard row, a string a row (every text value goes through _e)."""
     urls = _Urls()
     parts = []
     for row in rows:
@@ -182,7 +181,7 @@ def practice_rows_html(rows, *, today) -> SafeString:
             + f"<td>{row.people_attended} people; {row.sessions_attended} of "
             f"{row.sessions_held} sessions held</td>" + _response_cell(row) + "</tr>\n"
         )
-    return mark_safe("".join(parts))  # every text value above went through _e
+    return parts
 
 
 def matrix_rows_html(lines) -> SafeString:

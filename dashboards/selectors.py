@@ -91,8 +91,8 @@ def dashboard_practices(
     """The practices annotated with what needs attention, sorted (the caller decides access).
 
     With counts=False the three correlated counts are left out (PostgreSQL would evaluate
-    them for every practice, including the rows an OFFSET skips); practice_rows then derives
-    them from the page's own rows.
+    them for every practice, including the rows an OFFSET skips); practice_rows derives
+    them from each row's own data.
     """
     cutoffs = stale_cutoffs(practices, now)
     stale_before = Case(
@@ -101,18 +101,7 @@ def dashboard_practices(
         output_field=DateTimeField(),
     )
     open_cycles = PDSACycle.objects.filter(stage__in=OPEN_STAGES)
-    queryset = (
-        practices.select_related("programme")
-        .prefetch_related(
-            Prefetch(
-                "facilitator_assignments",
-                queryset=FacilitatorAssignment.objects.filter(ended_on__isnull=True).select_related(
-                    "facilitator"
-                ),
-            )
-        )
-        .annotate(stale_before=stale_before)
-    )
+    queryset = practices.select_related("programme").annotate(stale_before=stale_before)
     if counts or sort == "attention":
         queryset = queryset.annotate(
             overdue_actions=_count(
@@ -206,6 +195,7 @@ class PracticeRow:
     plans: list[PlanRow] = field(default_factory=list)
     stages: dict[str, int] = field(default_factory=dict)
     stale_cycles: list[StaleCycle] = field(default_factory=list)
+    next_stale_at: datetime | None = None  # when an open cycle next goes stale
     visits: VisitSummary = field(default_factory=VisitSummary)
     next_workshop: WorkshopSession | None = None
     measures: list[MeasureCell] = field(default_factory=list)
@@ -214,10 +204,6 @@ class PracticeRow:
     sessions_held: int = 0
     survey_invited: int = 0
     survey_responded: int = 0
-
-    @property
-    def pk(self) -> int:
-        return self.practice.pk
 
     @property
     def stage_counts(self) -> list[tuple[str, int]]:
@@ -251,8 +237,28 @@ def _plan_facts(plan, measures: list[MeasureCell], cycles: dict[str, int]) -> Pl
     )
 
 
+def build_practice_rows(practice_ids, *, now: datetime) -> list[PracticeRow]:
+    """The dashboard rows of these practices, built from the database (the caller decides
+    access; dashboards.row_cache keeps what this builds)."""
+    practices = dashboard_practices(
+        Practice.objects.filter(pk__in=practice_ids),
+        today=timezone.localdate(now),
+        now=now,
+        sort="name",
+        counts=False,
+    ).prefetch_related(
+        Prefetch(
+            "facilitator_assignments",
+            queryset=FacilitatorAssignment.objects.filter(ended_on__isnull=True).select_related(
+                "facilitator"
+            ),
+        )
+    )
+    return practice_rows(list(practices), now=now)
+
+
 def practice_rows(practices: list[Practice], *, now: datetime) -> list[PracticeRow]:
-    """The dashboard rows for a page of practices from dashboard_practices, in 10 queries."""
+    """The dashboard rows of practices from dashboard_practices, in 9 queries."""
     rows = {practice.pk: PracticeRow(practice=practice) for practice in practices}
     ids = list(rows)
     if not ids:
@@ -268,7 +274,7 @@ def practice_rows(practices: list[Practice], *, now: datetime) -> list[PracticeR
         measure = MeasureCell(*values)
         measures_by_plan[measure.plan_id].append(measure)
         rows[measure.practice_id].measures.append(measure)
-    _add_cycles(rows, ids)
+    _add_cycles(rows, ids, now)
     _add_plans(rows, ids, measures_by_plan)
     summaries = visit_summaries(ids, today=timezone.localdate(now))
     for pk, summary in summaries.items():
@@ -282,8 +288,7 @@ def practice_rows(practices: list[Practice], *, now: datetime) -> list[PracticeR
         rows[row["practice_id"]].survey_invited = row["invited"]
         rows[row["practice_id"]].survey_responded = row["responded"]
     for row in rows.values():
-        if not hasattr(row.practice, "attention"):
-            _add_attention(row, today=timezone.localdate(now))
+        _add_attention(row, today=timezone.localdate(now))
     return list(rows.values())
 
 
@@ -293,7 +298,7 @@ def is_of_concern(measure: MeasureCell) -> bool:
 
 
 def _add_attention(row: PracticeRow, *, today: date) -> None:
-    """The counts dashboard_practices(counts=False) left out, from the row's own data."""
+    """What needs attention, from the row's own data (the twin of dashboard_practices')."""
     practice = row.practice
     practice.overdue_actions = row.visits.overdue_count(today)
     practice.stale_cycles = len(row.stale_cycles)
@@ -303,28 +308,22 @@ def _add_attention(row: PracticeRow, *, today: date) -> None:
     )
 
 
-def _add_cycles(rows: dict, ids: list[int]) -> None:
-    """Open cycles by stage per practice, then the stale ones (two queries)."""
-    counts = (
+def _add_cycles(rows: dict, ids: list[int], now: datetime) -> None:
+    """Open cycles per practice in one query: counts by stage, the stale ones (longest
+    untouched first) and when the next one goes stale (each by its programme's threshold)."""
+    cycles = (
         PDSACycle.objects.filter(plan__practice_id__in=ids, stage__in=OPEN_STAGES)
-        .values("plan__practice_id", "stage")
-        .annotate(count=Count("pk"))
-        .order_by()
-    )
-    for row in counts:
-        rows[row["plan__practice_id"]].stages[row["stage"]] = row["count"]
-    cutoffs = {pk: row.practice.stale_before for pk, row in rows.items()}
-    stale = (
-        PDSACycle.objects.filter(
-            plan__practice_id__in=ids, stage__in=OPEN_STAGES, updated_at__lt=max(cutoffs.values())
-        )
-        .values_list("pk", "title", "updated_at", "plan__practice_id")
+        .values_list("pk", "title", "updated_at", "stage", "plan__practice_id")
         .order_by("updated_at", "pk")
     )
-    for pk, title, updated_at, practice_id in stale:
-        # One query for all programmes: each practice applies its own programme's threshold.
-        if updated_at < cutoffs[practice_id]:
-            rows[practice_id].stale_cycles.append(StaleCycle(pk, title, updated_at))
+    for pk, title, updated_at, stage, practice_id in cycles:
+        row = rows[practice_id]
+        row.stages[stage] = row.stages.get(stage, 0) + 1
+        cutoff = row.practice.stale_before
+        if updated_at < cutoff:
+            row.stale_cycles.append(StaleCycle(pk, title, updated_at))
+        elif row.next_stale_at is None:  # the oldest cycle not yet stale goes stale first
+            row.next_stale_at = updated_at + (now - cutoff)
 
 
 def _add_plans(rows: dict, ids: list[int], measures_by_plan: dict) -> None:

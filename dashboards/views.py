@@ -1,6 +1,5 @@
 """The facilitator's and the lead's dashboards, and the programme's data export."""
 
-from datetime import date
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
@@ -67,40 +66,39 @@ def _page(request, practices, options, per_page):
         sort=options["sort"],
         # Sorting by name or last visit needs the counts only to filter on them.
         counts=options["attention_only"],
-    ).prefetch_related(None)  # the cached rows name the facilitator
+    )
     if options["attention_only"]:
         ordered = ordered.filter(attention__gt=0)
     page = Paginator(ordered, per_page).get_page(request.GET.get("page"))
     listed = [(p.pk, p.dashboard_token, p.programme.dashboard_token) for p in page]
-    rows = row_cache.cached_rows(listed, now=now)
-    rows_html = mark_safe("".join(row.html for row in rows))  # built by dashboards.rows
-    return page, rows, rows_html, _query(options)
+    return _listing(page, row_cache.cached_rows(listed, now=now), options)
+
+
+def _listing(page, rows, options) -> dict:
+    """What both dashboards show of their page of practices (the context of _rows.html)."""
+    return {
+        "page": page,
+        "rows": rows,
+        "rows_html": mark_safe("".join(row.html for row in rows)),  # built by dashboards.rows
+        "query": _query(options),
+        "options": options,
+        "sort_labels": SORT_LABELS,
+    }
 
 
 def _cached_page(request, practices, options, per_page):
-    """The same page as _page from cached rows, sorted here; None above ROW_CACHE_LIMIT.
-
-    Sorting in Python keeps the database's order of names (stable sorts), so the two agree.
-    """
-    now = timezone.now()
-    listed = list(
-        _filtered(practices, options)
-        .order_by("name", "pk")
-        .values_list("pk", "dashboard_token", "programme__dashboard_token")[: ROW_CACHE_LIMIT + 1]
+    """The same listing as _page, sorted here from cached rows; None above ROW_CACHE_LIMIT."""
+    rows = row_cache.sorted_rows(
+        _filtered(practices, options),
+        now=timezone.now(),
+        sort=options["sort"],
+        attention_only=options["attention_only"],
+        limit=ROW_CACHE_LIMIT,
     )
-    if len(listed) > ROW_CACHE_LIMIT:
+    if rows is None:
         return None
-    rows = row_cache.cached_rows(listed, now=now)
-    if options["attention_only"]:
-        rows = [row for row in rows if row.attention > 0]
-    if options["sort"] == "attention":
-        rows.sort(key=lambda row: -row.attention)
-    elif options["sort"] == "last_visit":
-        # Never visited first, then longest since a visit.
-        rows.sort(key=lambda row: (row.last_visit_on is not None, row.last_visit_on or date.min))
     page = Paginator(rows, per_page).get_page(request.GET.get("page"))
-    rows_html = mark_safe("".join(row.html for row in page))  # built by dashboards.rows
-    return page, rows_html, _query(options)
+    return _listing(page, list(page), options)
 
 
 @login_required
@@ -116,22 +114,10 @@ def facilitator_dashboard(request):
     )
     facilitators = selectors.facilitators_of(practices) if sees_all else []
     options = _options(request, facilitators=facilitators)
-    cached = _cached_page(request, practices, options, PRACTICES_PER_PAGE)
-    if cached is None:  # a lead or staff viewing many practices: sorted by the database
-        page, rows, rows_html, query = _page(request, practices, options, PRACTICES_PER_PAGE)
-    else:
-        page, rows_html, query = cached
-        rows = list(page)
-    context = {
-        "page": page,
-        "rows": rows,
-        "rows_html": rows_html,
-        "query": query,
-        "options": options,
-        "sort_labels": SORT_LABELS,
-        "facilitators": facilitators,
-        "today": timezone.localdate(),
-    }
+    listing = _cached_page(request, practices, options, PRACTICES_PER_PAGE)
+    if listing is None:  # a lead or staff viewing many practices: sorted by the database
+        listing = _page(request, practices, options, PRACTICES_PER_PAGE)
+    context = {**listing, "facilitators": facilitators}
     return render(request, "dashboards/facilitator.html", context)
 
 
@@ -141,26 +127,20 @@ def programme_dashboard(request, pk):
     practices = Practice.objects.filter(programme=programme)
     facilitators = selectors.facilitators_of(practices)
     options = _options(request, facilitators=facilitators)
-    page, rows, rows_html, query = _page(request, practices, options, PROGRAMME_PRACTICES_PER_PAGE)
+    listing = _page(request, practices, options, PROGRAMME_PRACTICES_PER_PAGE)
     totals = selectors.programme_totals(programme)
-    columns, matrix = selectors.measure_matrix(rows)
+    columns, matrix = selectors.measure_matrix(listing["rows"])
     context = {
+        **listing,
         "columns": columns,
         "matrix": matrix,
         "programme": programme,
-        "page": page,
-        "rows": rows,
-        "rows_html": rows_html,
-        "query": query,
-        "options": options,
-        "sort_labels": SORT_LABELS,
         "facilitators": facilitators,
         "totals": totals,
         "chart": mark_safe(  # built from numbers and escaped month names only
             charts.cycles_chart([(m.month, m.started, m.completed) for m in totals.months])
         ),
         "learning": selectors.learning_change(programme),
-        "today": timezone.localdate(),
     }
     return render(request, "dashboards/programme.html", context)
 

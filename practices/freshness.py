@@ -20,13 +20,15 @@ from practices.models import Practice, Programme
 
 def practices_changed(practice_ids: Iterable[int | None]) -> None:
     """Give these practices new tokens: their cached dashboard rows are no longer read."""
-    ids = {pk for pk in practice_ids if pk is not None}
-    if ids:
-        Practice.objects.filter(pk__in=ids).update(dashboard_token=uuid.uuid4())
+    _new_tokens(Practice, practice_ids)
 
 
 def programmes_changed(programme_ids: Iterable[int | None]) -> None:
     """Give these programmes new tokens: every row of their practices is rebuilt."""
-    ids = {pk for pk in programme_ids if pk is not None}
+    _new_tokens(Programme, programme_ids)
+
+
+def _new_tokens(model, ids: Iterable[int | None]) -> None:
+    ids = {pk for pk in ids if pk is not None}
     if ids:
-        Programme.objects.filter(pk__in=ids).update(dashboard_token=uuid.uuid4())
+        model.objects.filter(pk__in=ids).update(dashboard_token=uuid.uuid4())

@@ -33,7 +33,7 @@ from tests.dashboards.conftest import add_work
 from tests.followup.conftest import token_in
 from tests.followup.factories import SurveyFactory
 from tests.pdsa.factories import DriverFactory, PDSACycleFactory
-from tests.practices.factories import MembershipFactory, UserFactory
+from tests.practices.factories import AgreedActionFactory, MembershipFactory, UserFactory
 from tests.workshops.factories import InvitationFactory, WorkshopSessionFactory
 from workshops import services as workshop_services
 from workshops.models import Attendance
@@ -319,8 +319,6 @@ def test_a_cycle_goes_stale_in_the_cache_with_no_write(world, frozen):
 def test_an_action_becomes_overdue_in_the_cache_at_midnight(world, frozen):
     visit = world["visit"]
     visit.actions.all().delete()
-    from tests.practices.factories import AgreedActionFactory
-
     AgreedActionFactory(visit=visit, owner=world["member"], due_on=date(2026, 11, 26))
     frozen.move_to(datetime(2026, 11, 26, 23, 59, tzinfo=UTC))  # 23:59 in London
     assert "overdue" not in cached(world)[0].html

@@ -15,7 +15,6 @@ from dashboards import selectors
 from pdsa import services as pdsa_services
 from pdsa.models import Stage
 from pdsa.selectors import measure_analysis
-from practices.models import Practice
 from tests.dashboards.conftest import add_work
 from tests.pdsa.factories import (
     ImprovementPlanFactory,
@@ -142,18 +141,8 @@ def test_a_handed_over_practice_leaves_the_old_facilitators_dashboard(
 def _row(response, practice):
     """The practice's row as built now; the page must show it, in the same HTML."""
     now = timezone.now()
-    (row,) = selectors.practice_rows(
-        list(
-            selectors.dashboard_practices(
-                Practice.objects.filter(pk=practice.pk),
-                today=timezone.localdate(now),
-                now=now,
-                counts=False,
-            )
-        ),
-        now=now,
-    )
-    html = str(row_html.practice_rows_html([row], today=timezone.localdate(now)))
+    (row,) = selectors.build_practice_rows([practice.pk], now=now)
+    (html,) = row_html.row_htmls([row], today=timezone.localdate(now))
     assert html in response.content.decode()
     return row
 
