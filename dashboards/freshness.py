@@ -6,6 +6,13 @@ path from it to its practice (or programme); its saves and deletes, and changes 
 team, replace the token in the same transaction as the write. A model that moves to another
 practice marks both. Models that a row does not read are listed in UNTRACKED with the reason,
 and a test fails when a model is in neither list.
+
+Signals, although house style keeps cross-model work out of them: this is cache
+invalidation, not domain work (one UPDATE of a token, no rule of the domain), and it must
+follow every save, including the admin's change forms and services written later. A call in
+each service would leave any new write path one forgotten line away from a dashboard that
+shows old data; the receivers cannot be forgotten, and the writes that bypass them are
+found by a test.
 """
 
 import uuid
