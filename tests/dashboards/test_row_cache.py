@@ -382,7 +382,7 @@ def test_every_model_is_tracked_or_says_why_not():
 
 # Functions that update() or bulk_create() a tracked model and rely on a save() after it.
 SAVED_AFTERWARDS = {
-    ("pdsa/services.py", "_claim_version"): "every caller saves the instance next",
+    ("pdsa/services/common.py", "_claim_version"): "every caller saves the instance next",
     ("practices/services.py", "visit_update"): "claims the version, then saves the visit",
 }
 

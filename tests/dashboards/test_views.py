@@ -4,6 +4,7 @@ import csv
 import io
 import zipfile
 from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 
 import pytest
 import time_machine
@@ -283,11 +284,11 @@ def test_the_needs_attention_counts_are_the_same_whichever_the_sort(
 def test_progress_scores_show_set_and_suggested(login, facilitator, practice_a, member_a):
     plan = ImprovementPlanFactory(practice=practice_a, title="Advice plan")
     plan.team.add(member_a)
-    pdsa_services.plan_set_progress_score(plan=plan, score=pdsa_services.Decimal("2.0"))
+    pdsa_services.plan_set_progress_score(plan=plan, score=Decimal("2.0"))
     MeasureFactory(plan=plan)
     response = login(facilitator).get(facilitator_url())
     (shown,) = _row(response, practice_a).plans
-    assert shown.score_set == pdsa_services.Decimal("2.0")
+    assert shown.score_set == Decimal("2.0")
     assert shown.suggestion.score == 1.5
     assert "Advice plan</a>: 2.0 / 1.5" in response.content.decode()
 

@@ -1,0 +1,304 @@
+"""Writes for measures, the measure library and data points, with CSV import and export."""
+
+import csv
+import io
+from datetime import date, datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Prefetch
+
+from pdsa.charts import summarise
+from pdsa.models import (
+    DataPoint,
+    DataType,
+    ImprovementPlan,
+    LibraryMeasure,
+    Measure,
+)
+from pdsa.selectors import measure_analysis
+from pdsa.services.common import CsvImportError, ImportResult, _saved
+from practices.freshness import practices_changed
+
+
+@transaction.atomic
+def measure_create(*, plan: ImprovementPlan, **fields) -> Measure:
+    """Add a measure to a plan."""
+    return _saved(Measure(plan=plan, **fields))
+
+
+MEASURE_FIELDS = [
+    "name",
+    "kind",
+    "definition",
+    "data_type",
+    "numerator",
+    "denominator",
+    "frequency",
+    "improvement",
+]
+
+
+@transaction.atomic
+def measure_update(*, measure: Measure, **fields) -> Measure:
+    """Change a measure's definition, target or baseline."""
+    changes_type = "data_type" in fields and fields["data_type"] != measure.data_type
+    if changes_type and measure.data_points.exists():
+        raise ValidationError(
+            {"data_type": "The data type cannot change once data has been entered."}
+        )
+    for name, value in fields.items():
+        setattr(measure, name, value)
+    _saved(measure)
+    return measure_summary_refresh(measure=measure)
+
+
+@transaction.atomic
+def measure_adopt(*, plan: ImprovementPlan, library_measure: LibraryMeasure) -> Measure:
+    """Copy a library measure into a plan (one click), keeping the link to the library."""
+    if plan.measures.filter(name=library_measure.name).exists():
+        raise ValidationError(f"This plan already has a measure called “{library_measure.name}”.")
+    measure = Measure(
+        plan=plan,
+        library_measure=library_measure,
+        target=library_measure.suggested_target,
+        **{name: getattr(library_measure, name) for name in MEASURE_FIELDS},
+    )
+    return _saved(measure)
+
+
+@transaction.atomic
+def measure_rebase(*, measure: Measure, period: date | None, reason: str = "") -> Measure:
+    """Mark (or clear, with period None) the period from which the limits are recalculated."""
+    if period is not None:
+        period = measure.normalise_period(period)
+        if not measure.data_points.filter(period=period).exists():
+            raise ValidationError({"rebased_from": "Choose a period that has data."})
+    measure.rebased_from = period
+    measure.rebase_reason = reason if period else ""
+    _saved(measure)
+    return measure_summary_refresh(measure=measure)
+
+
+SUMMARY_FIELDS = {
+    "variation": "latest_variation",
+    "assurance": "latest_assurance",
+    "latest_period": "latest_period",
+    "latest_value": "latest_value",
+    "point_count": "point_count",
+    "shows_improvement": "shows_improvement",
+    "improvement_sustained": "improvement_sustained",
+}
+
+
+def measure_summary_refresh(*, measure: Measure) -> Measure:
+    """Recompute the summary kept on the measure (icons, latest value) from its data."""
+    loaded = (
+        Measure.objects.select_related("plan")
+        .prefetch_related(Prefetch("data_points", queryset=DataPoint.objects.order_by("period")))
+        .get(pk=measure.pk)
+    )
+    summary = summarise(measure_analysis(loaded))
+    fields = {column: getattr(summary, name) for name, column in SUMMARY_FIELDS.items()}
+    Measure.objects.filter(pk=measure.pk).update(**fields)
+    # update() sends no signals: the icons and scores on the dashboards come from this summary.
+    practices_changed([loaded.plan.practice_id])
+    for column, value in fields.items():
+        setattr(measure, column, value)
+    return measure
+
+
+@transaction.atomic
+def library_measure_create(**fields) -> LibraryMeasure:
+    """Add a measure to the curated library."""
+    return _saved(LibraryMeasure(**fields))
+
+
+@transaction.atomic
+def library_measure_update(*, library_measure: LibraryMeasure, **fields) -> LibraryMeasure:
+    """Change a library measure; plans that adopted it keep their own copy."""
+    for name, value in fields.items():
+        setattr(library_measure, name, value)
+    return _saved(library_measure)
+
+
+def _data_point(measure, *, period, numerator=None, denominator=None, value=None, note=""):
+    point = DataPoint(
+        measure=measure,
+        period=measure.normalise_period(period),
+        numerator=numerator,
+        denominator=denominator,
+        value=value,
+        note=note,
+    )
+    point.full_clean(exclude=["measure"], validate_unique=False)
+    return point
+
+
+@transaction.atomic
+def data_point_record(
+    *,
+    measure: Measure,
+    period: date,
+    numerator: int | None = None,
+    denominator: int | None = None,
+    value: float | None = None,
+    note: str = "",
+) -> DataPoint:
+    """Enter the value for one period; a period already holding a value is refused."""
+    point = _data_point(
+        measure,
+        period=period,
+        numerator=numerator,
+        denominator=denominator,
+        value=value,
+        note=note,
+    )
+    if measure.data_points.filter(period=point.period).exists():
+        raise ValidationError(
+            {"period": f"{point.period:%b %Y} already has a value: change that one instead."}
+        )
+    _saved(point)
+    measure_summary_refresh(measure=measure)
+    return point
+
+
+@transaction.atomic
+def data_point_update(
+    *, point: DataPoint, numerator=None, denominator=None, value=None, note: str = ""
+) -> DataPoint:
+    """Correct the value of a period."""
+    _point_change(point, numerator=numerator, denominator=denominator, value=value, note=note)
+    measure_summary_refresh(measure=point.measure)
+    return point
+
+
+def _point_change(point, *, numerator, denominator, value, note) -> DataPoint:
+    point.numerator, point.denominator, point.value, point.note = (
+        numerator,
+        denominator,
+        value,
+        note,
+    )
+    return _saved(point)
+
+
+@transaction.atomic
+def data_point_delete(*, point: DataPoint) -> None:
+    """Remove a period's value."""
+    measure = point.measure
+    point.delete()
+    measure_summary_refresh(measure=measure)
+
+
+def _parse_period(text: str) -> date:
+    for pattern in ("%Y-%m-%d", "%Y-%m", "%d/%m/%Y", "%m/%Y", "%b %Y", "%B %Y"):
+        try:
+            return datetime.strptime(text.strip(), pattern).date()
+        except ValueError:
+            continue
+    raise ValueError(f"“{text}” is not a date: use 2026-03 or 2026-03-01.")
+
+
+def _parse_number(text: str, *, whole: bool):
+    text = (text or "").strip()
+    if not text:
+        return None
+    try:
+        number = float(text)
+    except ValueError:
+        raise ValueError(f"“{text}” is not a number.") from None
+    if whole:
+        if number != int(number):
+            raise ValueError(f"“{text}” is not a whole number.")
+        return int(number)
+    return number
+
+
+def _import_rows(measure: Measure, text: str):
+    """Parse and validate every row; return (points, errors)."""
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    headers = {(h or "").strip().lower() for h in (reader.fieldnames or [])}
+    needed = {"period", "numerator", "denominator"} if measure.is_proportion else {"period"}
+    if not needed <= headers or (not measure.is_proportion and "value" not in headers):
+        wanted = "period, numerator, denominator" if measure.is_proportion else "period, value"
+        return [], [(1, f"The first row must name the columns: {wanted}.")]
+    points, errors, seen = [], [], {}
+    for row_number, raw in enumerate(reader, start=2):
+        row = {(k or "").strip().lower(): (v or "").strip() for k, v in raw.items() if k}
+        if not any(row.values()):
+            continue
+        try:
+            period = measure.normalise_period(_parse_period(row.get("period", "")))
+            numbers = {
+                "numerator": _parse_number(row.get("numerator", ""), whole=True),
+                "denominator": _parse_number(row.get("denominator", ""), whole=True),
+                "value": _parse_number(
+                    row.get("value", ""), whole=measure.data_type == DataType.COUNT
+                ),
+            }
+            point = _data_point(measure, period=period, note=row.get("note", ""), **numbers)
+        except ValueError as error:
+            errors.append((row_number, str(error)))
+            continue
+        except ValidationError as error:
+            errors.append((row_number, " ".join(error.messages)))
+            continue
+        if period in seen:
+            errors.append(
+                (row_number, f"{period:%b %Y} is also on row {seen[period]}: one value per period.")
+            )
+            continue
+        seen[period] = row_number
+        points.append((row_number, point))
+    if not points and not errors:
+        errors.append((1, "The file has no data rows."))
+    return points, errors
+
+
+@transaction.atomic
+def data_import_csv(*, measure: Measure, text: str, replace_existing: bool = False) -> ImportResult:
+    """Import a CSV of periods: every row valid or nothing changes (errors carry row numbers)."""
+    points, errors = _import_rows(measure, text)
+    existing = {p.period: p for p in measure.data_points.all()}
+    if not replace_existing:
+        errors += [
+            (row, f"{point.period:%b %Y} already has a value (tick “replace” to overwrite).")
+            for row, point in points
+            if point.period in existing
+        ]
+    if errors:
+        raise CsvImportError(sorted(errors))
+    created = replaced = 0
+    for _, point in points:
+        old = existing.get(point.period)
+        if old is not None:
+            _point_change(
+                old,
+                numerator=point.numerator,
+                denominator=point.denominator,
+                value=point.value,
+                note=point.note,
+            )
+            replaced += 1
+        else:
+            _saved(point)
+            created += 1
+    measure_summary_refresh(measure=measure)
+    return ImportResult(created=created, replaced=replaced)
+
+
+def data_export_csv(*, measure: Measure) -> str:
+    """The measure's data as CSV, in the same columns the import reads."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    if measure.is_proportion:
+        writer.writerow(["period", "numerator", "denominator", "note"])
+        for p in measure.data_points.all():
+            writer.writerow([p.period.isoformat(), p.numerator, p.denominator, p.note])
+    else:
+        writer.writerow(["period", "value", "note"])
+        for p in measure.data_points.all():
+            value = int(p.value) if measure.data_type == DataType.COUNT else p.value
+            writer.writerow([p.period.isoformat(), value, p.note])
+    return out.getvalue()
