@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "csp",
     "django_celery_beat",
     "simple_history",
+    "qiproject",
     "practices",
     "workshops",
     "pdsa",
