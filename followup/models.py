@@ -111,9 +111,13 @@ class Link(models.Model):
     def __str__(self):
         return f"Link for {self.recipient}"
 
+    def is_expired_at(self, now) -> bool:
+        """The one expiry rule: a link stops working at the moment `expires_at` names."""
+        return now >= self.expires_at
+
     @property
     def is_expired(self) -> bool:
-        return timezone.now() >= self.expires_at
+        return self.is_expired_at(timezone.now())
 
 
 class Response(models.Model):

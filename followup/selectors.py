@@ -58,6 +58,16 @@ def programme_results(*, survey: Survey) -> stats.Summary:
     return _summarise(Recipient.objects.filter(survey=survey))
 
 
+def surveys_run_by(*, user):
+    """The surveys of the programmes the user runs, with their programme."""
+    return Survey.objects.run_by(user).select_related("programme")
+
+
+def survey_for(*, programme) -> Survey:
+    """The programme's survey, or an unsaved one with the default questions if none exists."""
+    return Survey.objects.filter(programme=programme).first() or Survey(programme=programme)
+
+
 def response_rates(*, user):
     """Practices the user may see with invited and responded counts, for open surveys."""
     return (

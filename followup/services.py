@@ -170,7 +170,7 @@ def response_submit(
     """Record an answer once: the first submit uses up every link of that person."""
     link = link_for_token(token)
     now = timezone.now()
-    if link is None or link.expires_at <= now:
+    if link is None or link.is_expired_at(now):
         raise ValidationError("This survey link has expired or is not valid.")
     # The conditional update is the single use: a replay or a double submit finds it taken.
     taken = Recipient.objects.filter(pk=link.recipient_id, submitted_at__isnull=True).update(

@@ -1,7 +1,5 @@
 """The survey page (personal link, no sign-in), its questions, and the results."""
 
-import csv
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -10,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from followup import selectors, services
+from followup import exports, selectors, services
 from followup.factors import FACTORS
 from followup.forms import AnswerForm, QuestionsForm
 from followup.models import Survey
@@ -58,7 +56,7 @@ def followup_thanks(request):
 def followup_overview(request):
     context = {
         "rates": list(selectors.response_rates(user=request.user)),
-        "surveys": Survey.objects.run_by(request.user).select_related("programme"),
+        "surveys": selectors.surveys_run_by(user=request.user),
     }
     return render(request, "followup/overview.html", context)
 
@@ -100,29 +98,7 @@ def programme_results_csv(request, pk):
     survey = get_object_or_404(Survey, programme=programme)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="follow-up-{programme.pk}.csv"'
-    writer = csv.writer(response)
-    writer.writerow(
-        ["practice", "ods_code", "profession", "submitted_at"]
-        + [factor.key for factor in FACTORS]
-        + ["changes", "free_text"]
-    )
-    for answer in selectors.responses_for_export(survey=survey):
-        recipient = answer.recipient
-        changes = "; ".join(
-            f"{change['title']}: {change['status']}"
-            + (f" ({change['why']})" if change.get("why") else "")
-            for change in answer.changes
-        )
-        writer.writerow(
-            [
-                recipient.practice.name,
-                recipient.practice.ods_code,
-                recipient.get_profession_display(),
-                answer.submitted_at.isoformat(),
-            ]
-            + [answer.factor_scores.get(factor.key, "") for factor in FACTORS]
-            + [changes, answer.free_text]
-        )
+    exports.results_csv(survey=survey, file=response)
     return response
 
 
@@ -130,7 +106,7 @@ def programme_results_csv(request, pk):
 @require_http_methods(["GET", "POST"])
 def survey_questions(request, pk):
     programme = get_object_or_404(Programme.objects.run_by(request.user), pk=pk)
-    survey = Survey.objects.filter(programme=programme).first() or Survey(programme=programme)
+    survey = selectors.survey_for(programme=programme)
     form = QuestionsForm(request.POST or None, instance=survey)
     if request.method == "POST" and not survey.is_open and form.is_valid():
         try:

@@ -189,3 +189,27 @@ def test_the_questions_cannot_change_once_the_survey_has_gone_out(team, programm
         services.survey_update_questions(
             survey=Survey.objects.get(), why_question="Changed afterwards?"
         )
+
+
+def test_the_page_and_the_submit_agree_on_when_a_link_expires(team):
+    send(DUE)
+    token = _token_for(team["member_a"])
+    link = Link.objects.get(token_hash=token_hash(token))
+
+    with time_machine.travel(link.expires_at - timedelta(microseconds=1), tick=False):
+        assert not link.is_expired
+    with time_machine.travel(link.expires_at, tick=False):
+        assert link.is_expired
+        with pytest.raises(ValidationError):
+            services.response_submit(token=token, changes=[], factor_scores=SCORES)
+    assert not Response.objects.exists()
+
+
+def test_submitting_follows_the_links_own_expiry_rule(team, monkeypatch):
+    send(DUE)
+    token = _token_for(team["member_a"])
+    monkeypatch.setattr(Link, "is_expired_at", lambda self, now: True)
+
+    with pytest.raises(ValidationError):
+        services.response_submit(token=token, changes=[], factor_scores=SCORES)
+    assert not Response.objects.exists()
