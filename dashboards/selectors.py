@@ -118,6 +118,29 @@ def dashboard_practices(
     return queryset.order_by(*SORTS.get(sort, SORTS["attention"]))
 
 
+def dashboard_practices_of(*, user, sees_all: bool):
+    """The practices a dashboard lists: all the user may see, or those they facilitate."""
+    return Practice.objects.visible_to(user) if sees_all else Practice.objects.facilitated_by(user)
+
+
+def programme_practices(programme: Programme):
+    """Every practice of a programme (its lead's dashboard lists them all)."""
+    return Practice.objects.filter(programme=programme)
+
+
+def facilitated_by(practices, facilitator_id):
+    """These practices narrowed to those the facilitator currently supports."""
+    return practices.filter(
+        facilitator_assignments__facilitator_id=facilitator_id,
+        facilitator_assignments__ended_on__isnull=True,
+    )
+
+
+def needing_attention(practices):
+    """Annotated practices (dashboard_practices with counts) narrowed to those needing attention."""
+    return practices.filter(attention__gt=0)
+
+
 def facilitators_of(practices) -> list[User]:
     """The people currently facilitating any of these practices, for the filter."""
     current = FacilitatorAssignment.objects.filter(

@@ -11,7 +11,7 @@ from django.utils.safestring import mark_safe
 
 from dashboards import charts, exports, row_cache, selectors
 from practices.access import request_roles
-from practices.models import Practice, Programme
+from practices.models import Programme
 
 PRACTICES_PER_PAGE = 50
 PROGRAMME_PRACTICES_PER_PAGE = 25
@@ -40,10 +40,7 @@ def _options(request, *, facilitators=()):
 
 def _filtered(practices, options):
     if options["facilitator"]:
-        practices = practices.filter(
-            facilitator_assignments__facilitator_id=options["facilitator"],
-            facilitator_assignments__ended_on__isnull=True,
-        )
+        practices = selectors.facilitated_by(practices, options["facilitator"])
     return practices
 
 
@@ -68,7 +65,7 @@ def _page(request, practices, options, per_page):
         counts=options["attention_only"],
     )
     if options["attention_only"]:
-        ordered = ordered.filter(attention__gt=0)
+        ordered = selectors.needing_attention(ordered)
     page = Paginator(ordered, per_page).get_page(request.GET.get("page"))
     listed = [(p.pk, p.dashboard_token, p.programme.dashboard_token) for p in page]
     return _listing(page, row_cache.cached_rows(listed, now=now), options)
@@ -107,11 +104,7 @@ def facilitator_dashboard(request):
     sees_all = request.user.is_staff or roles.is_lead
     if not (sees_all or roles.is_facilitator):
         raise Http404("Only facilitators and programme leads have this dashboard.")
-    practices = (
-        Practice.objects.visible_to(request.user)
-        if sees_all
-        else Practice.objects.facilitated_by(request.user)
-    )
+    practices = selectors.dashboard_practices_of(user=request.user, sees_all=sees_all)
     facilitators = selectors.facilitators_of(practices) if sees_all else []
     options = _options(request, facilitators=facilitators)
     listing = _cached_page(request, practices, options, PRACTICES_PER_PAGE)
@@ -124,7 +117,7 @@ def facilitator_dashboard(request):
 @login_required
 def programme_dashboard(request, pk):
     programme = get_object_or_404(Programme.objects.run_by(request.user), pk=pk)
-    practices = Practice.objects.filter(programme=programme)
+    practices = selectors.programme_practices(programme)
     facilitators = selectors.facilitators_of(practices)
     options = _options(request, facilitators=facilitators)
     listing = _page(request, practices, options, PROGRAMME_PRACTICES_PER_PAGE)

@@ -193,6 +193,27 @@ def evidence_detail(*, user, pk: int) -> EvidenceItem:
     return get_object_or_404(queryset, pk=pk)
 
 
+def evidence_current(*, item: EvidenceItem) -> EvidenceItem:
+    """The item as saved now (after someone else's edit), for showing beside the form."""
+    return EvidenceItem.objects.get(pk=item.pk)
+
+
+def evidence_history(*, item: EvidenceItem) -> list[dict]:
+    """The item's saved versions, newest first, each with the fields it changed."""
+    records = list(
+        item.history.select_related("history_user").order_by("-history_date", "-history_id")
+    )
+    changes = []
+    # Newest first, so each record's previous version is the next one in the list (one query
+    # in all, where record.prev_record would ask the database once per record).
+    for record, previous in zip(records, records[1:] + [None], strict=True):
+        changed = []
+        if previous is not None:
+            changed = [change.field for change in record.diff_against(previous).changes]
+        changes.append({"record": record, "changed": changed})
+    return changes
+
+
 @dataclass
 class Usage:
     """Where an item is cited. Counts run across the programmes the reader can see (they name

@@ -81,7 +81,7 @@ def evidence_edit(request, pk):
             )
         except ValidationError as error:
             add_validation_error(form, error)
-            item.refresh_from_db()
+            item = selectors.evidence_current(item=item)
             # The next save is a deliberate overwrite of the version now shown above the form.
             form.data = form.data.copy()
             form.data["version"] = item.version
@@ -123,12 +123,5 @@ def evidence_retire(request, pk):
 @login_required
 def evidence_history(request, pk):
     item = get_object_or_404(EvidenceItem.objects.curated_by(request.user), pk=pk)
-    records = list(item.history.select_related("history_user").order_by("-history_date"))
-    changes = []
-    for record in records:
-        previous = record.prev_record
-        changed = []
-        if previous is not None:
-            changed = [change.field for change in record.diff_against(previous).changes]
-        changes.append({"record": record, "changed": changed})
+    changes = selectors.evidence_history(item=item)
     return render(request, "evidence/evidence_history.html", {"item": item, "changes": changes})
