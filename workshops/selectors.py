@@ -8,7 +8,7 @@ from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from practices.models import Practice, Role
+from practices.models import Membership, Practice, Programme, Role
 from workshops import charts
 from workshops.models import (
     Attendance,
@@ -193,6 +193,42 @@ def my_learning_needs(*, user, programme, round: str) -> dict[int, int]:
             "topic_id", "confidence"
         )
     )
+
+
+def programmes_run_by(*, user) -> list[Programme]:
+    """The programmes the user runs, by name (they may add sessions to these)."""
+    return list(Programme.objects.run_by(user).order_by("name"))
+
+
+def has_attended(*, session: WorkshopSession, user) -> bool:
+    """Whether the register shows the user at the session."""
+    return session.attendances.filter(user=user).exists()
+
+
+def feedback_of(*, session: WorkshopSession, user) -> Feedback | None:
+    """The feedback the user gave on the session, if any."""
+    return Feedback.objects.filter(session=session, user=user).first()
+
+
+def member_practice(*, user, programme) -> Practice | None:
+    """The user's practice in the programme (the first by name if they belong to several)."""
+    membership = (
+        Membership.objects.filter(user=user, practice__programme=programme)
+        .select_related("practice")
+        .order_by("practice__name")
+        .first()
+    )
+    return membership.practice if membership else None
+
+
+def programme_practices(*, programme, user):
+    """The practices of the programme the user may see, by name."""
+    return Practice.objects.visible_to(user).filter(programme=programme).order_by("name")
+
+
+def learning_topics(*, programme) -> list[LearningTopic]:
+    """The programme's learning-needs topics."""
+    return list(LearningTopic.objects.filter(programme=programme))
 
 
 def invitation_for(*, session: WorkshopSession, user) -> Invitation | None:

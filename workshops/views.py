@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from practices.access import can_run_programme
-from practices.models import Membership, Practice, Programme
+from practices.models import Practice, Programme
 from qiproject.forms import add_validation_error
 from workshops import charts, selectors, services
 from workshops.calendar import session_ics
@@ -20,13 +20,13 @@ from workshops.forms import (
     SessionForm,
     TopicForm,
 )
-from workshops.models import Feedback, LearningTopic, Material, Round, WorkshopSession
+from workshops.models import LearningTopic, Material, Round, WorkshopSession
 
 
 @login_required
 def session_list(request):
     sessions = list(selectors.session_list(user=request.user))
-    programmes = list(Programme.objects.run_by(request.user).order_by("name"))
+    programmes = selectors.programmes_run_by(user=request.user)
     context = {"sessions": sessions, "run_programmes": programmes}
     return render(request, "workshops/session_list.html", context)
 
@@ -37,8 +37,8 @@ def session_detail(request, pk):
     invitation = selectors.invitation_for(session=session, user=request.user)
     runs = can_run_programme(request.user, session.programme)
     takes_register = WorkshopSession.objects.register_takers(request.user).filter(pk=pk).exists()
-    attended = session.attendances.filter(user=request.user).exists()
-    feedback = Feedback.objects.filter(session=session, user=request.user).first()
+    attended = selectors.has_attended(session=session, user=request.user)
+    feedback = selectors.feedback_of(session=session, user=request.user)
     context = {
         "session": session,
         "invitation": invitation,
@@ -228,16 +228,6 @@ def feedback_submit(request, pk):
     return redirect("workshops:session_detail", pk=session.pk)
 
 
-def _member_practice(user, programme) -> Practice | None:
-    membership = (
-        Membership.objects.filter(user=user, practice__programme=programme)
-        .select_related("practice")
-        .order_by("practice__name")
-        .first()
-    )
-    return membership.practice if membership else None
-
-
 @login_required
 def learning_needs(request, programme_pk):
     programme = get_object_or_404(Programme.objects.visible_to(request.user), pk=programme_pk)
@@ -245,12 +235,10 @@ def learning_needs(request, programme_pk):
     context = {
         "programme": programme,
         "runs_programme": runs,
-        "member_practice": _member_practice(request.user, programme),
-        "practices": Practice.objects.visible_to(request.user)
-        .filter(programme=programme)
-        .order_by("name"),
+        "member_practice": selectors.member_practice(user=request.user, programme=programme),
+        "practices": selectors.programme_practices(programme=programme, user=request.user),
         "topic_form": TopicForm() if runs else None,
-        "topics": list(LearningTopic.objects.filter(programme=programme)),
+        "topics": selectors.learning_topics(programme=programme),
     }
     if runs:
         results = selectors.learning_needs_results(programme=programme)
@@ -311,10 +299,10 @@ def learning_topic_remove(request, programme_pk, topic_pk):
 @require_http_methods(["GET", "POST"])
 def learning_needs_answer(request, programme_pk, round):
     programme = get_object_or_404(Programme.objects.visible_to(request.user), pk=programme_pk)
-    practice = _member_practice(request.user, programme)
+    practice = selectors.member_practice(user=request.user, programme=programme)
     if practice is None or round not in Round.values:
         raise Http404
-    topics = list(LearningTopic.objects.filter(programme=programme))
+    topics = selectors.learning_topics(programme=programme)
     previous = selectors.my_learning_needs(user=request.user, programme=programme, round=round)
     form = LearningNeedsForm(
         request.POST if request.method == "POST" else None,

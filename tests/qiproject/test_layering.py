@@ -1,8 +1,9 @@
 """Views parse, call a selector or a service, and render: they run no queries of their own.
 
-The one query a view writes itself is the access load the house style asks for,
+The queries a view writes itself are the access load the house style asks for,
 `get_object_or_404(Model.objects.visible_to(user), pk=...)` (any access method, optionally
-with `select_related`). Anything else on a manager or a queryset, and any `.save()`,
+with `select_related`), and the access check `Model.objects.editable_by(user).filter(pk=pk)
+.exists()` that turns a row the user may see but not change into a 403. Anything else on a manager or a queryset, and any `.save()`,
 `.delete()` or `.create()`, belongs in `<app>/selectors.py` or `<app>/services`.
 """
 
@@ -115,13 +116,31 @@ def _access_load(node) -> set[int]:
     return exempt
 
 
+def _access_check(node) -> set[int]:
+    """The ids of `Model.objects.<access>(user).filter(pk=...).exists()`, if it is one: asking
+    whether the user may do more with a row already loaded (403 rather than 404)."""
+    calls, start = _chain(node)
+    names = [call.func.attr for call in reversed(calls)]
+    is_manager = isinstance(start, ast.Attribute) and start.attr == "objects"
+    if not (is_manager and len(names) == 3 and names[0] in ACCESS_METHODS):
+        return set()
+    pk_only = [k.arg for k in calls[1].keywords] == ["pk"] and not calls[1].args
+    if names[1:] != ["filter", "exists"] or not pk_only:
+        return set()
+    return {id(start)} | {id(c) for c in calls} | {id(c.func) for c in calls}
+
+
+def _calls(node, name: str) -> bool:
+    return isinstance(node, ast.Call) and getattr(node.func, "id", None) == name
+
+
 def _exempt_nodes(function) -> set[int]:
     exempt = set()
     for node in ast.walk(function):
-        if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "get_object_or_404":
-            if node.args:
-                exempt |= _access_load(node.args[0])
-        if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "_editable":
+        if _calls(node, "get_object_or_404") and node.args:
+            exempt |= _access_load(node.args[0])
+        exempt |= _access_check(node)
+        if _calls(node, "_editable"):
             # _editable(Model.objects[.select_related(...)], user, pk) applies the access
             # methods itself.
             calls, start = _chain(node.args[0])
@@ -187,19 +206,24 @@ def test_the_check_catches_a_query_a_save_and_a_bypassed_access_load(tmp_path):
         "def view(request, pk):\n"
         "    item = get_object_or_404(Item.objects.visible_to(request.user), pk=pk)\n"
         "    other = get_object_or_404(Item.objects.select_related('x'), pk=pk)\n"
+        "    may = Item.objects.editable_by(request.user).filter(pk=pk).exists()\n"
+        "    mine = Item.objects.editable_by(request.user).filter(owner=1).exists()\n"
         "    n = item.children.filter(done=True).count()\n"
         "    item.save()\n"
         "    context = {}\n"
         "    context.update({'n': n})\n"
     )
     found = violations_in(source)
-    assert [line.split(": ", 1)[1] for line in found] == [
+    assert sorted(line.split(": ", 1)[1] for line in found) == sorted([
         "Item.objects outside an access load",
         ".select_related() on Item.objects",
+        "Item.objects outside an access load",
+        ".exists() on Item.objects.editable_by(request.user).filter(owner=1)",
+        ".filter() on Item.objects.editable_by(request.user)",
         ".count() on item.children.filter(done=True)",
         ".filter() on item.children",
         ".save() on item",
-    ]
+    ])
 
 
 def violations_in(path: Path) -> list[str]:
