@@ -55,6 +55,34 @@ def practice_list(*, user):
     )
 
 
+def programme_practice_list(*, user, programme):
+    """practice_list narrowed to one programme."""
+    return practice_list(user=user).filter(programme=programme)
+
+
+def practice_people(practice: Practice) -> dict:
+    """A practice_detail practice's team, patient representatives and facilitators (no query)."""
+    members = list(practice.memberships.all())
+    return {
+        "team": [m for m in members if not m.is_patient_rep],
+        "patient_reps": [m for m in members if m.is_patient_rep],
+        "assignments": list(practice.facilitator_assignments.all()),
+    }
+
+
+def visit_actions_initial(visit: Visit | None) -> list[dict]:
+    """The visit's agreed actions as the initial rows of its action formset."""
+    return [
+        {"pk": a.pk, "description": a.description, "owner": a.owner_id, "due_on": a.due_on}
+        for a in (visit.actions.all() if visit else [])
+    ]
+
+
+def visit_current(*, pk: int) -> Visit:
+    """The visit as saved now (after someone else's edit), for showing beside the form."""
+    return Visit.objects.get(pk=pk)
+
+
 def _member_count(condition: Q):
     members = (
         Membership.objects.filter(condition, practice=OuterRef("pk"))

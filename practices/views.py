@@ -67,9 +67,7 @@ def practice_detail(request, pk):
     practice = selectors.practice_detail(user=request.user, pk=pk)
     context = {
         "practice": practice,
-        "team": [m for m in practice.memberships.all() if not m.is_patient_rep],
-        "patient_reps": [m for m in practice.memberships.all() if m.is_patient_rep],
-        "assignments": list(practice.facilitator_assignments.all()),
+        **selectors.practice_people(practice),
         "can_invite": can_manage_team(request.user, practice),
         "visit_summary": selectors.visit_summaries([practice.pk])[practice.pk],
         "can_record_visits": can_record_visits(request.user, practice),
@@ -83,7 +81,7 @@ def programme_detail(request, pk):
     programme = get_object_or_404(Programme.objects.visible_to(request.user), pk=pk)
     context = {
         "programme": programme,
-        "practices": selectors.practice_list(user=request.user).filter(programme=programme),
+        "practices": selectors.programme_practice_list(user=request.user, programme=programme),
         "runs_programme": can_run_programme(request.user, programme),
     }
     return render(request, "practices/programme_detail.html", context)
@@ -185,10 +183,7 @@ def _visit_form(request, practice, *, visit):
     adding_row = data is not None and "add_action" in data
     if adding_row:
         data = with_one_more_row(data)
-    initial_actions = [
-        {"pk": a.pk, "description": a.description, "owner": a.owner_id, "due_on": a.due_on}
-        for a in (visit.actions.all() if visit else [])
-    ]
+    initial_actions = selectors.visit_actions_initial(visit)
     form = VisitForm(
         data,
         practice=practice,
@@ -207,7 +202,7 @@ def _visit_form(request, practice, *, visit):
         except services.StaleEdit as error:
             # Keep the user's text, show the saved version, and let a resubmit overwrite it.
             add_validation_error(form, error)
-            current = Visit.objects.get(pk=visit.pk)
+            current = selectors.visit_current(pk=visit.pk)
             form.data = form.data.copy()
             form.data["version"] = str(current.version)
         except ValidationError as error:
