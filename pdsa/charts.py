@@ -5,10 +5,11 @@ module picks the chart (P chart for proportions, XmR otherwise), applies the bas
 rebase the team confirmed, and returns one row per period for the SVG and the data table.
 """
 
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 
-from pdsa import spc
+from pdsa import spc, svg
 
 # Fewer points give limits too unstable to act on; below this the page offers the run chart.
 MIN_SPC_POINTS = 12
@@ -185,3 +186,69 @@ def summarise(analysis: Analysis) -> Summary:
         shows_improvement=analysis.has_improvement,
         improvement_sustained=analysis.sustained(),
     )
+
+
+def measure_chart_svg(measure, analysis, cycles, *, spc: bool) -> str:
+    """The measure's chart as SVG (svg.py escapes every text it is given)."""
+    rows = analysis.rows
+    labels = [
+        row.period.strftime("%-d %b %Y" if measure.frequency == "weekly" else "%b %Y")
+        for row in rows
+    ]
+    periods = [row.period for row in rows]
+    annotations = []
+    for cycle in cycles:
+        start = measure.normalise_period(cycle.start_date)
+        index = next((i for i, p in enumerate(periods) if p >= start), None)
+        if index is not None:
+            annotations.append(
+                svg.Annotation(
+                    index,
+                    f"PDSA {cycle.number}: {cycle.title}",
+                    short=f"{_shorten(cycle.title, 20)} ({cycle.number})",
+                )
+            )
+    common = {
+        "labels": labels,
+        "values": [row.value for row in rows],
+        "target": measure.target_as_fraction(),
+        "annotations": annotations,
+        "percent": measure.is_proportion,
+    }
+    if spc:
+        name = "P chart" if analysis.kind == "p" else "XmR chart"
+        return svg.chart_svg(
+            title=f"{name} of {measure.name}",
+            description=f"{analysis.variation_label}. {analysis.assurance_label}".strip(),
+            colours=[svg.COLOURS[row.special_cause] for row in rows],
+            centre=[row.centre for row in rows],
+            lower=[row.lower for row in rows],
+            upper=[row.upper for row in rows],
+            centre_label="Centre line" if analysis.kind == "p" else "Mean",
+            **common,
+        )
+    run = analysis.run
+    verdict = "Non-random variation. " if run.signal else "No signal of non-random variation. "
+    return svg.chart_svg(
+        title=f"Run chart of {measure.name}",
+        description=verdict + " ".join(run.explanations),
+        centre=[run.median] * len(rows) if run.median is not None else None,
+        centre_label="Median",
+        **common,
+    )
+
+
+def _shorten(text: str, length: int) -> str:
+    """`text` cut to `length` characters with an ellipsis, as Django's Truncator.chars does
+    (combining characters do not count)."""
+    text = unicodedata.normalize("NFC", text)
+    counted, end = 0, None
+    for index, char in enumerate(text):
+        if unicodedata.combining(char):
+            continue
+        counted += 1
+        if end is None and counted > length - 1:
+            end = index
+        if counted > length:
+            return text[:end] + "…"
+    return text

@@ -103,7 +103,7 @@ def idea_share(request, pk):
     )
     if not ChangeIdea.objects.editable_by(request.user).filter(pk=pk).exists():
         raise PermissionDenied("Only the practice team shares its ideas.")
-    current = SharedIdea.objects.filter(change_idea=idea).first()
+    current = selectors.current_share(idea)
     initial = {"summary": current.summary} if current else {}
     form = ShareForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -112,10 +112,7 @@ def idea_share(request, pk):
         )
         messages.success(request, "Shared with the other practices of the programme.")
         return redirect(shared.get_absolute_url())
-    cycles = list(idea.cycles.prefetch_related("evidence").order_by("created_at"))
-    evidence = {item.pk: item for item in idea.evidence.all()}
-    for cycle in cycles:
-        evidence.update({item.pk: item for item in cycle.evidence.all()})
+    cycles, evidence = selectors.idea_share_story(idea)
     context = {
         "idea": idea,
         "plan": idea.plan,
@@ -123,7 +120,7 @@ def idea_share(request, pk):
         "form": form,
         "current": current,
         "ramp": display_ramp(services.ramp_snapshot(cycles)),
-        "evidence": sorted(evidence.values(), key=lambda item: item.title),
+        "evidence": evidence,
     }
     return render(request, "pdsa/idea_share.html", context)
 

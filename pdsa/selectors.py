@@ -20,6 +20,7 @@ from pdsa.models import (
     Frequency,
     IdeaComment,
     ImprovementPlan,
+    LibraryMeasure,
     Measure,
     MeasureKind,
     PDSACycle,
@@ -133,6 +134,68 @@ def plan_suggestion(plan: ImprovementPlan) -> tuple[dict[int, Analysis], Suggest
     """Each measure's analysis and the suggested progress score for a plan from plan_detail."""
     analyses = {m.pk: measure_analysis(m) for m in plan.measures.all()}
     return analyses, suggest_score(plan_facts(plan, analyses))
+
+
+@dataclass
+class PlanPage:
+    """What the plan page shows beside the plan: its measures' analyses and the library."""
+
+    measures: list[tuple[Measure, Analysis]]
+    suggestion: Suggestion
+    library: object
+    adopted: set[int | None]
+
+
+def plan_page(plan: ImprovementPlan, *, with_library: bool) -> PlanPage:
+    """For a plan_detail plan: each measure with its analysis, the suggested score and, for
+    someone who may edit, the library measures to adopt (one query, run by the template)."""
+    analyses, suggestion = plan_suggestion(plan)
+    return PlanPage(
+        measures=[(m, analyses[m.pk]) for m in plan.measures.all()],
+        suggestion=suggestion,
+        library=LibraryMeasure.objects.filter(is_active=True) if with_library else [],
+        adopted={m.library_measure_id for m in plan.measures.all()},
+    )
+
+
+def as_saved(instance):
+    """A fresh copy of a row as saved (a bound ModelForm has changed the one it was given)."""
+    return type(instance).objects.get(pk=instance.pk)
+
+
+def change_idea_evidence(idea: ChangeIdea) -> list[EvidenceItem]:
+    """The evidence a change idea cites, for its edit form."""
+    return list(idea.evidence.all())
+
+
+def library_measure_to_adopt(*, pk: int) -> LibraryMeasure:
+    """A library measure still offered for adoption, or 404."""
+    return get_object_or_404(LibraryMeasure.objects.filter(is_active=True), pk=pk)
+
+
+def library_list(*, user, active_only: bool):
+    """The library measures the user may browse; retired ones only for curators."""
+    measures = LibraryMeasure.objects.visible_to(user)
+    return measures.filter(is_active=True) if active_only else measures
+
+
+def measure_points(measure: Measure):
+    """A measure's data points (one query, run by the template)."""
+    return measure.data_points.all()
+
+
+def current_share(idea: ChangeIdea) -> SharedIdea | None:
+    """The idea's share (current or withdrawn), if it was ever shared."""
+    return SharedIdea.objects.filter(change_idea=idea).first()
+
+
+def idea_share_story(idea: ChangeIdea) -> tuple[list[PDSACycle], list[EvidenceItem]]:
+    """The idea's cycles (oldest first) and the evidence cited by it or them, by title."""
+    cycles = list(idea.cycles.prefetch_related("evidence").order_by("created_at"))
+    evidence = {item.pk: item for item in idea.evidence.all()}
+    for cycle in cycles:
+        evidence.update({item.pk: item for item in cycle.evidence.all()})
+    return cycles, sorted(evidence.values(), key=lambda item: item.title)
 
 
 @dataclass

@@ -10,10 +10,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.safestring import mark_safe
-from django.utils.text import Truncator
 from django.views.decorators.http import require_http_methods, require_POST
 
-from pdsa import selectors, services, svg
+from pdsa import charts, selectors, services, svg
 from pdsa.forms import (
     AbandonForm,
     ChangeIdeaForm,
@@ -92,17 +91,17 @@ def plan_create(request, practice_pk):
 @login_required
 def plan_detail(request, pk):
     plan = selectors.plan_detail(user=request.user, pk=pk)
-    analyses, suggestion = selectors.plan_suggestion(plan)
     can_edit = can_edit_practice(request.user, plan.practice)
+    page = selectors.plan_page(plan, with_library=can_edit)
     context = {
         "plan": plan,
         "practice": plan.practice,
-        "measures": [(m, analyses[m.pk]) for m in plan.measures.all()],
-        "suggestion": suggestion,
+        "measures": page.measures,
+        "suggestion": page.suggestion,
         "can_edit": can_edit,
         "score_form": ProgressScoreForm(initial={"progress_score": str(plan.progress_score or "")}),
-        "library": LibraryMeasure.objects.filter(is_active=True) if can_edit else [],
-        "adopted": {m.library_measure_id for m in plan.measures.all()},
+        "library": page.library,
+        "adopted": page.adopted,
     }
     return render(request, "pdsa/plan_detail.html", context)
 
@@ -202,7 +201,7 @@ def change_idea_edit(request, pk):
         "driver": idea.driver_id,
         "title": idea.title,
         "description": idea.description,
-        "evidence": list(idea.evidence.all()),
+        "evidence": selectors.change_idea_evidence(idea),
     }
     form = ChangeIdeaForm(request.POST or None, plan=idea.plan, idea=idea, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -252,7 +251,7 @@ def measure_edit(request, pk):
     form = MeasureForm(request.POST or None, instance=measure)
     if request.method == "POST" and form.is_valid():
         try:
-            services.measure_update(measure=Measure.objects.get(pk=measure.pk), **form.cleaned_data)
+            services.measure_update(measure=selectors.as_saved(measure), **form.cleaned_data)
         except ValidationError as error:
             add_validation_error(form, error)
         else:
@@ -266,9 +265,7 @@ def measure_edit(request, pk):
 @require_POST
 def measure_adopt(request, plan_pk, library_pk):
     plan = _editable(ImprovementPlan.objects, request.user, plan_pk)
-    library_measure = get_object_or_404(
-        LibraryMeasure.objects.filter(is_active=True), pk=library_pk
-    )
+    library_measure = selectors.library_measure_to_adopt(pk=library_pk)
     try:
         measure = services.measure_adopt(plan=plan, library_measure=library_measure)
     except ValidationError as error:
@@ -287,7 +284,7 @@ def measure_chart(request, pk):
         "plan": measure.plan,
         "analysis": analysis,
         "show_spc": show_spc,
-        "chart": mark_safe(_chart_svg(measure, analysis, cycles, spc=show_spc)),
+        "chart": mark_safe(charts.measure_chart_svg(measure, analysis, cycles, spc=show_spc)),
         "variation_icon": mark_safe(
             svg.variation_icon(analysis.variation, analysis.variation_label)
         ),
@@ -301,56 +298,6 @@ def measure_chart(request, pk):
         ),
     }
     return render(request, "pdsa/measure_chart.html", context)
-
-
-def _chart_svg(measure, analysis, cycles, *, spc: bool) -> str:
-    """The measure's chart as SVG (svg.py escapes every text it is given)."""
-    rows = analysis.rows
-    labels = [
-        row.period.strftime("%-d %b %Y" if measure.frequency == "weekly" else "%b %Y")
-        for row in rows
-    ]
-    periods = [row.period for row in rows]
-    annotations = []
-    for cycle in cycles:
-        start = measure.normalise_period(cycle.start_date)
-        index = next((i for i, p in enumerate(periods) if p >= start), None)
-        if index is not None:
-            annotations.append(
-                svg.Annotation(
-                    index,
-                    f"PDSA {cycle.number}: {cycle.title}",
-                    short=f"{Truncator(cycle.title).chars(20)} ({cycle.number})",
-                )
-            )
-    common = {
-        "labels": labels,
-        "values": [row.value for row in rows],
-        "target": measure.target_as_fraction(),
-        "annotations": annotations,
-        "percent": measure.is_proportion,
-    }
-    if spc:
-        name = "P chart" if analysis.kind == "p" else "XmR chart"
-        return svg.chart_svg(
-            title=f"{name} of {measure.name}",
-            description=f"{analysis.variation_label}. {analysis.assurance_label}".strip(),
-            colours=[svg.COLOURS[row.special_cause] for row in rows],
-            centre=[row.centre for row in rows],
-            lower=[row.lower for row in rows],
-            upper=[row.upper for row in rows],
-            centre_label="Centre line" if analysis.kind == "p" else "Mean",
-            **common,
-        )
-    run = analysis.run
-    verdict = "Non-random variation. " if run.signal else "No signal of non-random variation. "
-    return svg.chart_svg(
-        title=f"Run chart of {measure.name}",
-        description=verdict + " ".join(run.explanations),
-        centre=[run.median] * len(rows) if run.median is not None else None,
-        centre_label="Median",
-        **common,
-    )
 
 
 @login_required
@@ -396,7 +343,7 @@ def measure_data(request, pk):
     context = {
         "measure": measure,
         "plan": measure.plan,
-        "points": measure.data_points.all(),
+        "points": selectors.measure_points(measure),
         "form": form,
         "import_form": CsvImportForm(),
         "can_edit": can_edit,
@@ -479,9 +426,9 @@ def measure_export(request, pk):
 
 @login_required
 def library_list(request):
-    measures = LibraryMeasure.objects.visible_to(request.user)
-    if not can_curate_evidence(request.user):
-        measures = measures.filter(is_active=True)
+    measures = selectors.library_list(
+        user=request.user, active_only=not can_curate_evidence(request.user)
+    )
     context = {"measures": measures, "can_curate": can_curate_evidence(request.user)}
     return render(request, "pdsa/library_list.html", context)
 
@@ -499,7 +446,7 @@ def library_edit(request, pk=None):
         try:
             if instance:
                 services.library_measure_update(
-                    library_measure=LibraryMeasure.objects.get(pk=pk), **form.cleaned_data
+                    library_measure=selectors.as_saved(instance), **form.cleaned_data
                 )
             else:
                 services.library_measure_create(**form.cleaned_data)
@@ -581,7 +528,7 @@ def cycle_edit(request, pk):
     if form.is_valid():
         try:
             services.cycle_update(
-                cycle=PDSACycle.objects.get(pk=pk),
+                cycle=selectors.as_saved(cycle),
                 user=request.user,
                 version=form.cleaned_data["version"],
                 fields=form.stage_fields(),
