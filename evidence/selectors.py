@@ -204,8 +204,8 @@ def evidence_history(*, item: EvidenceItem) -> list[dict]:
         item.history.select_related("history_user").order_by("-history_date", "-history_id")
     )
     changes = []
-    # Newest first, so each record's previous version is the next one in the list (one query
-    # in all, where record.prev_record would ask the database once per record).
+    # Newest first, so each record's previous version is the next one in the list, where
+    # record.prev_record would ask the database once per record.
     for record, previous in zip(records, records[1:] + [None], strict=True):
         changed = []
         if previous is not None:

@@ -1,6 +1,9 @@
 from datetime import date
 
-from pdsa.charts import MIN_SPC_POINTS, SeriesPoint, analyse
+import pytest
+from django.utils.text import Truncator
+
+from pdsa.charts import MIN_SPC_POINTS, SeriesPoint, _shorten, analyse
 
 
 def _months(values, *, proportion=False):
@@ -79,3 +82,10 @@ def test_a_p_chart_target_gives_an_assurance():
     )
     assert analysis.assurance == "pass"
     assert "consistently meets" in analysis.assurance_label
+
+
+@pytest.mark.parametrize(
+    "title", ["Short", "exactly twenty chars", "twenty-one characters", "é" * 30, "cafe\u0301 " * 6]
+)
+def test_cycle_labels_on_the_chart_are_cut_as_django_cuts_text(title):
+    assert _shorten(title, 20) == Truncator(title).chars(20)

@@ -3,8 +3,9 @@
 The queries a view writes itself are the access load the house style asks for,
 `get_object_or_404(Model.objects.visible_to(user), pk=...)` (any access method, optionally
 with `select_related`), and the access check `Model.objects.editable_by(user).filter(pk=pk)
-.exists()` that turns a row the user may see but not change into a 403. Anything else on a manager or a queryset, and any `.save()`,
-`.delete()` or `.create()`, belongs in `<app>/selectors.py` or `<app>/services`.
+.exists()` that turns a row the user may see but not change into a 403. Anything else on a
+manager or a queryset, and any `.save()`, `.delete()` or `.create()`, belongs in
+`<app>/selectors.py` or `<app>/services`.
 """
 
 import ast
@@ -214,16 +215,18 @@ def test_the_check_catches_a_query_a_save_and_a_bypassed_access_load(tmp_path):
         "    context.update({'n': n})\n"
     )
     found = violations_in(source)
-    assert sorted(line.split(": ", 1)[1] for line in found) == sorted([
-        "Item.objects outside an access load",
-        ".select_related() on Item.objects",
-        "Item.objects outside an access load",
-        ".exists() on Item.objects.editable_by(request.user).filter(owner=1)",
-        ".filter() on Item.objects.editable_by(request.user)",
-        ".count() on item.children.filter(done=True)",
-        ".filter() on item.children",
-        ".save() on item",
-    ])
+    assert sorted(line.split(": ", 1)[1] for line in found) == sorted(
+        [
+            "Item.objects outside an access load",
+            ".select_related() on Item.objects",
+            "Item.objects outside an access load",
+            ".exists() on Item.objects.editable_by(request.user).filter(owner=1)",
+            ".filter() on Item.objects.editable_by(request.user)",
+            ".count() on item.children.filter(done=True)",
+            ".filter() on item.children",
+            ".save() on item",
+        ]
+    )
 
 
 def violations_in(path: Path) -> list[str]:
