@@ -2,7 +2,8 @@
 
 Pure: no Django. Callers pass the measure's settings and its data in period order; this
 module picks the chart (P chart for proportions, XmR otherwise), applies the baseline and a
-rebase the team confirmed, and returns one row per period for the SVG and the data table.
+rebase the team confirmed, and returns one row per period for the SVG and the data table;
+measure_chart_svg draws the chart with svg.py.
 """
 
 import unicodedata
@@ -239,8 +240,7 @@ def measure_chart_svg(measure, analysis, cycles, *, spc: bool) -> str:
 
 
 def _shorten(text: str, length: int) -> str:
-    """`text` cut to `length` characters with an ellipsis, as Django's Truncator.chars does
-    (combining characters do not count)."""
+    """`text` cut to `length` characters with an ellipsis, as Django's Truncator.chars cuts."""
     text = unicodedata.normalize("NFC", text)
     counted, end = 0, None
     for index, char in enumerate(text):

@@ -147,8 +147,7 @@ class PlanPage:
 
 
 def plan_page(plan: ImprovementPlan, *, with_library: bool) -> PlanPage:
-    """For a plan_detail plan: each measure with its analysis, the suggested score and, for
-    someone who may edit, the library measures to adopt (one query, run by the template)."""
+    """A plan_detail plan's measures with analyses, suggested score and adoptable library."""
     analyses, suggestion = plan_suggestion(plan)
     return PlanPage(
         measures=[(m, analyses[m.pk]) for m in plan.measures.all()],
