@@ -12,6 +12,7 @@ from django.utils.safestring import mark_safe
 from dashboards import charts, exports, row_cache, selectors
 from practices.access import request_roles
 from practices.models import Practice, Programme
+from workshops.selectors import learning_needs_results
 
 PRACTICES_PER_PAGE = 50
 PROGRAMME_PRACTICES_PER_PAGE = 25
@@ -140,7 +141,7 @@ def programme_dashboard(request, pk):
         "chart": mark_safe(  # built from numbers and escaped month names only
             charts.cycles_chart([(m.month, m.started, m.completed) for m in totals.months])
         ),
-        "learning": selectors.learning_change(programme),
+        "learning": learning_needs_results(programme=programme),
     }
     return render(request, "dashboards/programme.html", context)
 

@@ -327,3 +327,7 @@ class AgreedActionQuerySet(models.QuerySet):
     def open(self):
         """Actions not yet done."""
         return self.filter(done_at__isnull=True)
+
+    def overdue(self, today):
+        """Open actions past their due date on `today` (AgreedAction.is_overdue's twin)."""
+        return self.open().filter(due_on__lt=today)

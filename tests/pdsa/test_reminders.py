@@ -90,9 +90,25 @@ def test_stale_cycles_are_found_in_one_query(programme, django_assert_num_querie
         cycle_updated_days_ago(plan, 30)
 
     with django_assert_num_queries(1):
-        found = stale_cycles(practice_ids=[p.pk for p in practices], today=TODAY)
+        found = stale_cycles(
+            practice_ids=[p.pk for p in practices],
+            today=TODAY,
+            thresholds=[programme.stale_cycle_days],
+        )
 
     assert sum(len(cycles) for cycles in found.values()) == 10
+
+
+def test_without_the_thresholds_stale_cycles_read_them_in_one_more_query(
+    programme, django_assert_num_queries
+):
+    plan = MeasureFactory(plan__practice=PracticeFactory(programme=programme)).plan
+    cycle_updated_days_ago(plan, 20)
+
+    with django_assert_num_queries(2):
+        found = stale_cycles(practice_ids=[plan.practice_id], today=TODAY)
+
+    assert sum(len(cycles) for cycles in found.values()) == 1
 
 
 # Measure data due, for the practice leads
