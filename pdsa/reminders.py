@@ -7,14 +7,9 @@ from django.conf import settings
 from django.urls import reverse
 
 from messaging.models import Category
-from messaging.reminders import (
-    Outgoing,
-    lines_by_facilitator,
-    register,
-    register_digest_section,
-    reminder_body,
-)
+from messaging.reminders import Outgoing, register, reminder_body
 from pdsa.selectors import measure_data_due, stale_cycles
+from practices.reminders import lines_by_facilitator, register_digest_section
 from practices.selectors import practice_leads
 
 

@@ -3,10 +3,11 @@ from datetime import date, timedelta
 import pytest
 import time_machine
 
-from messaging import reminders, services
+from messaging import services
 from messaging.models import Message
 from pdsa.models import Stage
 from pdsa.selectors import last_completed_period, measure_data_due, stale_cycles
+from practices import reminders as digest
 from tests.messaging.reminder_helpers import at, run
 from tests.pdsa.factories import DataPointFactory, MeasureFactory, PDSACycleFactory
 from tests.practices.factories import FacilitatorAssignmentFactory, PracticeFactory
@@ -206,4 +207,4 @@ def test_data_due_is_computed_in_one_query(programme, django_assert_num_queries)
 
 
 def test_the_digest_builder_is_registered_for_stale_cycles():
-    assert "Stale PDSA cycles" in reminders.DIGEST_SECTIONS
+    assert "Stale PDSA cycles" in digest.DIGEST_SECTIONS
