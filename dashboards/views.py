@@ -4,13 +4,13 @@ from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import FileResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from dashboards import charts, exports, row_cache, selectors
-from practices.access import request_roles
+from practices.access import access_facilitator_pages
 from practices.models import Practice, Programme
 from workshops.selectors import learning_needs_results
 
@@ -104,10 +104,7 @@ def _cached_page(request, practices, options, per_page):
 
 @login_required
 def facilitator_dashboard(request):
-    roles = request_roles(request)
-    sees_all = request.user.is_staff or roles.is_lead
-    if not (sees_all or roles.is_facilitator):
-        raise Http404("Only facilitators and programme leads have this dashboard.")
+    sees_all = access_facilitator_pages(request)
     practices = (
         Practice.objects.visible_to(request.user)
         if sees_all

@@ -17,7 +17,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from pdsa.charts import ASSURANCE_LABELS, VARIATION_LABELS
-from practices.access import can_curate_evidence, practice_scoped
+from practices.access import curated_scoped, practice_scoped, signed_in_only
 from practices.models import DEFAULT_STALE_CYCLE_DAYS, Practice, Programme
 
 NO_PID = "Do not enter patient-identifiable data (names, NHS numbers, dates of birth)."
@@ -283,13 +283,11 @@ class MeasureDefinition(models.Model):
 class LibraryMeasureQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Every signed-in user may browse the measure library."""
-        if user is None or not user.is_authenticated:
-            return self.none()
-        return self
+        return signed_in_only(self, user)
 
     def editable_by(self, user):
         """Curators (programme leads and staff) edit the library."""
-        return self if can_curate_evidence(user) else self.none()
+        return curated_scoped(self, user)
 
 
 class LibraryMeasure(MeasureDefinition):
