@@ -631,7 +631,7 @@ class PDSACycle(models.Model):
             # The dashboards count each practice's open cycles last updated before a cutoff.
             models.Index(
                 fields=["plan", "updated_at"],
-                condition=Q(stage__in=["plan", "do", "study", "act"]),
+                condition=Q(stage__in=[str(stage) for stage in OPEN_STAGES]),
                 name="cycle_open_by_plan_updated",
             ),
         ]
@@ -652,7 +652,7 @@ class PDSACycle(models.Model):
 
     @property
     def is_open(self) -> bool:
-        return self.stage not in (Stage.COMPLETE, Stage.ABANDONED)
+        return self.stage in OPEN_STAGES
 
     @property
     def stage_index(self) -> int:
