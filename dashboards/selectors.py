@@ -6,17 +6,16 @@ fetches everything else for the page's practices with one query per kind of row,
 the number of practices, plans, cycles or measures.
 """
 
+import operator
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from decimal import Decimal
+from functools import reduce
 from types import SimpleNamespace
 
 from django.db.models import (
-    Avg,
-    Case,
     Count,
-    DateTimeField,
     Exists,
     F,
     IntegerField,
@@ -24,14 +23,14 @@ from django.db.models import (
     Prefetch,
     Q,
     Subquery,
-    Value,
-    When,
 )
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
 from followup.models import Recipient
 from pdsa.models import (
+    MEASURE_OF_CONCERN,
+    OPEN_STAGES,
     ActDecision,
     Driver,
     ImprovementPlan,
@@ -39,6 +38,7 @@ from pdsa.models import (
     MeasureKind,
     PDSACycle,
     Stage,
+    goes_stale_at,
 )
 from pdsa.scoring import PlanFacts, Suggestion, suggest_score
 from practices.models import (
@@ -51,18 +51,19 @@ from practices.models import (
     Visit,
 )
 from practices.selectors import VisitSummary, visit_summaries
-from workshops.models import Attendance, LearningNeed, LearningTopic, Round, WorkshopSession
-from workshops.selectors import PROFESSIONS, TopicResult
+from workshops.models import Attendance, WorkshopSession
+from workshops.selectors import PROFESSIONS
 
-OPEN_STAGES = [Stage.PLAN, Stage.DO, Stage.STUDY, Stage.ACT]
-DEFAULT_STALE_DAYS = 14
 SORTS = {
     "attention": ("-attention", "name", "pk"),
     "name": ("name", "pk"),
     # Longest without a visit first; never visited before anything else.
     "last_visit": (F("last_visit_on").asc(nulls_first=True), "name", "pk"),
 }
-CONCERN = Q(latest_variation__startswith="concern") | Q(latest_assurance="fail")
+# "Needs attention": the sum of these counts, each defined once (AgreedAction overdue, the
+# stale-cycle rule, MEASURE_OF_CONCERN). dashboard_practices counts them in the database for
+# sorting; _add_attention counts them from a row's own data with each rule's Python twin.
+ATTENTION_COUNTS = ("overdue_actions", "stale_cycles", "measures_of_concern")
 
 
 def _count(queryset, key: str):
@@ -77,14 +78,6 @@ def _count(queryset, key: str):
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
-def stale_cutoffs(practices, now: datetime) -> dict[int, datetime]:
-    """For each programme of these practices: cycles last updated before this are stale."""
-    thresholds = Programme.objects.filter(pk__in=practices.values("programme_id")).values_list(
-        "pk", "stale_cycle_days"
-    )
-    return {pk: now - timedelta(days=days) for pk, days in thresholds}
-
-
 def dashboard_practices(
     practices, *, today: date, now: datetime, sort: str = "attention", counts: bool = True
 ):
@@ -94,24 +87,15 @@ def dashboard_practices(
     them for every practice, including the rows an OFFSET skips); practice_rows derives
     them from each row's own data.
     """
-    cutoffs = stale_cutoffs(practices, now)
-    stale_before = Case(
-        *[When(programme_id=pk, then=Value(cutoff)) for pk, cutoff in cutoffs.items()],
-        default=Value(now - timedelta(days=DEFAULT_STALE_DAYS)),
-        output_field=DateTimeField(),
-    )
-    open_cycles = PDSACycle.objects.filter(stage__in=OPEN_STAGES)
-    queryset = practices.select_related("programme").annotate(stale_before=stale_before)
+    queryset = practices.select_related("programme")
     if counts or sort == "attention":
         queryset = queryset.annotate(
-            overdue_actions=_count(
-                AgreedAction.objects.open().filter(due_on__lt=today), "practice"
+            overdue_actions=_count(AgreedAction.objects.overdue(today), "practice"),
+            stale_cycles=_count(PDSACycle.objects.stale(now), "plan__practice"),
+            measures_of_concern=_count(
+                Measure.objects.filter(MEASURE_OF_CONCERN), "plan__practice"
             ),
-            stale_cycles=_count(
-                open_cycles.filter(updated_at__lt=OuterRef("stale_before")), "plan__practice"
-            ),
-            measures_of_concern=_count(Measure.objects.filter(CONCERN), "plan__practice"),
-        ).annotate(attention=F("overdue_actions") + F("stale_cycles") + F("measures_of_concern"))
+        ).annotate(attention=reduce(operator.add, (F(name) for name in ATTENTION_COUNTS)))
     if sort == "last_visit":
         last = Visit.objects.filter(practice=OuterRef("pk")).happened(today).order_by("-visited_on")
         queryset = queryset.annotate(last_visit_on=Subquery(last.values("visited_on")[:1]))
@@ -187,6 +171,7 @@ class MeasureCell:
 
     # The model's own definitions, so the dashboard and the chart page cannot disagree.
     is_proportion = Measure.is_proportion
+    is_of_concern = Measure.is_of_concern
     target_as_fraction = Measure.target_as_fraction
     target_met = Measure.target_met
     variation = Measure.variation
@@ -315,38 +300,32 @@ def practice_rows(practices: list[Practice], *, now: datetime) -> list[PracticeR
     return list(rows.values())
 
 
-def is_of_concern(measure: MeasureCell) -> bool:
-    """The Python twin of CONCERN: special cause of concern, or consistently failing."""
-    return measure.latest_variation.startswith("concern") or measure.latest_assurance == "fail"
-
-
 def _add_attention(row: PracticeRow, *, today: date) -> None:
     """What needs attention, from the row's own data (the twin of dashboard_practices')."""
     practice = row.practice
     practice.overdue_actions = row.visits.overdue_count(today)
     practice.stale_cycles = len(row.stale_cycles)
-    practice.measures_of_concern = sum(1 for m in row.measures if is_of_concern(m))
-    practice.attention = (
-        practice.overdue_actions + practice.stale_cycles + practice.measures_of_concern
-    )
+    practice.measures_of_concern = sum(1 for m in row.measures if m.is_of_concern)
+    practice.attention = sum(getattr(practice, name) for name in ATTENTION_COUNTS)
 
 
 def _add_cycles(rows: dict, ids: list[int], now: datetime) -> None:
     """Open cycles per practice in one query: counts by stage, the stale ones (longest
     untouched first) and when the next one goes stale (each by its programme's threshold)."""
     cycles = (
-        PDSACycle.objects.filter(plan__practice_id__in=ids, stage__in=OPEN_STAGES)
+        PDSACycle.objects.open()
+        .filter(plan__practice_id__in=ids)
         .values_list("pk", "title", "updated_at", "stage", "plan__practice_id")
         .order_by("updated_at", "pk")
     )
     for pk, title, updated_at, stage, practice_id in cycles:
         row = rows[practice_id]
         row.stages[stage] = row.stages.get(stage, 0) + 1
-        cutoff = row.practice.stale_before
-        if updated_at < cutoff:
+        stale_at = goes_stale_at(updated_at, row.practice.programme.stale_cycle_days)
+        if stale_at <= now:
             row.stale_cycles.append(StaleCycle(pk, title, updated_at))
         elif row.next_stale_at is None:  # the oldest cycle not yet stale goes stale first
-            row.next_stale_at = updated_at + (now - cutoff)
+            row.next_stale_at = stale_at
 
 
 def _add_plans(rows: dict, ids: list[int], measures_by_plan: dict) -> None:
@@ -561,32 +540,3 @@ def measure_matrix(rows) -> tuple[list[str], list[tuple[str, list]]]:
             by_name.setdefault(measure.name, measure)
         lines.append((row.name, [by_name.get(name) for name in columns]))
     return columns, lines
-
-
-def learning_change(programme: Programme) -> list[TopicResult]:
-    """Mean confidence per topic before and after the workshops, averaged by the database."""
-    means = {
-        (row["topic_id"], row["round"]): (row["mean"], row["count"])
-        for row in LearningNeed.objects.filter(topic__programme=programme)
-        .values("topic_id", "round")
-        .annotate(mean=Avg("confidence"), count=Count("pk"))
-        .order_by()
-    }
-    results = []
-    for topic in LearningTopic.objects.filter(programme=programme):
-        before, before_n = means.get((topic.pk, Round.BEFORE), (None, 0))
-        after, after_n = means.get((topic.pk, Round.AFTER), (None, 0))
-        results.append(
-            TopicResult(
-                topic=topic,
-                before=round(before, 1) if before is not None else None,
-                after=round(after, 1) if after is not None else None,
-                before_n=before_n,
-                after_n=after_n,
-            )
-        )
-    # Weakest first, as on the learning-needs page; topics nobody has rated go last.
-    return sorted(
-        results,
-        key=lambda r: (r.before is None, r.before if r.before is not None else 0, r.topic.position),
-    )

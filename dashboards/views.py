@@ -4,14 +4,15 @@ from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import FileResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from dashboards import charts, exports, row_cache, selectors
-from practices.access import request_roles
+from practices.access import access_facilitator_pages
 from practices.models import Programme
+from workshops.selectors import learning_needs_results
 
 PRACTICES_PER_PAGE = 50
 PROGRAMME_PRACTICES_PER_PAGE = 25
@@ -100,10 +101,7 @@ def _cached_page(request, practices, options, per_page):
 
 @login_required
 def facilitator_dashboard(request):
-    roles = request_roles(request)
-    sees_all = request.user.is_staff or roles.is_lead
-    if not (sees_all or roles.is_facilitator):
-        raise Http404("Only facilitators and programme leads have this dashboard.")
+    sees_all = access_facilitator_pages(request)
     practices = selectors.dashboard_practices_of(user=request.user, sees_all=sees_all)
     facilitators = selectors.facilitators_of(practices) if sees_all else []
     options = _options(request, facilitators=facilitators)
@@ -133,7 +131,7 @@ def programme_dashboard(request, pk):
         "chart": mark_safe(  # built from numbers and escaped month names only
             charts.cycles_chart([(m.month, m.started, m.completed) for m in totals.months])
         ),
-        "learning": selectors.learning_change(programme),
+        "learning": learning_needs_results(programme=programme),
     }
     return render(request, "dashboards/programme.html", context)
 

@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from practices.access import can_curate_evidence
+from practices.access import curated_scoped
 
 NO_PATIENT_DATA = "Do not enter patient-identifiable data."
 
@@ -69,15 +69,11 @@ class Topic(models.Model):
 class EvidenceItemQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Curators see every item; other signed-in users see published items only."""
-        if user is None or not user.is_authenticated:
-            return self.none()
-        if can_curate_evidence(user):
-            return self
-        return self.filter(status=Status.PUBLISHED)
+        return curated_scoped(self, user, public=Q(status=Status.PUBLISHED))
 
     def curated_by(self, user):
         """Items the user may create, edit, publish and retire (all of them, for curators)."""
-        return self if can_curate_evidence(user) else self.none()
+        return curated_scoped(self, user)
 
 
 class EvidenceItem(models.Model):

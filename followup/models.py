@@ -6,7 +6,7 @@ from django.db import models
 from django.utils import timezone
 
 from followup.factors import FACTOR_KEYS, default_statements
-from practices.access import practice_scoped
+from practices.access import practice_scoped, programme_scoped
 from practices.models import Practice, Programme, Role
 
 NO_PID = "Do not enter patient names, NHS numbers or anything that could identify a patient."
@@ -21,7 +21,7 @@ class InPlace(models.TextChoices):
 class SurveyQuerySet(models.QuerySet):
     def run_by(self, user):
         """Surveys of the programmes the user runs (leads, staff)."""
-        return self.filter(programme__in=Programme.objects.run_by(user))
+        return programme_scoped(self, user, mode="run")
 
 
 class Survey(models.Model):

@@ -6,8 +6,8 @@ from django.db.models import Count, Q
 
 from followup.models import Recipient
 from followup.services import LINK_VALID_DAYS
-from messaging.reminders import lines_by_facilitator, register_digest_section
 from messaging.schedules import ScheduleSpec, register_schedule
+from practices.reminders import lines_by_facilitator, register_digest_section
 
 # Every minute: the invitations go out on the scheduler's first run after the follow-up date
 # comes, and a run that finds everything claimed sends nothing.

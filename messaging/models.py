@@ -8,6 +8,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from qiproject.users import is_signed_in
+
 
 class Category(models.TextChoices):
     # A survey invitation's first send cannot be turned off; digests and reminders can.
@@ -34,7 +36,7 @@ def message_id_for(*, recipient_id: int, kind: str, subject_key: str, period: st
 class MessageQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Messages sent to the user: each person sees only their own."""
-        if user is None or not user.is_authenticated:
+        if not is_signed_in(user):
             return self.none()
         return self.filter(recipient=user)
 

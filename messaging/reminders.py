@@ -8,24 +8,19 @@ a periodic task, editable in the admin:
     @register("measure_data_due", category=Category.REMINDER, description="...", hour=7)
     def measure_data_due(today): yield Outgoing(...)
 
-The facilitators' daily digest is assembled from sections the apps register with
-`register_digest_section`; a section is called once for all facilitators with
-{facilitator id: their practices} and returns {facilitator id: lines}, so the digest costs
-the same few queries however many facilitators there are. A facilitator with nothing in any
-section gets no email.
+The outbox knows no app of ours: messages are about whatever the builders say. The
+facilitators' daily digest, for instance, is the practices app's reminder
+(practices.reminders), with sections registered by each app that has something to say.
 """
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
-from django.db.models import Prefetch
 from django.template.loader import render_to_string
 
 from messaging import services
-from messaging.models import Category
 from messaging.schedules import ScheduleSpec, register_schedule
 
 
@@ -105,93 +100,3 @@ def reminder_run(*, kind: str, today: date) -> int:
         )
         created_count += created
     return created_count
-
-
-@dataclass(frozen=True)
-class DigestSection:
-    title: str
-    # ({facilitator id: their current practices}, today) -> {facilitator id: lines}. Called
-    # once for all facilitators, so a section costs the same few queries however many there are.
-    items: Callable[[dict[int, list], date], dict[int, list[str]]]
-    order: int = 100
-
-
-@dataclass
-class DigestEntry:
-    facilitator: object
-    practices: list = field(default_factory=list)
-    sections: list = field(default_factory=list)
-
-
-DIGEST_SECTIONS: dict[str, DigestSection] = {}
-
-
-def register_digest_section(title: str, *, order: int = 100):
-    """Add a section (stale cycles, overdue actions, visits, workshops...) to the digest."""
-
-    def decorator(items):
-        DIGEST_SECTIONS[title] = DigestSection(title, items, order)
-        return items
-
-    return decorator
-
-
-def lines_by_facilitator(practices_by_facilitator: dict[int, list], lines_by_practice) -> dict:
-    """Spread per-practice lines ({practice id: lines}) to each facilitator of those practices."""
-    return {
-        facilitator_id: [
-            line for practice in practices for line in lines_by_practice.get(practice.pk, [])
-        ]
-        for facilitator_id, practices in practices_by_facilitator.items()
-    }
-
-
-def facilitator_digests(today: date) -> list[DigestEntry]:
-    """Each facilitator's digest for today, leaving out those with nothing in it.
-
-    Two queries for the facilitators and their practices, then each section's own fixed few.
-    """
-    from practices.models import FacilitatorAssignment
-
-    current = FacilitatorAssignment.objects.filter(ended_on__isnull=True).select_related(
-        "practice__programme"
-    )
-    facilitators = (
-        get_user_model()
-        .objects.filter(facilitations__ended_on__isnull=True, is_active=True)
-        .distinct()
-        .prefetch_related(Prefetch("facilitations", queryset=current, to_attr="current"))
-    )
-    entries = {}
-    for facilitator in facilitators:
-        practices = sorted((a.practice for a in facilitator.current), key=lambda p: p.name)
-        entries[facilitator.pk] = DigestEntry(facilitator=facilitator, practices=practices)
-    practices_by_facilitator = {pk: entry.practices for pk, entry in entries.items()}
-    sections = sorted(DIGEST_SECTIONS.values(), key=lambda section: (section.order, section.title))
-    for section in sections:
-        if not entries:
-            break
-        found = section.items(practices_by_facilitator, today)
-        for facilitator_id, entry in entries.items():
-            lines = found.get(facilitator_id)
-            if lines:
-                entry.sections.append((section.title, lines))
-    return [entry for entry in entries.values() if entry.sections]
-
-
-@register(
-    "facilitator_digest",
-    category=Category.DIGEST,
-    description="Facilitators' daily digest",
-    hour=7,
-)
-def facilitator_digest(today: date) -> Iterable[Outgoing]:
-    for entry in facilitator_digests(today):
-        context = {"entry": entry, "today": today, "site_url": settings.SITE_URL}
-        yield Outgoing(
-            recipient=entry.facilitator,
-            subject_key="digest",
-            period=today.isoformat(),
-            subject=f"Your qiproject digest for {today:%-d %b %Y}",
-            body=render_to_string("messaging/email/digest.txt", context),
-        )

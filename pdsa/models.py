@@ -4,7 +4,7 @@ Everything here belongs to one practice through its plan; querysets scope themse
 `practices.access.practice_scoped`, so views load rows with `Model.objects.visible_to(user)`.
 """
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -17,8 +17,8 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from pdsa.charts import ASSURANCE_LABELS, VARIATION_LABELS
-from practices.access import can_curate_evidence, practice_scoped
-from practices.models import Practice
+from practices.access import curated_scoped, practice_scoped, signed_in_only
+from practices.models import DEFAULT_STALE_CYCLE_DAYS, Practice, Programme
 
 NO_PID = "Do not enter patient-identifiable data (names, NHS numbers, dates of birth)."
 
@@ -41,6 +41,10 @@ def _scoped_queryset(via: str):
 
     return ScopedQuerySet
 
+
+# A measure of concern: its latest point is special cause of concern, or it consistently
+# fails its target (kept summary). The dashboards count them; Measure.is_of_concern is the twin.
+MEASURE_OF_CONCERN = Q(latest_variation__startswith="concern") | Q(latest_assurance="fail")
 
 PlanQuerySet = _scoped_queryset("practice")
 PlanPartQuerySet = _scoped_queryset("plan__practice")
@@ -279,13 +283,11 @@ class MeasureDefinition(models.Model):
 class LibraryMeasureQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Every signed-in user may browse the measure library."""
-        if user is None or not user.is_authenticated:
-            return self.none()
-        return self
+        return signed_in_only(self, user)
 
     def editable_by(self, user):
         """Curators (programme leads and staff) edit the library."""
-        return self if can_curate_evidence(user) else self.none()
+        return curated_scoped(self, user)
 
 
 class LibraryMeasure(MeasureDefinition):
@@ -354,10 +356,10 @@ class Measure(MeasureDefinition):
             models.UniqueConstraint(fields=["plan", "name"], name="measure_unique_name_per_plan"),
         ]
         indexes = [
-            # The dashboards count each practice's measures of concern (dashboards.CONCERN).
+            # The dashboards count each practice's measures of concern.
             models.Index(
                 fields=["plan"],
-                condition=Q(latest_variation__startswith="concern") | Q(latest_assurance="fail"),
+                condition=MEASURE_OF_CONCERN,
                 name="measure_of_concern_by_plan",
             ),
         ]
@@ -385,6 +387,11 @@ class Measure(MeasureDefinition):
     def assurance(self) -> str | None:
         """Assurance against the target (kept summary), for the icon tags."""
         return self.latest_assurance or None
+
+    @property
+    def is_of_concern(self) -> bool:
+        """The Python twin of MEASURE_OF_CONCERN (kept summary)."""
+        return self.latest_variation.startswith("concern") or self.latest_assurance == "fail"
 
     @property
     def variation_label(self) -> str:
@@ -485,6 +492,53 @@ class Stage(models.TextChoices):
 
 
 STAGE_ORDER = [Stage.PLAN, Stage.DO, Stage.STUDY, Stage.ACT, Stage.COMPLETE]
+# A cycle in one of these stages is still being worked on (it can go stale).
+OPEN_STAGES = (Stage.PLAN, Stage.DO, Stage.STUDY, Stage.ACT)
+
+
+# The stale-cycle rule, the one every page, digest and reminder uses: an open cycle is stale
+# once more than its programme's `stale_cycle_days` whole days (Europe/London calendar days,
+# the days people count in) have passed since its last change. A cycle changed on 1 March with
+# a 14-day threshold is fine all through 15 March and stale from midnight starting 16 March,
+# whatever the hour of the change and across a clock change. Whole days, not a rolling number
+# of hours, because the digest says "no update for 15 days" and the dashboard must agree.
+def stale_cutoff(now: datetime, days: int) -> datetime:
+    """Open cycles last changed before this moment are stale (at `now`, for `days`)."""
+    first_fine_day = timezone.localdate(now) - timedelta(days=days)
+    return timezone.make_aware(datetime.combine(first_fine_day, time.min))
+
+
+def goes_stale_at(updated_at: datetime, days: int = DEFAULT_STALE_CYCLE_DAYS) -> datetime:
+    """The moment a cycle last changed at `updated_at` becomes stale (a London midnight)."""
+    first_stale_day = timezone.localdate(updated_at) + timedelta(days=days + 1)
+    return timezone.make_aware(datetime.combine(first_stale_day, time.min))
+
+
+def days_without_update(updated_at: datetime, now: datetime) -> int:
+    """Whole London calendar days since a cycle's last change (what the digest reports)."""
+    return (timezone.localdate(now) - timezone.localdate(updated_at)).days
+
+
+class CycleQuerySet(PlanPartQuerySet):
+    def open(self):
+        """Cycles still being worked on (not complete, not abandoned)."""
+        return self.filter(stage__in=OPEN_STAGES)
+
+    def stale(self, now: datetime, *, thresholds=None):
+        """Open cycles past their programme's stale threshold at `now` (see stale_cutoff).
+
+        One query reads the programmes' distinct thresholds unless `thresholds` gives them;
+        the condition is then plain comparisons on `updated_at`, which its index serves.
+        """
+        if thresholds is None:
+            thresholds = Programme.objects.order_by().values_list("stale_cycle_days", flat=True)
+        condition = Q(pk__in=[])
+        for days in sorted(set(thresholds)):
+            condition |= Q(
+                plan__practice__programme__stale_cycle_days=days,
+                updated_at__lt=stale_cutoff(now, days),
+            )
+        return self.open().filter(condition)
 
 
 class ActDecision(models.TextChoices):
@@ -556,7 +610,7 @@ class PDSACycle(models.Model):
     updated_at = models.DateTimeField(default=timezone.now, editable=False)
 
     history = HistoricalRecords(excluded_fields=["version", "updated_at", "created_at"])
-    objects = PlanPartQuerySet.as_manager()
+    objects = CycleQuerySet.as_manager()
 
     class Meta:
         ordering = ["plan", "-created_at"]
@@ -577,7 +631,7 @@ class PDSACycle(models.Model):
             # The dashboards count each practice's open cycles last updated before a cutoff.
             models.Index(
                 fields=["plan", "updated_at"],
-                condition=Q(stage__in=["plan", "do", "study", "act"]),
+                condition=Q(stage__in=[str(stage) for stage in OPEN_STAGES]),
                 name="cycle_open_by_plan_updated",
             ),
         ]
@@ -598,7 +652,7 @@ class PDSACycle(models.Model):
 
     @property
     def is_open(self) -> bool:
-        return self.stage not in (Stage.COMPLETE, Stage.ABANDONED)
+        return self.stage in OPEN_STAGES
 
     @property
     def stage_index(self) -> int:

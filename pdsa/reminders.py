@@ -7,22 +7,21 @@ from django.conf import settings
 from django.urls import reverse
 
 from messaging.models import Category
-from messaging.reminders import (
-    Outgoing,
-    lines_by_facilitator,
-    register,
-    register_digest_section,
-    reminder_body,
-)
+from messaging.reminders import Outgoing, register, reminder_body
 from pdsa.selectors import measure_data_due, stale_cycles
+from practices.reminders import lines_by_facilitator, register_digest_section
 from practices.selectors import practice_leads
 
 
 @register_digest_section("Stale PDSA cycles", order=10)
 def stale_cycle_lines(practices_by_facilitator: dict[int, list], today: date) -> dict:
     """Open cycles of each facilitator's practices with no update for too long (one query)."""
-    practice_ids = {p.pk for practices in practices_by_facilitator.values() for p in practices}
-    found = stale_cycles(practice_ids=practice_ids, today=today)
+    practices = {p for practices in practices_by_facilitator.values() for p in practices}
+    found = stale_cycles(
+        practice_ids={p.pk for p in practices},
+        today=today,
+        thresholds={p.programme.stale_cycle_days for p in practices},
+    )
     lines = {
         practice_id: [
             f"{c.practice_name}: {c.title} (cycle {c.number}), no update for {c.days} days "

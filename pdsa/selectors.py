@@ -2,7 +2,7 @@
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.db.models.functions import Lower
@@ -12,6 +12,7 @@ from django.utils import timezone
 from evidence.models import EvidenceItem
 from pdsa.charts import Analysis, SeriesPoint, analyse
 from pdsa.models import (
+    OPEN_STAGES,
     ActDecision,
     ChangeIdea,
     CycleComment,
@@ -27,11 +28,10 @@ from pdsa.models import (
     PlanStatus,
     SharedIdea,
     Stage,
+    days_without_update,
 )
 from pdsa.scoring import PlanFacts, Suggestion, suggest_score
 from practices.models import Practice
-
-OPEN_STAGES = [Stage.PLAN, Stage.DO, Stage.STUDY, Stage.ACT]
 
 
 def measure_analysis(measure: Measure) -> Analysis:
@@ -215,7 +215,8 @@ def practice_dashboard(*, user, pk: int) -> PracticeDashboard:
         ).order_by("-start_date", "title")
     )
     cycles = (
-        PDSACycle.objects.filter(plan__practice=practice, stage__in=OPEN_STAGES)
+        PDSACycle.objects.open()
+        .filter(plan__practice=practice)
         .select_related("plan", "change_idea", "owner")
         .order_by("created_at")
     )
@@ -398,30 +399,33 @@ class StaleCycle:
     days: int
 
 
-def stale_cycles(*, practice_ids, today: date) -> dict[int, list[StaleCycle]]:
-    """Open cycles of these practices not updated for more than their programme's
-    `stale_cycle_days`, by practice, in one query (the caller decides access)."""
+def stale_cycles(*, practice_ids, today: date, thresholds=None) -> dict[int, list[StaleCycle]]:
+    """Open cycles of these practices that are stale on `today` (PDSACycle.objects.stale),
+    by practice, in one query when the programmes' `thresholds` are given, else two (the
+    caller decides access)."""
+    # Whole days decide staleness, so any moment of the day gives the same answer.
+    now = timezone.make_aware(datetime.combine(today, time.min))
     rows = (
-        PDSACycle.objects.filter(plan__practice_id__in=list(practice_ids), stage__in=OPEN_STAGES)
+        PDSACycle.objects.stale(now, thresholds=thresholds)
+        .filter(plan__practice_id__in=list(practice_ids))
         .values_list(
-            "pk",
-            "plan__practice_id",
-            "plan__practice__name",
-            "title",
-            "number",
-            "updated_at",
-            "plan__practice__programme__stale_cycle_days",
+            "pk", "plan__practice_id", "plan__practice__name", "title", "number", "updated_at"
         )
         .order_by("plan__practice__name", "updated_at", "pk")
     )
     found: dict[int, list[StaleCycle]] = {}
-    for pk, practice_id, practice_name, title, number, updated_at, threshold in rows:
-        updated_on = timezone.localdate(updated_at)
-        days = (today - updated_on).days
-        if days > threshold:
-            found.setdefault(practice_id, []).append(
-                StaleCycle(pk, practice_id, practice_name, title, number, updated_on, days)
+    for pk, practice_id, practice_name, title, number, updated_at in rows:
+        found.setdefault(practice_id, []).append(
+            StaleCycle(
+                pk,
+                practice_id,
+                practice_name,
+                title,
+                number,
+                timezone.localdate(updated_at),
+                days_without_update(updated_at, now),
             )
+        )
     return found
 
 

@@ -19,12 +19,16 @@ from dataclasses import dataclass, field
 from django.apps import apps
 from django.db import models
 from django.db.models import Q, Value
+from django.http import Http404
+from django.urls import reverse
+
+from qiproject.users import is_signed_in
 
 PATIENT_REP = "patient_rep"
 
 
 def _is_anonymous(user) -> bool:
-    return user is None or not user.is_authenticated or not user.is_active
+    return not is_signed_in(user)
 
 
 def _is_everything_visible(user) -> bool:
@@ -152,6 +156,35 @@ def practice_scoped(queryset, user, *, via: str = "practice", mode: str = "visib
     return queryset.filter(**{f"{via}__in": allowed.values("pk")})
 
 
+def signed_in_only(queryset, user):
+    """The whole queryset for any signed-in user, nothing for anyone else (shared libraries)."""
+    return queryset if is_signed_in(user) else queryset.none()
+
+
+def programme_scoped(queryset, user, *, via: str = "programme", mode: str = "visible", also=None):
+    """Filter any queryset of programme-owned rows to the programmes the user may see
+    ("visible") or runs ("run"); `also` (a Q) lets in further rows, e.g. a session's own
+    facilitators. Nothing for anyone not signed in."""
+    if _is_anonymous(user):
+        return queryset.none()
+    programmes = apps.get_model("practices", "Programme").objects
+    allowed = {"visible": programmes.visible_to, "run": programmes.run_by}[mode](user)
+    condition = Q(**{f"{via}__in": allowed.values("pk")})
+    if also is None:
+        return queryset.filter(condition)
+    return queryset.filter(condition | also).distinct()
+
+
+def curated_scoped(queryset, user, *, public=None):
+    """Evidence-style libraries: curators see every row; other signed-in users only the
+    `public` rows (a Q), or none when `public` is None."""
+    if can_curate_evidence(user):
+        return queryset
+    if public is None or _is_anonymous(user):
+        return queryset.none()
+    return queryset.filter(public)
+
+
 def can_curate_evidence(user) -> bool:
     """Curators edit the evidence library: programme leads and staff."""
     if _is_anonymous(user):
@@ -247,7 +280,45 @@ class Roles:
 
     @property
     def is_curator(self) -> bool:
+        return self.oversees_facilitators
+
+    @property
+    def oversees_facilitators(self) -> bool:
+        """Programme leads and staff: they see every facilitator's practices and time."""
         return not _is_anonymous(self.user) and (_is_everything_visible(self.user) or self.is_lead)
+
+    @property
+    def has_facilitator_pages(self) -> bool:
+        """The facilitator dashboard, time summary and follow-up overview: facilitators,
+        programme leads and staff."""
+        return self.oversees_facilitators or self.is_facilitator
+
+    @property
+    def sees_the_exchange(self) -> bool:
+        """The ideas exchange: anyone who works in or with a practice, and staff."""
+        return self.is_member or self.has_facilitator_pages
+
+
+def access_facilitator_pages(request) -> bool:
+    """Let facilitators, programme leads and staff in (anyone else gets a 404, as for a page
+    that does not exist); True for those who see every facilitator's work (leads, staff)."""
+    roles = request_roles(request)
+    if not roles.has_facilitator_pages:
+        raise Http404("Only facilitators and programme leads have this page.")
+    return roles.oversees_facilitators
+
+
+def home_for(request) -> str:
+    """Where the home page takes a signed-in user: a lead to their programme's dashboard,
+    a facilitator to theirs, a member of one practice to it, anyone else to the practices."""
+    roles = request_roles(request)
+    if roles.is_lead:
+        return reverse("dashboards:programme", kwargs={"pk": roles.led_programmes[0].pk})
+    if roles.is_facilitator:
+        return reverse("dashboards:facilitator")
+    if len(roles.memberships) == 1:
+        return reverse("practice_detail", kwargs={"pk": roles.memberships[0].practice_id})
+    return reverse("practice_list")
 
 
 def request_roles(request) -> Roles:
@@ -327,3 +398,7 @@ class AgreedActionQuerySet(models.QuerySet):
     def open(self):
         """Actions not yet done."""
         return self.filter(done_at__isnull=True)
+
+    def overdue(self, today):
+        """Open actions past their due date on `today` (AgreedAction.is_overdue's twin)."""
+        return self.open().filter(due_on__lt=today)

@@ -24,6 +24,9 @@ from practices.access import (
     VisitQuerySet as VisitAccessQuerySet,
 )
 
+# A programme's stale-cycle threshold unless it sets its own (pdsa.models.stale_cutoff).
+DEFAULT_STALE_CYCLE_DAYS = 14
+
 ods_code_validator = RegexValidator(
     regex=r"^[A-Z][0-9]{5}$",
     message="Enter an ODS code as one capital letter followed by five digits, e.g. J81001.",
@@ -113,7 +116,7 @@ class Programme(models.Model):
     )
     stale_cycle_days = models.PositiveSmallIntegerField(
         "days before a cycle is stale",
-        default=14,
+        default=DEFAULT_STALE_CYCLE_DAYS,
         validators=[MinValueValidator(1)],
         help_text="An open PDSA cycle with no update for more than this many days is stale.",
     )

@@ -1,20 +1,25 @@
-"""Visits and agreed actions in the facilitators' digest; practice leads' overdue actions."""
+"""The facilitators' daily digest; visits and agreed actions in it; leads' overdue actions.
 
-from collections.abc import Iterable
+The digest is assembled from sections the apps register with `register_digest_section`
+(pdsa: stale cycles, workshops: the coming week's sessions, followup: survey responses, and
+this module's visits and actions); a section is called once for all facilitators with
+{facilitator id: their practices} and returns {facilitator id: lines}, so the digest costs
+the same few queries however many facilitators there are. A facilitator with nothing in any
+section gets no email.
+"""
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.conf import settings
+from django.db.models import Prefetch
+from django.template.loader import render_to_string
 from django.urls import reverse
 
 from messaging.models import Category
-from messaging.reminders import (
-    Outgoing,
-    iso_week,
-    lines_by_facilitator,
-    register,
-    register_digest_section,
-    reminder_body,
-)
+from messaging.reminders import Outgoing, iso_week, register, reminder_body
+from practices.models import FacilitatorAssignment, User
 from practices.selectors import (
     DueAction,
     PlannedVisit,
@@ -22,8 +27,102 @@ from practices.selectors import (
     planned_visits,
     practice_leads,
 )
+from qiproject.text import and_list
 
 COMING_WEEK = timedelta(days=7)
+
+
+@dataclass(frozen=True)
+class DigestSection:
+    title: str
+    # ({facilitator id: their current practices}, today) -> {facilitator id: lines}. Called
+    # once for all facilitators, so a section costs the same few queries however many there are.
+    items: Callable[[dict[int, list], date], dict[int, list[str]]]
+    order: int = 100
+
+
+@dataclass
+class DigestEntry:
+    facilitator: object
+    practices: list = field(default_factory=list)
+    sections: list = field(default_factory=list)
+
+    @property
+    def practice_names(self) -> str:
+        """The practices as a sentence says them: "Castle Lane Surgery and Mill Road Practice"."""
+        return and_list([practice.name for practice in self.practices])
+
+
+DIGEST_SECTIONS: dict[str, DigestSection] = {}
+
+
+def register_digest_section(title: str, *, order: int = 100):
+    """Add a section (stale cycles, overdue actions, visits, workshops...) to the digest."""
+
+    def decorator(items):
+        DIGEST_SECTIONS[title] = DigestSection(title, items, order)
+        return items
+
+    return decorator
+
+
+def lines_by_facilitator(practices_by_facilitator: dict[int, list], lines_by_practice) -> dict:
+    """Spread per-practice lines ({practice id: lines}) to each facilitator of those practices."""
+    return {
+        facilitator_id: [
+            line for practice in practices for line in lines_by_practice.get(practice.pk, [])
+        ]
+        for facilitator_id, practices in practices_by_facilitator.items()
+    }
+
+
+def facilitator_digests(today: date) -> list[DigestEntry]:
+    """Each facilitator's digest for today, leaving out those with nothing in it.
+
+    Two queries for the facilitators and their practices, then each section's own fixed few.
+    """
+    current = FacilitatorAssignment.objects.filter(ended_on__isnull=True).select_related(
+        "practice__programme"
+    )
+    facilitators = (
+        User.objects.filter(facilitations__ended_on__isnull=True, is_active=True)
+        .distinct()
+        .prefetch_related(Prefetch("facilitations", queryset=current, to_attr="current"))
+    )
+    entries = {}
+    for facilitator in facilitators:
+        practices = sorted((a.practice for a in facilitator.current), key=lambda p: p.name)
+        entries[facilitator.pk] = DigestEntry(facilitator=facilitator, practices=practices)
+    practices_by_facilitator = {pk: entry.practices for pk, entry in entries.items()}
+    sections = sorted(DIGEST_SECTIONS.values(), key=lambda section: (section.order, section.title))
+    for section in sections:
+        if not entries:
+            break
+        found = section.items(practices_by_facilitator, today)
+        for facilitator_id, entry in entries.items():
+            lines = found.get(facilitator_id)
+            if lines:
+                entry.sections.append((section.title, lines))
+    return [entry for entry in entries.values() if entry.sections]
+
+
+@register(
+    "facilitator_digest",
+    category=Category.DIGEST,
+    description="Facilitators' daily digest",
+    hour=7,
+)
+def facilitator_digest(today: date) -> Iterable[Outgoing]:
+    """Each facilitator with anything to hear of gets one digest a day."""
+    for entry in facilitator_digests(today):
+        context = {"entry": entry, "today": today, "site_url": settings.SITE_URL}
+        yield Outgoing(
+            recipient=entry.facilitator,
+            subject_key="digest",
+            period=today.isoformat(),
+            subject=f"Your qiproject digest for {today:%-d %b %Y}",
+            body=render_to_string("practices/email/digest.txt", context),
+        )
 
 
 def _describe(action: DueAction) -> str:

@@ -10,7 +10,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.forms.utils import ErrorDict, ErrorList
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -18,10 +17,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from practices import selectors, services
 from practices.access import (
+    access_facilitator_pages,
     can_manage_team,
     can_record_visits,
     can_run_programme,
-    request_roles,
+    home_for,
 )
 from practices.forms import (
     AcceptInvitationForm,
@@ -40,14 +40,7 @@ VISITS_PER_PAGE = 25
 
 @login_required
 def home(request):
-    roles = request_roles(request)
-    if roles.is_lead:
-        return redirect("dashboards:programme", pk=roles.led_programmes[0].pk)
-    if roles.is_facilitator:
-        return redirect("dashboards:facilitator")
-    if len(roles.memberships) == 1:
-        return redirect("practice_detail", pk=roles.memberships[0].practice_id)
-    return redirect("practice_list")
+    return redirect(home_for(request))
 
 
 @login_required
@@ -291,10 +284,7 @@ def _months_ago(day: date, months: int) -> date:
 
 @login_required
 def time_summary(request):
-    roles = request_roles(request)
-    sees_everyone = roles.is_lead or request.user.is_staff
-    if not (sees_everyone or roles.is_facilitator):
-        raise Http404("Only facilitators and programme leads have a time summary.")
+    sees_everyone = access_facilitator_pages(request)
     today = timezone.localdate()
     defaults = {"start": _months_ago(today, 11), "end": today}
     form = TimeSummaryForm({**defaults, **request.GET.dict()})

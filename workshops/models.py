@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from practices.access import can_run_programme
+from practices.access import can_run_programme, programme_scoped
 from practices.models import Practice, Programme, Role
 
 NO_PATIENT_DATA = "Do not enter patient-identifiable data."
@@ -17,24 +17,15 @@ RATING = [MinValueValidator(1), MaxValueValidator(5)]
 class WorkshopSessionQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Sessions of programmes the user can see (members, facilitators, leads) or facilitates."""
-        if user is None or not user.is_authenticated:
-            return self.none()
-        programmes = Programme.objects.visible_to(user)
-        return self.filter(
-            Q(programme__in=programmes.values("pk")) | Q(facilitators=user)
-        ).distinct()
+        return programme_scoped(self, user, also=Q(facilitators=user))
 
     def managed_by(self, user):
         """Sessions the user may create, edit and upload to: those of programmes they run."""
-        return self.filter(programme__in=Programme.objects.run_by(user).values("pk"))
+        return programme_scoped(self, user, mode="run")
 
     def register_takers(self, user):
         """Sessions whose attendance the user may record: the lead's, and the facilitators'."""
-        if user is None or not user.is_authenticated:
-            return self.none()
-        return self.filter(
-            Q(programme__in=Programme.objects.run_by(user).values("pk")) | Q(facilitators=user)
-        ).distinct()
+        return programme_scoped(self, user, mode="run", also=Q(facilitators=user))
 
 
 class WorkshopSession(models.Model):

@@ -9,8 +9,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from messaging.models import Category
-from messaging.reminders import Outgoing, register, register_digest_section
+from messaging.reminders import Outgoing, register
 from messaging.services import Attachment
+from practices.reminders import register_digest_section
 from workshops.calendar import session_ics
 from workshops.selectors import invitations_to_remind, sessions_starting
 

@@ -4,7 +4,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, Q
+from django.db.models import Avg, Count, Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -142,24 +142,33 @@ class TopicResult:
 
 
 def learning_needs_results(*, programme, practice: Practice | None = None) -> list[TopicResult]:
-    """Mean confidence per topic before and after the workshops, weakest (before) first."""
-    topics = list(LearningTopic.objects.filter(programme=programme))
+    """Mean confidence per topic before and after the workshops, weakest (before) first.
+
+    The one definition of the learning-needs results: the workshops page and the programme
+    dashboard both show these. Two queries; the database averages.
+    """
     answers = LearningNeed.objects.filter(topic__programme=programme)
     if practice is not None:
         answers = answers.filter(practice=practice)
-    values = defaultdict(list)
-    for topic_id, round_, confidence in answers.values_list("topic_id", "round", "confidence"):
-        values[(topic_id, round_)].append(confidence)
-    results = [
-        TopicResult(
-            topic=topic,
-            before=charts.mean(values[(topic.pk, Round.BEFORE)]),
-            after=charts.mean(values[(topic.pk, Round.AFTER)]),
-            before_n=len(values[(topic.pk, Round.BEFORE)]),
-            after_n=len(values[(topic.pk, Round.AFTER)]),
+    means = {
+        (row["topic_id"], row["round"]): (row["mean"], row["count"])
+        for row in answers.values("topic_id", "round")
+        .annotate(mean=Avg("confidence"), count=Count("pk"))
+        .order_by()
+    }
+    results = []
+    for topic in LearningTopic.objects.filter(programme=programme):
+        before, before_n = means.get((topic.pk, Round.BEFORE), (None, 0))
+        after, after_n = means.get((topic.pk, Round.AFTER), (None, 0))
+        results.append(
+            TopicResult(
+                topic=topic,
+                before=round(before, 1) if before is not None else None,
+                after=round(after, 1) if after is not None else None,
+                before_n=before_n,
+                after_n=after_n,
+            )
         )
-        for topic in topics
-    ]
     # Weakest first; topics nobody has rated yet go last.
     return sorted(
         results,

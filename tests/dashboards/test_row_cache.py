@@ -306,12 +306,13 @@ def test_a_write_changes_what_the_cached_page_shows(login, world):
 
 
 def test_a_cycle_goes_stale_in_the_cache_with_no_write(world, frozen):
-    # Every open cycle was last updated now: none is stale until 14 days have passed.
+    # Last updated on 26 November: fine through 14 whole days (10 December), stale from the
+    # midnight that starts 11 December.
     PDSACycleFactory(plan=world["plan"], stage=Stage.DO, title="Quiet cycle")
-    frozen.move_to(NOW + timedelta(days=13, hours=23))
+    frozen.move_to(datetime(2026, 12, 10, 23, 59, tzinfo=UTC))
     assert cached(world) == fresh(world)
     assert " stale</span>" not in cached(world)[0].html
-    frozen.move_to(NOW + timedelta(days=14, minutes=1))
+    frozen.move_to(datetime(2026, 12, 11, 0, 1, tzinfo=UTC))
     assert cached(world) == fresh(world)
     assert " stale</span>" in cached(world)[0].html
 

@@ -7,6 +7,7 @@ from django_celery_beat.models import PeriodicTask
 from followup import services
 from messaging import reminders
 from messaging.models import Message
+from practices import reminders as digest
 from tests.followup.conftest import DUE, at
 
 
@@ -22,25 +23,25 @@ def test_the_facilitator_digest_lists_response_rates_while_the_survey_is_open(
     team, facilitator, monkeypatch
 ):
     monkeypatch.setattr(
-        reminders,
+        digest,
         "DIGEST_SECTIONS",
-        {"Follow-up survey responses": reminders.DIGEST_SECTIONS["Follow-up survey responses"]},
+        {"Follow-up survey responses": digest.DIGEST_SECTIONS["Follow-up survey responses"]},
     )
     with time_machine.travel(at(DUE), tick=False):
         services.followup_send_due(today=DUE)
 
     reminders.reminder_run(kind="facilitator_digest", today=DUE + timedelta(days=1))
 
-    digest = Message.objects.get(recipient=facilitator, kind="facilitator_digest")
-    assert "Practice A: 0 of 2 have answered" in digest.body
-    assert "Practice B" not in digest.body
+    message = Message.objects.get(recipient=facilitator, kind="facilitator_digest")
+    assert "Practice A: 0 of 2 have answered" in message.body
+    assert "Practice B" not in message.body
 
 
 def test_the_digest_says_nothing_of_a_survey_once_it_has_closed(team, facilitator, monkeypatch):
     monkeypatch.setattr(
-        reminders,
+        digest,
         "DIGEST_SECTIONS",
-        {"Follow-up survey responses": reminders.DIGEST_SECTIONS["Follow-up survey responses"]},
+        {"Follow-up survey responses": digest.DIGEST_SECTIONS["Follow-up survey responses"]},
     )
     with time_machine.travel(at(DUE), tick=False):
         services.followup_send_due(today=DUE)

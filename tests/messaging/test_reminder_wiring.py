@@ -10,6 +10,7 @@ from django_celery_beat.models import PeriodicTask
 
 from messaging import reminders, services
 from messaging.models import Message
+from practices import reminders as digest
 from tests.evidence.factories import EvidenceItemFactory
 from tests.messaging.reminder_helpers import LONDON, at, run
 from tests.pdsa.factories import ImprovementPlanFactory, PDSACycleFactory
@@ -86,8 +87,8 @@ def test_the_whole_digest_is_built_in_a_fixed_number_of_queries(
     WorkshopSessionFactory(programme=programme, starts_at=starts)
 
     # Facilitators and their practices (2), then one query per section.
-    with django_assert_max_num_queries(2 + len(reminders.DIGEST_SECTIONS)):
-        entries = reminders.facilitator_digests(TODAY)
+    with django_assert_max_num_queries(2 + len(digest.DIGEST_SECTIONS)):
+        entries = digest.facilitator_digests(TODAY)
 
     assert len(entries) == 8
     assert all(len(entry.sections) == 5 for entry in entries)

@@ -3,10 +3,11 @@ from datetime import date, timedelta
 import pytest
 import time_machine
 
-from messaging import reminders, services
+from messaging import services
 from messaging.models import Message
 from pdsa.models import Stage
 from pdsa.selectors import last_completed_period, measure_data_due, stale_cycles
+from practices import reminders as digest
 from tests.messaging.reminder_helpers import at, run
 from tests.pdsa.factories import DataPointFactory, MeasureFactory, PDSACycleFactory
 from tests.practices.factories import FacilitatorAssignmentFactory, PracticeFactory
@@ -90,9 +91,25 @@ def test_stale_cycles_are_found_in_one_query(programme, django_assert_num_querie
         cycle_updated_days_ago(plan, 30)
 
     with django_assert_num_queries(1):
-        found = stale_cycles(practice_ids=[p.pk for p in practices], today=TODAY)
+        found = stale_cycles(
+            practice_ids=[p.pk for p in practices],
+            today=TODAY,
+            thresholds=[programme.stale_cycle_days],
+        )
 
     assert sum(len(cycles) for cycles in found.values()) == 10
+
+
+def test_without_the_thresholds_stale_cycles_read_them_in_one_more_query(
+    programme, django_assert_num_queries
+):
+    plan = MeasureFactory(plan__practice=PracticeFactory(programme=programme)).plan
+    cycle_updated_days_ago(plan, 20)
+
+    with django_assert_num_queries(2):
+        found = stale_cycles(practice_ids=[plan.practice_id], today=TODAY)
+
+    assert sum(len(cycles) for cycles in found.values()) == 1
 
 
 # Measure data due, for the practice leads
@@ -190,4 +207,4 @@ def test_data_due_is_computed_in_one_query(programme, django_assert_num_queries)
 
 
 def test_the_digest_builder_is_registered_for_stale_cycles():
-    assert "Stale PDSA cycles" in reminders.DIGEST_SECTIONS
+    assert "Stale PDSA cycles" in digest.DIGEST_SECTIONS

@@ -328,6 +328,23 @@ def test_a_member_takes_a_cycle_through_every_stage(login, member_a, plan, chang
     assert client.get(detail).status_code == 200
 
 
+def test_a_second_move_to_do_from_a_stale_page_says_the_cycle_moved_on(
+    login, member_a, cycle, question
+):
+    client = login(member_a)
+    opened = cycle.version
+    url = reverse("pdsa:cycle_advance", args=[cycle.pk])
+    client.post(url, {"version": opened})
+
+    response = client.post(url, {"version": opened}, follow=True)
+
+    (message,) = [str(m) for m in response.context["messages"] if m.level_tag == "error"]
+    assert message.startswith("Someone changed this cycle after you opened it; nothing was moved.")
+    assert "It is at Do now" in message
+    assert "Before moving on" not in message
+    assert PDSACycle.objects.get(pk=cycle.pk).stage == Stage.DO
+
+
 def test_a_stale_cycle_form_is_refused_with_both_versions_shown(login, member_a, cycle):
     PDSACycle.objects.filter(pk=cycle.pk).update(objective="Saved by a colleague", version=2)
     response = login(member_a).post(
