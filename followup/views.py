@@ -1,7 +1,5 @@
 """The survey page (personal link, no sign-in), its questions, and the results."""
 
-import csv
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -15,6 +13,7 @@ from followup.factors import FACTORS
 from followup.forms import AnswerForm, QuestionsForm
 from followup.models import Survey
 from practices.models import Practice, Programme
+from qiproject.csv_export import csv_writer
 
 
 def _link_problem(link) -> str | None:
@@ -100,7 +99,7 @@ def programme_results_csv(request, pk):
     survey = get_object_or_404(Survey, programme=programme)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="follow-up-{programme.pk}.csv"'
-    writer = csv.writer(response)
+    writer = csv_writer(response)
     writer.writerow(
         ["practice", "ods_code", "profession", "submitted_at"]
         + [factor.key for factor in FACTORS]

@@ -19,6 +19,7 @@ from pdsa.models import (
 from pdsa.selectors import measure_analysis
 from pdsa.services.common import CsvImportError, ImportResult, _saved
 from practices.freshness import practices_changed
+from qiproject.csv_export import csv_writer
 
 
 @transaction.atomic
@@ -291,7 +292,7 @@ def data_import_csv(*, measure: Measure, text: str, replace_existing: bool = Fal
 def data_export_csv(*, measure: Measure) -> str:
     """The measure's data as CSV, in the same columns the import reads."""
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csv_writer(out)
     if measure.is_proportion:
         writer.writerow(["period", "numerator", "denominator", "note"])
         for p in measure.data_points.all():
