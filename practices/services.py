@@ -28,6 +28,7 @@ from practices.models import (
     Programme,
     Role,
     Visit,
+    canonical_email,
 )
 
 User = get_user_model()
@@ -42,7 +43,7 @@ def _saved(instance):
 @transaction.atomic
 def user_create(*, email: str, full_name: str, password: str | None = None, **extra) -> User:
     """Create a person who signs in with their email address."""
-    user = User(email=email.strip().lower(), full_name=full_name, **extra)
+    user = User(email=canonical_email(email), full_name=full_name, **extra)
     if password:
         user.set_password(password)
     else:
@@ -133,7 +134,7 @@ def invitation_create(
     is_practice_lead: bool = False,
 ) -> tuple[Invitation, str]:
     """Invite a person into a practice team; the email with the link goes after commit."""
-    email = email.strip().lower()
+    email = canonical_email(email)
     if Membership.objects.filter(practice=practice, user__email__iexact=email).exists():
         raise ValidationError({"email": "This person is already in the practice team."})
     if role == Role.PATIENT_REP and is_practice_lead:

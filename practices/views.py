@@ -12,8 +12,8 @@ from django.core.paginator import Paginator
 from django.forms.utils import ErrorDict, ErrorList
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
 from practices import selectors, services
@@ -26,6 +26,7 @@ from practices.access import (
 from practices.forms import (
     AcceptInvitationForm,
     InvitationForm,
+    SignInForm,
     TimeSummaryForm,
     VisitForm,
     action_formset,
@@ -33,6 +34,7 @@ from practices.forms import (
 )
 from practices.models import AgreedAction, Practice, Programme, Visit
 from qiproject.forms import add_validation_error
+from qiproject.redirects import safe_next_url
 
 PRACTICES_PER_PAGE = 50
 VISITS_PER_PAGE = 25
@@ -126,6 +128,15 @@ def invitation_accept(request, token):
     return render(
         request, "practices/invitation_accept.html", {"form": form, "invitation": invitation}
     )
+
+
+class SignInView(auth_views.LoginView):
+    """Sign in with the length-checked, case-folding form; `next` follows the one redirect rule."""
+
+    form_class = SignInForm
+
+    def get_redirect_url(self):
+        return safe_next_url(self.request, "")
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
@@ -281,12 +292,8 @@ def action_done(request, pk):
     done = request.POST.get("done", "1") == "1"
     services.action_mark_done(action=action, user=request.user, done=done)
     messages.success(request, f"“{action.description}” marked {'done' if done else 'not done'}.")
-    next_url = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(
-        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return redirect(next_url)
-    return redirect("action_list", pk=action.visit.practice_id)
+    fallback = reverse("action_list", args=[action.visit.practice_id])
+    return redirect(safe_next_url(request, fallback))
 
 
 def _months_ago(day: date, months: int) -> date:
