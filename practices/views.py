@@ -14,6 +14,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods, require_POST
 
 from practices import selectors, services
@@ -114,6 +115,9 @@ def invitation_accept(request, token):
     invitation = services.invitation_for_token(token)
     if invitation is None or not invitation.is_usable:
         return render(request, "practices/invitation_invalid.html", status=410)
+    account = selectors.invitation_account(invitation)
+    if account is not None:
+        return _invitation_accept_existing(request, token, invitation, account)
     form = AcceptInvitationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -128,6 +132,24 @@ def invitation_accept(request, token):
     return render(
         request, "practices/invitation_accept.html", {"form": form, "invitation": invitation}
     )
+
+
+def _invitation_accept_existing(request, token, invitation, account):
+    """An address with an account: its owner signs in, then accepts; no password is set here."""
+    signed_in_as_account = request.user.is_authenticated and request.user.pk == account.pk
+    if request.method == "POST" and signed_in_as_account:
+        try:
+            services.invitation_accept(token=token, user=request.user)
+        except ValidationError:
+            return render(request, "practices/invitation_invalid.html", status=410)
+        messages.success(request, f"You have joined {invitation.practice}.")
+        return redirect("home")
+    context = {
+        "invitation": invitation,
+        "signed_in_as_account": signed_in_as_account,
+        "sign_in_url": f"{reverse('login')}?{urlencode({'next': request.path})}",
+    }
+    return render(request, "practices/invitation_accept_existing.html", context)
 
 
 class SignInView(auth_views.LoginView):
