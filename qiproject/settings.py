@@ -190,6 +190,8 @@ STORAGES = {
     },
 }
 
+# Every form's help text is escaped in one place (qiproject/form_rendering.py).
+FORM_RENDERER = "qiproject.form_rendering.FormRenderer"
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 

@@ -495,3 +495,14 @@ def test_a_patient_rep_sees_the_practice_work_without_edit_buttons(
     page = login(patient_rep).get(reverse("pdsa:practice_dashboard", args=[practice_a.pk]))
     assert plan.title in page.content.decode()
     assert "Start an improvement plan" not in page.content.decode()
+
+
+def test_a_measures_numerator_text_is_shown_escaped_not_as_markup(login, facilitator, measure):
+    planted = '<meta http-equiv="refresh" content="0;url=https://evil.example/">'
+    measure.numerator = planted
+    measure.denominator = "<b>Patients</b>"
+    measure.save()
+    page = login(facilitator).get(reverse("pdsa:measure_data", args=[measure.pk]))
+    html = page.content.decode()
+    assert planted not in html and "<b>Patients</b>" not in html
+    assert "&lt;meta http-equiv=&quot;refresh&quot;" in html
