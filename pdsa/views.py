@@ -617,8 +617,12 @@ def cycle_advance(request, pk):
         services.cycle_advance(
             cycle=cycle, user=request.user, version=int(request.POST.get("version", 0))
         )
-    except services.StaleEditError:
-        messages.error(request, "Someone changed this cycle after you opened it: check it first.")
+    except services.StaleEditError as stale:
+        messages.error(
+            request,
+            "Someone changed this cycle after you opened it; nothing was moved. "
+            f"It is at {stale.current.get_stage_display()} now: check it first.",
+        )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:

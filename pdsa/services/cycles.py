@@ -15,7 +15,7 @@ from pdsa.models import (
     PDSACycle,
     Stage,
 )
-from pdsa.services.common import _claim_version, _saved
+from pdsa.services.common import StaleEditError, _claim_version, _saved
 from pdsa.services.plans import _check_evidence
 
 # Which fields each stage's form edits; a stage's form also shows the earlier stages' fields.
@@ -164,6 +164,10 @@ def cycle_task_add(
 @transaction.atomic
 def cycle_advance(*, cycle: PDSACycle, user, version: int) -> PDSACycle:
     """Move the cycle to its next stage, in order, once the current stage is filled in."""
+    if version != cycle.version:
+        # A page opened before someone moved the cycle on: refuse it as stale before judging
+        # the stage it never saw (else a stale "Move to Do" reads "Before moving on from Do").
+        raise StaleEditError(cycle)
     if not cycle.is_open:
         raise ValidationError("This cycle is already finished.")
     missing = cycle_missing_for_advance(cycle)
