@@ -14,6 +14,7 @@ from followup.forms import AnswerForm, QuestionsForm
 from followup.models import Survey
 from practices.models import Practice, Programme
 from qiproject.csv_export import csv_writer
+from qiproject.disclosure import SMALL_GROUP_LABEL, SMALL_GROUP_MIN
 
 
 def _link_problem(link) -> str | None:
@@ -72,7 +73,14 @@ def _results_context(summary, **extra):
         }
         for index, factor in enumerate(FACTORS)
     ]
-    return {"summary": summary, "factors": factors, "chart_height": 20 + 30 * len(FACTORS), **extra}
+    return {
+        "summary": summary,
+        "factors": factors,
+        "chart_height": 20 + 30 * len(FACTORS),
+        "small_group_min": SMALL_GROUP_MIN,
+        "small_group_label": SMALL_GROUP_LABEL,
+        **extra,
+    }
 
 
 @login_required
@@ -93,35 +101,32 @@ def programme_results(request, pk):
     return render(request, "followup/results.html", context)
 
 
+def _csv_response(filename: str) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
 @login_required
 def programme_results_csv(request, pk):
     programme = get_object_or_404(Programme.objects.run_by(request.user), pk=pk)
     survey = get_object_or_404(Survey, programme=programme)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="follow-up-{programme.pk}.csv"'
+    header, rows = selectors.export_rows(survey=survey)
+    response = _csv_response(f"follow-up-{programme.pk}.csv")
     writer = csv_writer(response)
-    writer.writerow(
-        ["practice", "ods_code", "profession", "submitted_at"]
-        + [factor.key for factor in FACTORS]
-        + ["changes", "free_text"]
-    )
-    for answer in selectors.responses_for_export(survey=survey):
-        recipient = answer.recipient
-        changes = "; ".join(
-            f"{change['title']}: {change['status']}"
-            + (f" ({change['why']})" if change.get("why") else "")
-            for change in answer.changes
-        )
-        writer.writerow(
-            [
-                recipient.practice.name,
-                recipient.practice.ods_code,
-                recipient.get_profession_display(),
-                answer.submitted_at.isoformat(),
-            ]
-            + [answer.factor_scores.get(factor.key, "") for factor in FACTORS]
-            + [changes, answer.free_text]
-        )
+    writer.writerow(header)
+    writer.writerows(rows)
+    return response
+
+
+@login_required
+def programme_comments_csv(request, pk):
+    programme = get_object_or_404(Programme.objects.run_by(request.user), pk=pk)
+    survey = get_object_or_404(Survey, programme=programme)
+    response = _csv_response(f"follow-up-{programme.pk}-comments.csv")
+    writer = csv_writer(response)
+    writer.writerow(["comment"])
+    writer.writerows([text] for text in selectors.export_comments(survey=survey))
     return response
 
 

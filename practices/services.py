@@ -93,11 +93,22 @@ def practice_create(
 
 @transaction.atomic
 def membership_add(
-    *, practice: Practice, user: User, role: str, is_practice_lead: bool = False
+    *,
+    practice: Practice,
+    user: User,
+    role: str,
+    is_practice_lead: bool = False,
+    joined_on: date | None = None,
 ) -> Membership:
-    """Add a person to a practice team with a role."""
+    """Add a person to a practice team with a role, joining today unless said otherwise."""
     return _saved(
-        Membership(practice=practice, user=user, role=role, is_practice_lead=is_practice_lead)
+        Membership(
+            practice=practice,
+            user=user,
+            role=role,
+            is_practice_lead=is_practice_lead,
+            joined_on=joined_on or timezone.localdate(),
+        )
     )
 
 
