@@ -4,7 +4,6 @@ One zip rather than one download per kind, so the five files always come from th
 moment and keep their ids, which join them (practice_id, plan_id, measure_id).
 """
 
-import csv
 import io
 import tempfile
 import zipfile
@@ -13,28 +12,19 @@ from django.db.models import OuterRef, Subquery
 
 from pdsa.models import DataPoint, ImprovementPlan, Measure, PDSACycle
 from practices.models import FacilitatorAssignment, Practice, Programme
+from qiproject.csv_export import csv_writer
 
 CHUNK = 5000
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _cell(value):
-    """A CSV cell that a spreadsheet will not run as a formula (OWASP CSV injection)."""
-    if value is None:
-        return ""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 def _write(archive: zipfile.ZipFile, name: str, header: list[str], rows) -> int:
     count = 0
     with archive.open(name, "w") as raw:
         text = io.TextIOWrapper(raw, encoding="utf-8", newline="")
-        writer = csv.writer(text)
+        writer = csv_writer(text)
         writer.writerow(header)
         for row in rows:
-            writer.writerow([_cell(value) for value in row])
+            writer.writerow(row)
             count += 1
         text.flush()
         text.detach()

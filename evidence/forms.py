@@ -45,9 +45,13 @@ class EvidenceItemForm(forms.ModelForm):
         }
 
 
+RETIRED_REASON_MAX_LENGTH = 2000
+
+
 class RetireForm(forms.Form):
     retired_reason = forms.CharField(
         label="Why is it retired?",
+        max_length=RETIRED_REASON_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Readers who linked it will see this reason. No patient-identifiable data.",
     )

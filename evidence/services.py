@@ -23,12 +23,19 @@ EDITABLE_FIELDS = [
 ]
 
 
+def _history_reason(reason: str) -> str:
+    """The reason cut to fit the history's column (the full text stays on the item itself)."""
+    limit = EvidenceItem.history.model._meta.get_field("history_change_reason").max_length
+    return reason if len(reason) <= limit else reason[: limit - 1] + "…"
+
+
 def _saved(item: EvidenceItem, *, by: User, reason: str) -> EvidenceItem:
     item.full_clean()
     item.updated_at = timezone.now()
-    # simple_history records who made the change and why in the item's history.
+    # simple_history records who made the change and why in the item's history; its column
+    # holds 100 characters, and a longer retire reason failed the save on PostgreSQL.
     item._history_user = by
-    item._change_reason = reason
+    item._change_reason = _history_reason(reason)
     item.save()
     return item
 

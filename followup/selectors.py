@@ -1,6 +1,7 @@
 """Reads for the follow-up survey: adopted changes, links, and results."""
 
 import hashlib
+from collections import Counter
 
 from django.db.models import Count, Q
 
@@ -8,6 +9,7 @@ from followup import stats
 from followup.factors import FACTOR_KEYS
 from followup.models import Link, Recipient, Response, Survey
 from pdsa.selectors import adopted_changes
+from qiproject.disclosure import SMALL_GROUP_LABEL, is_reportable
 
 
 def adopted_changes_for(practice) -> list[tuple[str, str]]:
@@ -81,10 +83,55 @@ def response_rates(*, user):
     )
 
 
-def responses_for_export(*, survey: Survey):
-    """Every response of a survey with its practice and profession, for the CSV (one query)."""
-    return (
-        Response.objects.filter(recipient__survey=survey)
-        .select_related("recipient__practice")
-        .order_by("recipient__practice__name", "pk")
+def _export_responses(survey: Survey) -> list[Response]:
+    return list(
+        Response.objects.filter(recipient__survey=survey).select_related("recipient__practice")
     )
+
+
+def export_rows(*, survey: Survey) -> tuple[list[str], list[list]]:
+    """The answers as rows for the CSV, with no free text and no time (one query).
+
+    A profession with fewer than SMALL_GROUP_MIN answers in a practice is written as
+    "fewer than 5"; rows are sorted by their content, not by when they were sent.
+    """
+    responses = _export_responses(survey)
+    group_sizes = Counter(
+        (answer.recipient.practice_id, answer.recipient.profession) for answer in responses
+    )
+    header = ["practice", "ods_code", "profession", *FACTOR_KEYS, "changes"]
+    rows = []
+    for answer in responses:
+        recipient = answer.recipient
+        size = group_sizes[(recipient.practice_id, recipient.profession)]
+        changes = "; ".join(f"{change['title']}: {change['status']}" for change in answer.changes)
+        rows.append(
+            [
+                recipient.practice.name,
+                recipient.practice.ods_code,
+                recipient.get_profession_display() if is_reportable(size) else SMALL_GROUP_LABEL,
+                *[answer.factor_scores.get(key, "") for key in FACTOR_KEYS],
+                changes,
+            ]
+        )
+    rows.sort(key=lambda row: [str(cell) for cell in row])
+    return header, rows
+
+
+def export_comments(*, survey: Survey) -> list[str]:
+    """Everything people wrote in their own words, alone and sorted (one query).
+
+    Free text is the most identifying part of an answer: it goes out with no practice,
+    profession or time beside it, and not at all while fewer than SMALL_GROUP_MIN answered.
+    """
+    responses = _export_responses(survey)
+    if not is_reportable(len(responses)):
+        return []
+    texts = [answer.free_text.strip() for answer in responses]
+    texts += [
+        f"{change['title']}: {change['why'].strip()}"
+        for answer in responses
+        for change in answer.changes
+        if (change.get("why") or "").strip()
+    ]
+    return sorted(text for text in texts if text)

@@ -95,7 +95,8 @@ def _send(recipient: Recipient, *, kind: str, period: str, category: str) -> boo
 
 
 def survey_send(*, survey: Survey, today: date) -> int:
-    """Invite every team member and patient representative, and remind at 14 and 28 days.
+    """Invite every team member and patient representative who joined by the final workshop,
+    and remind at 14 and 28 days.
 
     Idempotent: every message is claimed under its key, so running again sends nothing new.
     Returns how many messages were newly claimed.
@@ -105,7 +106,12 @@ def survey_send(*, survey: Survey, today: date) -> int:
             Survey.objects.filter(pk=survey.pk, opened_at__isnull=True).update(
                 opened_at=timezone.now()
             )
-        memberships = Membership.objects.filter(practice__programme=survey.programme_id)
+        # "One year since you finished" is for people who were in the team for the
+        # programme: someone who joined after its final workshop took no part in it.
+        memberships = Membership.objects.filter(
+            practice__programme=survey.programme_id,
+            joined_on__lte=survey.programme.final_workshop_date,
+        )
         known = set(Recipient.objects.filter(survey=survey).values_list("practice_id", "user_id"))
         Recipient.objects.bulk_create(
             [

@@ -4,6 +4,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from qiproject.disclosure import is_reportable
+
 IN_PLACE = ("yes", "partly", "no")
 
 
@@ -24,7 +26,14 @@ class Summary:
     factor_counts: dict[str, int] = field(default_factory=dict)
     by_profession: dict[str, dict[str, float | None]] = field(default_factory=dict)
     profession_counts: dict[str, int] = field(default_factory=dict)
+    # Professions with too few answers to be shown apart (their answers count in the totals).
+    small_professions: list[str] = field(default_factory=list)
     free_texts: list[str] = field(default_factory=list)
+
+    @property
+    def is_reportable(self) -> bool:
+        """Whether enough people answered for anything they said to be shown."""
+        return is_reportable(self.responded)
 
     @property
     def response_rate(self) -> float | None:
@@ -73,8 +82,22 @@ def summarise(*, invited: int, answers: Iterable[Answer], factor_keys: list[str]
             summary.free_texts.append(answer.free_text.strip())
     summary.factor_means = {key: _mean(overall[key]) for key in factor_keys}
     summary.factor_counts = {key: len(overall[key]) for key in factor_keys}
+    # No profession with fewer than SMALL_GROUP_MIN answers is shown apart, and nothing at
+    # all when the whole group is that small (qiproject.disclosure).
+    counts = summary.profession_counts
+    summary.small_professions = sorted(p for p, n in counts.items() if not is_reportable(n))
+    summary.profession_counts = {p: n for p, n in counts.items() if is_reportable(n)}
     summary.by_profession = {
         profession: {key: _mean(scores[key]) for key in factor_keys}
         for profession, scores in sorted(by_profession.items())
+        if profession in summary.profession_counts
     }
+    # Sorted, so their order does not tell who answered when.
+    summary.free_texts.sort()
+    if not summary.is_reportable:
+        summary.change_counts = dict.fromkeys(IN_PLACE, 0)
+        summary.factor_means = dict.fromkeys(factor_keys)
+        summary.factor_counts = dict.fromkeys(factor_keys, 0)
+        summary.by_profession, summary.profession_counts = {}, {}
+        summary.small_professions, summary.free_texts = [], []
     return summary

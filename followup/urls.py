@@ -13,5 +13,10 @@ urlpatterns = [
         views.programme_results_csv,
         name="followup_programme_csv",
     ),
+    path(
+        "programmes/<int:pk>/comments.csv",
+        views.programme_comments_csv,
+        name="followup_programme_comments_csv",
+    ),
     path("programmes/<int:pk>/questions/", views.survey_questions, name="followup_questions"),
 ]

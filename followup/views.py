@@ -13,6 +13,7 @@ from followup.factors import FACTORS
 from followup.forms import AnswerForm, QuestionsForm
 from followup.models import Survey
 from practices.models import Practice, Programme
+from qiproject.disclosure import SMALL_GROUP_LABEL, SMALL_GROUP_MIN
 
 
 def _link_problem(link) -> str | None:
@@ -71,7 +72,14 @@ def _results_context(summary, **extra):
         }
         for index, factor in enumerate(FACTORS)
     ]
-    return {"summary": summary, "factors": factors, "chart_height": 20 + 30 * len(FACTORS), **extra}
+    return {
+        "summary": summary,
+        "factors": factors,
+        "chart_height": 20 + 30 * len(FACTORS),
+        "small_group_min": SMALL_GROUP_MIN,
+        "small_group_label": SMALL_GROUP_LABEL,
+        **extra,
+    }
 
 
 @login_required
@@ -92,13 +100,27 @@ def programme_results(request, pk):
     return render(request, "followup/results.html", context)
 
 
+def _csv_response(filename: str) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
 @login_required
 def programme_results_csv(request, pk):
     programme = get_object_or_404(Programme.objects.run_by(request.user), pk=pk)
     survey = get_object_or_404(Survey, programme=programme)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="follow-up-{programme.pk}.csv"'
+    response = _csv_response(f"follow-up-{programme.pk}.csv")
     exports.results_csv(survey=survey, file=response)
+    return response
+
+
+@login_required
+def programme_comments_csv(request, pk):
+    programme = get_object_or_404(Programme.objects.run_by(request.user), pk=pk)
+    survey = get_object_or_404(Survey, programme=programme)
+    response = _csv_response(f"follow-up-{programme.pk}-comments.csv")
+    exports.comments_csv(survey=survey, file=response)
     return response
 
 

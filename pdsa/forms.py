@@ -19,7 +19,7 @@ from pdsa.models import (
     PDSACycle,
     Stage,
 )
-from pdsa.services import MEASURE_FIELDS, PLAN_FIELDS, STAGE_FIELDS
+from pdsa.services import IMPORT_MAX_ROWS, MEASURE_FIELDS, PLAN_FIELDS, STAGE_FIELDS
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -238,7 +238,10 @@ class DataPointForm(forms.Form):
 class CsvImportForm(forms.Form):
     file = forms.FileField(
         label="CSV file",
-        help_text="Columns: period, numerator, denominator (proportions) or period, value.",
+        help_text=(
+            "Columns: period, numerator, denominator (proportions) or period, value. "
+            f"At most {IMPORT_MAX_ROWS:,} rows and 1 MB a file."
+        ),
     )
     replace_existing = forms.BooleanField(
         label="Replace values for periods already entered", required=False

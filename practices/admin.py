@@ -1,5 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.forms import AdminPasswordChangeForm
+from django.utils.safestring import mark_safe
 
 from practices.models import (
     AgreedAction,
@@ -13,8 +15,15 @@ from practices.models import (
 )
 
 
+class PasswordChangeForm(AdminPasswordChangeForm):
+    # Django writes this help text as HTML in a plain string; help text is escaped unless
+    # marked safe (qiproject.form_rendering), and this text is Django's, not anyone's input.
+    usable_password_help_text = mark_safe(AdminPasswordChangeForm.usable_password_help_text)  # noqa: S308
+
+
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
+    change_password_form = PasswordChangeForm
     ordering = ["email"]
     list_display = ["email", "full_name", "is_staff", "is_active", "date_joined"]
     list_filter = ["is_staff", "is_superuser", "is_active"]

@@ -135,7 +135,14 @@ def _person(email: str, full_name: str, *, password: str | None = None, **extra)
 
 def _add_to_team(practice, user, role, is_lead) -> None:
     if not Membership.objects.filter(practice=practice, user=user).exists():
-        services.membership_add(practice=practice, user=user, role=role, is_practice_lead=is_lead)
+        # The demo teams were there from the start: they take part in the follow-up survey.
+        services.membership_add(
+            practice=practice,
+            user=user,
+            role=role,
+            is_practice_lead=is_lead,
+            joined_on=practice.programme.start_date,
+        )
 
 
 def _one_year_before(day: date) -> date:

@@ -1,17 +1,51 @@
 """Forms for people, invitations and the visit log."""
 
 from django import forms
-from django.contrib.auth.forms import SetPasswordForm
+from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
 from django.utils import timezone
 
 from practices.models import (
+    EMAIL_MAX_LENGTH,
     PLANNED_VISIT_HAS_NO_ACTIONS,
     PLANNED_VISIT_REFUSES,
     Role,
     User,
     Visit,
     VisitMode,
+    canonical_email,
 )
+
+
+class SignInForm(AuthenticationForm):
+    """Sign in with an email address, compared in its canonical form.
+
+    Django's AuthenticationForm sets max_length after the field is built, so the length is
+    never checked: an over-long address reached the database (and the lockout's records).
+    """
+
+    username = forms.CharField(
+        label="Email address",
+        max_length=EMAIL_MAX_LENGTH,
+        error_messages={
+            "max_length": "An email address has at most %(limit_value)d characters "
+            "(this one has %(show_value)d)."
+        },
+        widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
+    )
+
+    def clean_username(self):
+        return canonical_email(self.cleaned_data["username"])
+
+
+def axes_username(request, credentials) -> str | None:
+    """The name the lockout counts failures under: the canonical email, whatever its case."""
+    if credentials and credentials.get("username") is not None:
+        username = credentials["username"]
+    else:
+        username = getattr(request, "POST", {}).get("username")
+    if username is None:
+        return None
+    return canonical_email(username)[:EMAIL_MAX_LENGTH]
 
 
 class InvitationForm(forms.Form):

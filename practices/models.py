@@ -41,13 +41,26 @@ def add_one_year(day: date) -> date:
         return day.replace(year=day.year + 1, day=28)
 
 
+# An email address is at most 254 characters (RFC 5321 path limit, Django's EmailField).
+EMAIL_MAX_LENGTH = 254
+
+
+def canonical_email(value: str) -> str:
+    """The one form of an email address that is stored, signed in with and counted by the lockout.
+
+    Sign-in finds the account whatever the case, so the lockout must count every casing of an
+    address as the same address; lower case throughout keeps the three in step.
+    """
+    return (value or "").strip().lower()
+
+
 class UserManager(BaseUserManager):
     use_in_migrations = True
 
     def _create_user(self, email, password, **extra):
         if not email:
             raise ValueError("An email address is required.")
-        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user = self.model(email=canonical_email(email), **extra)
         user.set_password(password)
         user.save(using=self._db)
         return user
@@ -63,13 +76,13 @@ class UserManager(BaseUserManager):
         return self._create_user(email, password, **extra)
 
     def get_by_natural_key(self, username):
-        return self.get(email__iexact=username)
+        return self.get(email=canonical_email(username))
 
 
 class User(AbstractBaseUser, PermissionsMixin):
     """A person who signs in with their email address."""
 
-    email = models.EmailField("email address", unique=True)
+    email = models.EmailField("email address", unique=True, max_length=EMAIL_MAX_LENGTH)
     full_name = models.CharField(max_length=150)
     is_staff = models.BooleanField(
         default=False, help_text="Can sign in to the admin site and curate the evidence library."
@@ -91,7 +104,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def clean(self):
         super().clean()
-        self.email = self.__class__.objects.normalize_email(self.email).lower()
+        self.email = canonical_email(self.email)
 
     def get_full_name(self):
         return self.full_name

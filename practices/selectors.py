@@ -22,12 +22,14 @@ from django.utils import timezone
 from practices.models import (
     AgreedAction,
     FacilitatorAssignment,
+    Invitation,
     Membership,
     Practice,
     Role,
     User,
     Visit,
     VisitMode,
+    canonical_email,
     visit_happened_q,
 )
 
@@ -451,3 +453,15 @@ def practice_leads(practice_ids) -> dict[int, list[User]]:
     for membership in memberships:
         leads.setdefault(membership.practice_id, []).append(membership.user)
     return leads
+
+
+def invitation_account(invitation: Invitation) -> User | None:
+    """The existing account an invitation's email belongs to, if it has a password to sign in with.
+
+    Such a person accepts by signing in first: an invitation never sets or replaces the
+    password of an account someone already uses.
+    """
+    account = User.objects.filter(email=canonical_email(invitation.email)).first()
+    if account is not None and account.has_usable_password():
+        return account
+    return None

@@ -15,6 +15,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from practices import selectors
 from practices.access import can_record_visits
 from practices.freshness import practices_changed
 from practices.models import (
@@ -28,6 +29,7 @@ from practices.models import (
     Programme,
     Role,
     Visit,
+    canonical_email,
 )
 
 User = get_user_model()
@@ -42,7 +44,7 @@ def _saved(instance):
 @transaction.atomic
 def user_create(*, email: str, full_name: str, password: str | None = None, **extra) -> User:
     """Create a person who signs in with their email address."""
-    user = User(email=email.strip().lower(), full_name=full_name, **extra)
+    user = User(email=canonical_email(email), full_name=full_name, **extra)
     if password:
         user.set_password(password)
     else:
@@ -91,11 +93,22 @@ def practice_create(
 
 @transaction.atomic
 def membership_add(
-    *, practice: Practice, user: User, role: str, is_practice_lead: bool = False
+    *,
+    practice: Practice,
+    user: User,
+    role: str,
+    is_practice_lead: bool = False,
+    joined_on: date | None = None,
 ) -> Membership:
-    """Add a person to a practice team with a role."""
+    """Add a person to a practice team with a role, joining today unless said otherwise."""
     return _saved(
-        Membership(practice=practice, user=user, role=role, is_practice_lead=is_practice_lead)
+        Membership(
+            practice=practice,
+            user=user,
+            role=role,
+            is_practice_lead=is_practice_lead,
+            joined_on=joined_on or timezone.localdate(),
+        )
     )
 
 
@@ -133,7 +146,7 @@ def invitation_create(
     is_practice_lead: bool = False,
 ) -> tuple[Invitation, str]:
     """Invite a person into a practice team; the email with the link goes after commit."""
-    email = email.strip().lower()
+    email = canonical_email(email)
     if Membership.objects.filter(practice=practice, user__email__iexact=email).exists():
         raise ValidationError({"email": "This person is already in the practice team."})
     if role == Role.PATIENT_REP and is_practice_lead:
@@ -177,9 +190,17 @@ def invitation_for_token(token: str) -> Invitation | None:
     )
 
 
+INVITATION_GONE = "This invitation link has expired or has already been used."
+
+
 @transaction.atomic
-def invitation_accept(*, token: str, password: str) -> User:
-    """Use an invitation once: create or join the account, set the password, add the membership."""
+def invitation_accept(*, token: str, password: str | None = None, user: User | None = None) -> User:
+    """Use an invitation once: join the practice as the account its email names.
+
+    A new address gets an account with the chosen `password`. An address that already has
+    an account is accepted only by that person, signed in (`user`): the invitation never
+    sets or replaces the password of an account in use.
+    """
     now = timezone.now()
     invitation = invitation_for_token(token)
     # Claiming with a conditional update makes the link single-use even under a double submit.
@@ -187,21 +208,32 @@ def invitation_accept(*, token: str, password: str) -> User:
         token_hash=_token_hash(token), accepted_at__isnull=True, expires_at__gt=now
     ).update(accepted_at=now)
     if invitation is None or not claimed:
-        raise ValidationError("This invitation link has expired or has already been used.")
-    user = User.objects.filter(email__iexact=invitation.email).first()
-    if user is None:
-        user = user_create(email=invitation.email, full_name=invitation.full_name)
-    user.set_password(password)
-    user.save(update_fields=["password"])
-    if not Membership.objects.filter(practice=invitation.practice, user=user).exists():
+        raise ValidationError(INVITATION_GONE, code="gone")
+    account = selectors.invitation_account(invitation)
+    if account is not None:
+        if user is None or user.pk != account.pk:
+            raise ValidationError(
+                f"{invitation.email} already has an account: sign in with it to accept.",
+                code="sign_in",
+            )
+    else:
+        if not password:
+            raise ValidationError("Choose a password.", code="password")
+        account = User.objects.filter(email=canonical_email(invitation.email)).first()
+        if account is None:
+            account = user_create(email=invitation.email, full_name=invitation.full_name)
+        # Only an account nobody can sign in to yet gets its first password here.
+        account.set_password(password)
+        account.save(update_fields=["password"])
+    if not Membership.objects.filter(practice=invitation.practice, user=account).exists():
         membership_add(
             practice=invitation.practice,
-            user=user,
+            user=account,
             role=invitation.role,
             is_practice_lead=invitation.is_practice_lead,
         )
-    Invitation.objects.filter(pk=invitation.pk).update(accepted_user=user)
-    return user
+    Invitation.objects.filter(pk=invitation.pk).update(accepted_user=account)
+    return account
 
 
 @dataclass(frozen=True)

@@ -11,8 +11,9 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.forms.utils import ErrorDict, ErrorList
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods, require_POST
 
 from practices import selectors, services
@@ -26,6 +27,7 @@ from practices.access import (
 from practices.forms import (
     AcceptInvitationForm,
     InvitationForm,
+    SignInForm,
     TimeSummaryForm,
     VisitForm,
     action_formset,
@@ -33,6 +35,7 @@ from practices.forms import (
 )
 from practices.models import AgreedAction, Practice, Programme, Visit
 from qiproject.forms import add_validation_error
+from qiproject.redirects import safe_next_url
 
 PRACTICES_PER_PAGE = 50
 VISITS_PER_PAGE = 25
@@ -103,6 +106,9 @@ def invitation_accept(request, token):
     invitation = services.invitation_for_token(token)
     if invitation is None or not invitation.is_usable:
         return render(request, "practices/invitation_invalid.html", status=410)
+    account = selectors.invitation_account(invitation)
+    if account is not None:
+        return _invitation_accept_existing(request, token, invitation, account)
     form = AcceptInvitationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -117,6 +123,33 @@ def invitation_accept(request, token):
     return render(
         request, "practices/invitation_accept.html", {"form": form, "invitation": invitation}
     )
+
+
+def _invitation_accept_existing(request, token, invitation, account):
+    """An address with an account: its owner signs in, then accepts; no password is set here."""
+    signed_in_as_account = request.user.is_authenticated and request.user.pk == account.pk
+    if request.method == "POST" and signed_in_as_account:
+        try:
+            services.invitation_accept(token=token, user=request.user)
+        except ValidationError:
+            return render(request, "practices/invitation_invalid.html", status=410)
+        messages.success(request, f"You have joined {invitation.practice}.")
+        return redirect("home")
+    context = {
+        "invitation": invitation,
+        "signed_in_as_account": signed_in_as_account,
+        "sign_in_url": f"{reverse('login')}?{urlencode({'next': request.path})}",
+    }
+    return render(request, "practices/invitation_accept_existing.html", context)
+
+
+class SignInView(auth_views.LoginView):
+    """Sign in with the length-checked, case-folding form; `next` follows the one redirect rule."""
+
+    form_class = SignInForm
+
+    def get_redirect_url(self):
+        return safe_next_url(self.request, "")
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
@@ -269,12 +302,8 @@ def action_done(request, pk):
     done = request.POST.get("done", "1") == "1"
     services.action_mark_done(action=action, user=request.user, done=done)
     messages.success(request, f"“{action.description}” marked {'done' if done else 'not done'}.")
-    next_url = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(
-        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return redirect(next_url)
-    return redirect("action_list", pk=action.visit.practice_id)
+    fallback = reverse("action_list", args=[action.visit.practice_id])
+    return redirect(safe_next_url(request, fallback))
 
 
 def _months_ago(day: date, months: int) -> date:

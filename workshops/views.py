@@ -193,8 +193,14 @@ def material_upload(request, pk):
 def material_download(request, pk, material_pk):
     session = get_object_or_404(WorkshopSession.objects.visible_to(request.user), pk=pk)
     material = get_object_or_404(Material, pk=material_pk, session=session)
+    try:
+        handle = material.file.open("rb")
+    except (FileNotFoundError, ValueError):
+        # The row outlived its file (a restore without media, a disk cleared by hand):
+        # nothing to send is "not found", not a server error.
+        raise Http404("This material's file is missing.") from None
     return FileResponse(
-        material.file.open("rb"),
+        handle,
         as_attachment=True,
         filename=material.original_name,
         content_type=material.content_type,

@@ -30,6 +30,7 @@ from pdsa.services.exchange import (
     ramp_snapshot,
 )
 from pdsa.services.measures import (
+    IMPORT_MAX_ROWS,
     MEASURE_FIELDS,
     SUMMARY_FIELDS,
     data_export_csv,
@@ -58,6 +59,7 @@ from pdsa.services.plans import (
 )
 
 __all__ = [
+    "IMPORT_MAX_ROWS",
     "CsvImportError",
     "ImportResult",
     "MEASURE_FIELDS",

@@ -2,6 +2,8 @@
 
 import csv
 import io
+import itertools
+import math
 from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
@@ -19,6 +21,7 @@ from pdsa.models import (
 from pdsa.selectors import measure_analysis
 from pdsa.services.common import CsvImportError, ImportResult, _saved
 from practices.freshness import practices_changed
+from qiproject.csv_export import csv_writer
 
 
 @transaction.atomic
@@ -197,7 +200,7 @@ def _parse_period(text: str) -> date:
             return datetime.strptime(text.strip(), pattern).date()
         except ValueError:
             continue
-    raise ValueError(f"“{text}” is not a date: use 2026-03 or 2026-03-01.")
+    raise ValueError(f"“{text[:40]}” is not a date: use 2026-03 or 2026-03-01.")
 
 
 def _parse_number(text: str, *, whole: bool):
@@ -207,7 +210,10 @@ def _parse_number(text: str, *, whole: bool):
     try:
         number = float(text)
     except ValueError:
-        raise ValueError(f"“{text}” is not a number.") from None
+        raise ValueError(f"“{text[:40]}” is not a number.") from None
+    # float() reads "inf", "nan" and "1e400" (infinite): none is a count or a measurement.
+    if not math.isfinite(number):
+        raise ValueError(f"“{text[:40]}” is not a number that can be charted.")
     if whole:
         if number != int(number):
             raise ValueError(f"“{text}” is not a whole number.")
@@ -215,17 +221,45 @@ def _parse_number(text: str, *, whole: bool):
     return number
 
 
+# A web request must finish well inside the worker's timeout: a measure has one value per
+# week or month, so 2,000 rows is decades of data, and a bigger file is a mistake.
+IMPORT_MAX_ROWS = 2000
+
+
 def _import_rows(measure: Measure, text: str):
     """Parse and validate every row; return (points, errors)."""
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
-    headers = {(h or "").strip().lower() for h in (reader.fieldnames or [])}
+    if "\x00" in text:
+        return [], [(1, "The file contains a NUL character: save it as CSV text and try again.")]
+    try:
+        reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+        # Counted before any row is checked, so a huge file is refused at once.
+        rows = list(itertools.islice(reader, IMPORT_MAX_ROWS + 1))
+        if len(rows) > IMPORT_MAX_ROWS:
+            message = (
+                f"The file has more than {IMPORT_MAX_ROWS:,} rows: import at most "
+                f"{IMPORT_MAX_ROWS:,} at a time."
+            )
+            return [], [(IMPORT_MAX_ROWS + 2, message)]
+        return _parse_rows(measure, reader.fieldnames, rows)
+    except csv.Error as error:
+        # The reader's only complaints left are a field over its limit (131,072 characters)
+        # or a broken quote: either way the file is not the CSV the import reads.
+        return [], [(1, f"The file could not be read as CSV ({error}).")]
+
+
+def _parse_rows(measure: Measure, fieldnames, rows: list[dict]):
+    headers = {(h or "").strip().lower() for h in (fieldnames or [])}
     needed = {"period", "numerator", "denominator"} if measure.is_proportion else {"period"}
     if not needed <= headers or (not measure.is_proportion and "value" not in headers):
         wanted = "period, numerator, denominator" if measure.is_proportion else "period, value"
         return [], [(1, f"The first row must name the columns: {wanted}.")]
     points, errors, seen = [], [], {}
-    for row_number, raw in enumerate(reader, start=2):
-        row = {(k or "").strip().lower(): (v or "").strip() for k, v in raw.items() if k}
+    for row_number, raw in enumerate(rows, start=2):
+        row = {
+            (k or "").strip().lower(): (v or "").strip()
+            for k, v in raw.items()
+            if k and isinstance(v, str)
+        }
         if not any(row.values()):
             continue
         try:
@@ -291,7 +325,7 @@ def data_import_csv(*, measure: Measure, text: str, replace_existing: bool = Fal
 def data_export_csv(*, measure: Measure) -> str:
     """The measure's data as CSV, in the same columns the import reads."""
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csv_writer(out)
     if measure.is_proportion:
         writer.writerow(["period", "numerator", "denominator", "note"])
         for p in measure.data_points.all():

@@ -69,3 +69,13 @@ def test_publishing_a_retired_item_reinstates_it(lead):
     item = services.evidence_publish(item=item, by=lead)
     assert item.status == Status.PUBLISHED
     assert item.retired_reason == ""
+
+
+def test_a_long_retire_reason_is_kept_whole_on_the_item_and_fits_the_history(lead):
+    item = EvidenceItemFactory(status=Status.PUBLISHED)
+    reason = "Superseded by the 2026 NICE guideline, which changes the advice on " * 5
+    item = services.evidence_retire(item=item, by=lead, reason=reason)
+    assert item.retired_reason == reason.strip()
+    limit = item.history.model._meta.get_field("history_change_reason").max_length
+    stored = item.history.latest("history_date").history_change_reason
+    assert stored.startswith("Retired: Superseded") and len(stored) <= limit

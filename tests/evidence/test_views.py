@@ -129,3 +129,23 @@ def test_the_library_page_has_a_fixed_query_budget(login, member_a, django_asser
     with django_assert_max_num_queries(12):
         response = client.get(reverse("evidence:list"), {"q": "back"})
     assert response.content.decode().count("Back pain item") == 25
+
+
+def test_a_retire_reason_of_a_few_hundred_characters_retires_the_item(login, lead, item):
+    reason = "Withdrawn by the authors after a correction to the trial data. " * 6
+    response = login(lead).post(
+        reverse("evidence:retire", args=[item.pk]), {"retired_reason": reason}
+    )
+    assert response.status_code == 302
+    item.refresh_from_db()
+    assert item.status == Status.RETIRED and item.retired_reason == reason.strip()
+
+
+def test_an_over_long_retire_reason_is_refused_with_a_message(login, lead, item):
+    response = login(lead).post(
+        reverse("evidence:retire", args=[item.pk]), {"retired_reason": "x" * 2001}
+    )
+    assert response.status_code == 400
+    assert "at most 2000 characters" in response.content.decode()
+    item.refresh_from_db()
+    assert item.status == Status.PUBLISHED

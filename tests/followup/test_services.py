@@ -103,7 +103,7 @@ def test_someone_who_turned_reminders_off_gets_no_survey_reminder(team):
     assert not Message.objects.filter(recipient=team["member_b"], period="day-14").exists()
 
 
-def test_someone_who_joins_later_is_invited_on_the_next_run(team, practice_a):
+def test_someone_recorded_later_who_was_in_the_team_is_invited_on_the_next_run(team, practice_a):
     from tests.practices.factories import MembershipFactory, UserFactory
 
     send(DUE)
@@ -213,3 +213,26 @@ def test_submitting_follows_the_links_own_expiry_rule(team, monkeypatch):
     with pytest.raises(ValidationError):
         services.response_submit(token=token, changes=[], factor_scores=SCORES)
     assert not Response.objects.exists()
+
+
+def test_someone_who_joined_after_the_final_workshop_is_not_sent_the_one_year_survey(
+    team, practice_a, programme
+):
+    from tests.practices.factories import MembershipFactory, UserFactory
+
+    late = MembershipFactory(
+        practice=practice_a,
+        user=UserFactory(email="late@example.test"),
+        joined_on=programme.final_workshop_date + timedelta(days=1),
+    )
+    on_the_day = MembershipFactory(
+        practice=practice_a,
+        user=UserFactory(email="last-day@example.test"),
+        joined_on=programme.final_workshop_date,
+    )
+
+    send(DUE)
+
+    invited = set(Recipient.objects.values_list("user_id", flat=True))
+    assert on_the_day.user_id in invited and late.user_id not in invited
+    assert not Message.objects.filter(recipient=late.user).exists()

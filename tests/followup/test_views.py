@@ -178,22 +178,81 @@ def test_the_lead_sees_the_programme_results_in_a_fixed_number_of_queries(
     assert response.status_code == 200
     assert "67% (8 of 12)" in page
     assert "100% fully" in page
-    assert "Patient representative (2)" in page
+    # Two answers per profession: none is shown apart (fewer than 5 each).
+    assert "Patient representative (2)" not in page
+    assert "fewer than 5 answers each" in page
     assert "<svg" in page and "Comment 11" in page
 
 
-def test_the_lead_downloads_the_answers_as_csv(login, lead, programme, practice_a):
+def test_the_lead_downloads_the_answers_without_free_text_time_or_a_small_profession(
+    login, lead, programme, practice_a
+):
     survey = SurveyFactory(programme=programme)
     ResponseFactory(
-        recipient=RecipientFactory(survey=survey, practice=practice_a), free_text="Well, yes."
+        recipient=RecipientFactory(survey=survey, practice=practice_a, profession=Role.GP),
+        free_text="Well, yes.",
+        changes=[{"key": "c", "title": "Leaflet", "status": "yes", "why": "Dr X left"}],
     )
 
     response = login(lead).get(reverse("followup_programme_csv", args=[programme.pk]))
 
-    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    text = response.content.decode()
+    rows = list(csv.reader(io.StringIO(text)))
     assert response["Content-Type"].startswith("text/csv")
     assert rows[0][:3] == ["practice", "ods_code", "profession"]
-    assert rows[1][0] == "Practice A" and rows[1][-1] == "Well, yes."
+    assert "submitted_at" not in rows[0] and "free_text" not in rows[0]
+    assert rows[1][:3] == ["Practice A", practice_a.ods_code, "fewer than 5"]
+    assert rows[1][-1] == "Leaflet: yes"
+    assert "Well, yes." not in text and "Dr X left" not in text
+
+
+def test_comments_are_exported_alone_and_only_once_five_have_answered(
+    login, lead, programme, practice_a
+):
+    survey = SurveyFactory(programme=programme)
+    client = login(lead)
+    url = reverse("followup_programme_comments_csv", args=[programme.pk])
+    ResponseFactory(recipient=RecipientFactory(survey=survey, practice=practice_a), free_text="Z")
+    assert client.get(url).content.decode().splitlines() == ["comment"]
+
+    for number in range(4):
+        ResponseFactory(
+            recipient=RecipientFactory(survey=survey, practice=practice_a),
+            free_text=f"=cmd {number}" if number else "",
+        )
+
+    rows = list(csv.reader(io.StringIO(client.get(url).content.decode())))
+    assert rows == [["comment"], ["'=cmd 1"], ["'=cmd 2"], ["'=cmd 3"], ["Z"]]
+
+
+def test_a_profession_with_one_respondent_is_not_shown_on_the_results_page(
+    login, lead, programme, practice_a
+):
+    survey = SurveyFactory(programme=programme)
+    for _ in range(5):
+        ResponseFactory(recipient=RecipientFactory(survey=survey, profession=Role.GP))
+    ResponseFactory(recipient=RecipientFactory(survey=survey, profession=Role.PHARMACIST))
+
+    page = login(lead).get(reverse("followup_programme_results", args=[programme.pk]))
+
+    html = page.content.decode()
+    assert "GP (5)" in html and "Pharmacist (1)" not in html
+    assert "Pharmacist: fewer than 5 answers each" in html
+
+
+def test_a_practice_with_fewer_than_five_answers_shows_no_answers(
+    login, sent, member_a, practice_a
+):
+    ResponseFactory(
+        recipient=RecipientFactory(survey=Survey.objects.get(), practice=practice_a),
+        free_text="Only I said this",
+    )
+
+    page = login(member_a).get(reverse("followup_practice_results", args=[practice_a.pk]))
+
+    html = page.content.decode()
+    assert "Only I said this" not in html
+    assert "Answers are shown once at least 5 people have answered" in html
 
 
 def test_the_response_rates_list_only_practices_the_person_can_see(

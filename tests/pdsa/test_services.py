@@ -366,3 +366,9 @@ def test_a_measure_without_enough_data_has_no_icons(measure):
     assert (measure.latest_variation, measure.latest_assurance, measure.point_count) == ("", "", 1)
     assert measure.variation is None
     assert measure.variation_label == "Not enough data for SPC"
+
+
+def test_the_csv_export_does_not_let_a_note_run_as_a_formula(measure):
+    DataPointFactory(measure=measure, note='=HYPERLINK("http://evil.test","x")')
+    note = services.data_export_csv(measure=measure).splitlines()[1].split(",", 3)[3]
+    assert note.startswith("\"'=HYPERLINK")

@@ -1,3 +1,4 @@
+import time
 from datetime import date, timedelta
 
 import pytest
@@ -512,3 +513,59 @@ def test_a_patient_rep_sees_the_practice_work_without_edit_buttons(
     page = login(patient_rep).get(reverse("pdsa:practice_dashboard", args=[practice_a.pk]))
     assert plan.title in page.content.decode()
     assert "Start an improvement plan" not in page.content.decode()
+
+
+def test_a_measures_numerator_text_is_shown_escaped_not_as_markup(login, facilitator, measure):
+    planted = '<meta http-equiv="refresh" content="0;url=https://evil.example/">'
+    measure.numerator = planted
+    measure.denominator = "<b>Patients</b>"
+    measure.save()
+    page = login(facilitator).get(reverse("pdsa:measure_data", args=[measure.pk]))
+    html = page.content.decode()
+    assert planted not in html and "<b>Patients</b>" not in html
+    assert "&lt;meta http-equiv=&quot;refresh&quot;" in html
+
+
+HEADER = b"period,numerator,denominator,note\n"
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        (HEADER + b"2026-01,5,20,a\x00b\n", "NUL character"),
+        (HEADER + b"2026-01,inf,20,\n", "not a number that can be charted"),
+        (HEADER + b"2026-01,5,1e400,\n", "not a number that can be charted"),
+        (HEADER + b"2026-01,nan,20,\n", "not a number that can be charted"),
+        (HEADER + b"2026-01,5,20," + b"x" * 131_073 + b"\n", "could not be read as CSV"),
+        (HEADER + b"2026-01,5,20\n" * 2001, "more than 2,000 rows"),
+    ],
+    ids=["nul", "inf", "1e400", "nan", "huge-field", "too-many-rows"],
+)
+def test_a_hostile_csv_gets_a_clear_message_and_imports_nothing(
+    login, member_a, measure, body, message
+):
+    upload = SimpleUploadedFile("data.csv", body)
+    response = login(member_a).post(
+        reverse("pdsa:measure_import", args=[measure.pk]), {"file": upload}
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert message in page and "Nothing was imported" in page
+    assert not DataPoint.objects.exists()
+
+
+def test_a_70000_row_csv_is_refused_quickly_and_the_limit_is_on_the_form(login, member_a, measure):
+    rows = b"".join(b"%d-%02d,5,20\n" % (2000 + n // 12, n % 12 + 1) for n in range(70_000))
+    client = login(member_a)
+    assert (
+        "At most 2,000 rows"
+        in client.get(reverse("pdsa:measure_import", args=[measure.pk])).content.decode()
+    )
+    started = time.monotonic()
+    response = client.post(
+        reverse("pdsa:measure_import", args=[measure.pk]),
+        {"file": SimpleUploadedFile("data.csv", b"period,numerator,denominator\n" + rows)},
+    )
+    assert time.monotonic() - started < 5
+    assert "more than 2,000 rows" in response.content.decode()
+    assert not DataPoint.objects.exists()

@@ -54,6 +54,8 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     practice = factory.SubFactory(PracticeFactory)
     user = factory.SubFactory(UserFactory)
     role = Role.GP
+    # In the team from the programme's start, as the persona programme's people are.
+    joined_on = factory.LazyAttribute(lambda m: m.practice.programme.start_date)
 
 
 class FacilitatorAssignmentFactory(factory.django.DjangoModelFactory):

@@ -30,3 +30,11 @@ def test_every_model_of_the_project_is_registered_in_the_admin():
         if model._meta.app_label in ours and not model._meta.auto_created and not history:
             assert model in admin.site._registry, f"{model.__name__} is not in the admin"
     assert Practice in admin.site._registry
+
+
+def test_the_admin_password_page_keeps_djangos_own_help_markup(client, staff, member_a):
+    staff.is_superuser = True
+    staff.save()
+    client.force_login(staff)
+    response = client.get(reverse("admin:auth_user_password_change", args=[member_a.pk]))
+    assert '<ul id="id_unusable_warning"' in response.content.decode()

@@ -76,12 +76,34 @@ def test_an_existing_person_invited_to_another_practice_keeps_their_account(
     practice_b, lead, member_a
 ):
     _, token = invite(practice_b, lead, email=member_a.email, full_name=member_a.full_name)
-    user = services.invitation_accept(token=token, password="a-long-new-password")
+    user = services.invitation_accept(token=token, user=member_a)
     assert user == member_a
+    assert user.check_password("password")
     assert set(user.memberships.values_list("practice__name", flat=True)) == {
         "Practice A",
         "Practice B",
     }
+
+
+def test_an_invitation_to_an_existing_account_never_replaces_its_password(
+    practice_b, lead, member_a
+):
+    _, token = invite(practice_b, lead, email=member_a.email.upper(), full_name="Someone")
+    with pytest.raises(ValidationError, match="sign in"):
+        services.invitation_accept(token=token, password="a-long-new-password")
+    member_a.refresh_from_db()
+    assert member_a.check_password("password")
+    assert not member_a.memberships.filter(practice=practice_b).exists()
+    assert Invitation.objects.get().accepted_at is None
+
+
+def test_an_invitation_to_an_existing_account_is_not_accepted_by_someone_else(
+    practice_b, lead, member_a, patient_rep
+):
+    _, token = invite(practice_b, lead, email=member_a.email)
+    with pytest.raises(ValidationError):
+        services.invitation_accept(token=token, user=patient_rep)
+    assert not practice_b.memberships.exists()
 
 
 def test_inviting_someone_already_in_the_team_is_refused(practice_a, member_a):

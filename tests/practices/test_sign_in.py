@@ -1,5 +1,7 @@
 import re
 
+import pytest
+from axes.models import AccessAttempt
 from django.core import mail
 from django.urls import reverse
 
@@ -45,3 +47,34 @@ def test_a_lockout_does_not_affect_another_account(client, db):
     for _ in range(5):
         attempt(client, locked.email, "wrong")
     assert attempt(client, other.email, "password").status_code == 302
+
+
+def test_changing_the_case_of_the_email_does_not_get_round_the_lockout(client, db):
+    user = UserFactory(email="gp1@example.test")
+    for email in ["GP1@example.test", "Gp1@example.test", "gP1@example.test", " gp1@EXAMPLE.test"]:
+        assert attempt(client, email, "wrong").status_code == 200
+    assert attempt(client, "GP1@Example.Test", "wrong").status_code == 429
+    assert attempt(client, user.email, "password").status_code == 429
+
+
+def test_an_account_is_created_and_found_in_the_canonical_form_of_its_email(client, db):
+    from practices.services import user_create
+
+    user = user_create(email="  Nurse.Jones@Example.TEST ", full_name="N Jones", password="pw-1")
+    assert user.email == "nurse.jones@example.test"
+    assert attempt(client, "NURSE.JONES@example.test", "pw-1").status_code == 302
+
+
+def test_a_next_that_is_not_a_path_sends_a_signed_in_person_home(client, member_a):
+    response = client.post(
+        reverse("login") + "?next=abc", {"username": member_a.email, "password": "password"}
+    )
+    assert response.status_code == 302 and response.url == reverse("home")
+
+
+@pytest.mark.parametrize("length", [256, 100_000])
+def test_an_over_long_email_gets_a_clear_message_and_counts_no_attempt(client, db, length):
+    response = attempt(client, "a" * length + "@example.test", "wrong")
+    assert response.status_code == 200
+    assert "An email address has at most 254 characters" in response.content.decode()
+    assert not AccessAttempt.objects.exists()

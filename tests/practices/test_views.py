@@ -205,3 +205,55 @@ def test_pages_carry_a_content_security_policy_without_inline_scripts(login, mem
     policy = response.headers["Content-Security-Policy"]
     assert "script-src 'self'" in policy
     assert "unsafe-inline" not in policy
+
+
+def _invite_existing(practice, by, person):
+    _, token = invitation_create(
+        practice=practice,
+        invited_by=by,
+        email=person.email,
+        full_name=person.full_name,
+        role=Role.NURSE,
+    )
+    return reverse("invitation_accept", args=[token])
+
+
+def test_an_invitation_to_an_existing_account_cannot_set_its_password(
+    client, practice_b, member_b, member_a
+):
+    url = _invite_existing(practice_b, member_b, member_a)
+    page = client.get(url)
+    assert "Sign in to accept" in page.content.decode()
+    response = client.post(
+        url, {"new_password1": "taken-over-2027", "new_password2": "taken-over-2027"}
+    )
+    assert response.status_code == 200
+    member_a.refresh_from_db()
+    assert member_a.check_password("password")
+    assert not member_a.memberships.filter(practice=practice_b).exists()
+    assert "_auth_user_id" not in client.session
+
+
+def test_an_existing_person_signs_in_and_then_accepts_an_invitation(
+    client, practice_b, member_b, member_a
+):
+    url = _invite_existing(practice_b, member_b, member_a)
+    response = client.post(
+        reverse("login") + f"?next={url}",
+        {"username": member_a.email, "password": "password"},
+    )
+    assert response.url == url
+    assert client.post(url).status_code == 302
+    member_a.refresh_from_db()
+    assert member_a.check_password("password")
+    assert member_a.memberships.filter(practice=practice_b).exists()
+
+
+def test_someone_else_signed_in_cannot_accept_an_existing_persons_invitation(
+    login, practice_b, member_b, member_a, patient_rep
+):
+    url = _invite_existing(practice_b, member_b, member_a)
+    response = login(patient_rep).post(url)
+    assert "This invitation is for" in response.content.decode()
+    assert not member_a.memberships.filter(practice=practice_b).exists()
+    assert not patient_rep.memberships.filter(practice=practice_b).exists()

@@ -377,6 +377,17 @@ def test_marking_done_ignores_an_offsite_next_address(login, member_a, action):
     assert response.url == reverse("action_list", args=[action.visit.practice_id])
 
 
+@pytest.mark.parametrize("next_url", ["abc", "//evil.example/", "javascript:alert(1)", ""])
+def test_marking_done_with_a_next_that_is_not_a_path_goes_to_the_action_list(
+    login, member_a, action, next_url
+):
+    response = login(member_a).post(reverse("action_done", args=[action.pk]), {"next": next_url})
+    assert response.status_code == 302
+    assert response.url == reverse("action_list", args=[action.visit.practice_id])
+    action.refresh_from_db()
+    assert action.done_by == member_a
+
+
 @pytest.mark.parametrize("who", ["patient_rep", "member_b", "lead"])
 def test_patient_reps_outsiders_and_leads_cannot_mark_done(login, action, who, request):
     response = login(request.getfixturevalue(who)).post(reverse("action_done", args=[action.pk]))

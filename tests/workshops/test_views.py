@@ -167,6 +167,12 @@ def test_members_download_materials_as_attachments(login, member_b, session, mat
     assert b"".join(response.streaming_content) == PDF
 
 
+def test_a_material_whose_file_is_missing_is_404(login, member_b, session, material):
+    material.file.storage.delete(material.file.name)
+    response = login(member_b).get(url("material_download", session.pk, material.pk))
+    assert response.status_code == 404
+
+
 def test_media_files_are_not_served_by_url(client, login, member_a, material):
     response = login(member_a).get("/media/" + material.file.name)
     assert response.status_code == 404
