@@ -355,6 +355,7 @@ def _seed_practice(programme, practice, number: int, library) -> None:
         # One practice shows a confirmed rebase at its adopted change.
         services.measure_rebase(
             measure=advice,
+            version=advice.version,
             period=_month(first, change_index),
             reason="Leaflet adopted by all clinicians (PDSA ramp on self-management advice).",
         )

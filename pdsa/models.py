@@ -202,6 +202,8 @@ class ChangeIdea(models.Model):
         "SharedIdea", on_delete=models.SET_NULL, null=True, blank=True, related_name="copies"
     )
     origin = models.CharField(max_length=300, blank=True, editable=False)
+    # Optimistic lock (qiproject.locking): a stale edit form is refused.
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = PlanPartQuerySet.as_manager()
 
@@ -345,6 +347,8 @@ class Measure(MeasureDefinition):
     point_count = models.PositiveIntegerField(default=0, editable=False)
     shows_improvement = models.BooleanField(default=False, editable=False)
     improvement_sustained = models.BooleanField(default=False, editable=False)
+    # Optimistic lock (qiproject.locking): a stale edit or rebase form is refused.
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = PlanPartQuerySet.as_manager()
 

@@ -33,6 +33,7 @@ from practices.forms import (
 )
 from practices.models import AgreedAction, Practice, Programme, Visit
 from qiproject.forms import add_validation_error
+from qiproject.locking import StaleEditError, refuse_stale
 
 PRACTICES_PER_PAGE = 50
 VISITS_PER_PAGE = 25
@@ -193,30 +194,24 @@ def _visit_form(request, practice, *, visit):
         data,
         practice=practice,
         instance=visit,
-        initial={"version": visit.version} if visit else {"visited_on": timezone.localdate()},
+        initial={} if visit else {"visited_on": timezone.localdate()},
     )
     formset = action_formset(
         data, practice=practice, initial=initial_actions, extra=0 if visit else 1, visit_form=form
     )
-    current = None
+    context = {"form": form, "formset": formset, "practice": practice, "visit": visit}
     if adding_row:
         _without_errors(form, formset)
     elif data is not None and form.is_valid() and formset.is_valid():
         try:
             visit = _visit_save(request.user, practice, visit, form, formset)
-        except services.StaleEdit as error:
-            # Keep the user's text, show the saved version, and let a resubmit overwrite it.
-            add_validation_error(form, error)
-            current = Visit.objects.get(pk=visit.pk)
-            form.data = form.data.copy()
-            form.data["version"] = str(current.version)
+        except StaleEditError as stale:
+            return refuse_stale(request, form, stale, "practices/visit_form.html", context)
         except ValidationError as error:
             add_validation_error(form, error)
         else:
             messages.success(request, "Visit saved.")
             return redirect("visit_detail", pk=visit.pk)
-    context = {"form": form, "formset": formset, "practice": practice, "visit": visit}
-    context["current"] = current
     return render(request, "practices/visit_form.html", context)
 
 
@@ -245,7 +240,7 @@ def _visit_save(user, practice, visit, form, formset) -> Visit:
     return services.visit_update(
         visit=visit,
         editor=user,
-        expected_version=form.cleaned_data["version"] or 0,
+        version=form.version,
         participants=participants,
         actions=actions,
         **fields,

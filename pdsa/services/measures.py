@@ -19,6 +19,7 @@ from pdsa.models import (
 from pdsa.selectors import measure_analysis
 from pdsa.services.common import CsvImportError, ImportResult, _saved
 from practices.freshness import practices_changed
+from qiproject.locking import claim_version
 
 
 @transaction.atomic
@@ -40,8 +41,9 @@ MEASURE_FIELDS = [
 
 
 @transaction.atomic
-def measure_update(*, measure: Measure, **fields) -> Measure:
-    """Change a measure's definition, target or baseline."""
+def measure_update(*, measure: Measure, version: int, **fields) -> Measure:
+    """Change a measure's definition, target or baseline; a stale form is refused."""
+    claim_version(measure, version)
     changes_type = "data_type" in fields and fields["data_type"] != measure.data_type
     if changes_type and measure.data_points.exists():
         raise ValidationError(
@@ -68,8 +70,14 @@ def measure_adopt(*, plan: ImprovementPlan, library_measure: LibraryMeasure) -> 
 
 
 @transaction.atomic
-def measure_rebase(*, measure: Measure, period: date | None, reason: str = "") -> Measure:
-    """Mark (or clear, with period None) the period from which the limits are recalculated."""
+def measure_rebase(
+    *, measure: Measure, version: int, period: date | None, reason: str = ""
+) -> Measure:
+    """Mark (or clear, with period None) the period the limits are recalculated from.
+
+    A stale form is refused, as for the measure's edit form: both change the measure.
+    """
+    claim_version(measure, version)
     if period is not None:
         period = measure.normalise_period(period)
         if not measure.data_points.filter(period=period).exists():
