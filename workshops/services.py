@@ -106,6 +106,7 @@ def session_update(
         # must be published.
         _published_only([item for item in evidence if item.pk not in kept])
         locked.evidence.set(evidence)
+    session.version = locked.version
     return locked
 
 

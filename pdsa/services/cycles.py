@@ -171,9 +171,8 @@ def cycle_advance(
     `from_stage` is the stage the user saw: a click made on an out-of-date page is refused
     (StaleEditError) before anything is said about the stage the cycle has since reached.
     """
-    if from_stage is not None and cycle.stage != from_stage:
+    if (from_stage is not None and cycle.stage != from_stage) or cycle.version != version:
         raise StaleEditError(PDSACycle.objects.get(pk=cycle.pk))
-    claim_version(cycle, version)
     if not cycle.is_open:
         raise ValidationError("This cycle is already finished.")
     missing = cycle_missing_for_advance(cycle)
@@ -181,6 +180,7 @@ def cycle_advance(
         raise ValidationError(
             f"Before moving on from {cycle.get_stage_display()}, fill in: {'; '.join(missing)}."
         )
+    claim_version(cycle, version)
     order = [Stage.PLAN, Stage.DO, Stage.STUDY, Stage.ACT, Stage.COMPLETE]
     cycle.stage = order[order.index(cycle.stage) + 1]
     if cycle.stage == Stage.COMPLETE and cycle.end_date is None:

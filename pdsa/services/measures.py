@@ -43,12 +43,12 @@ MEASURE_FIELDS = [
 @transaction.atomic
 def measure_update(*, measure: Measure, version: int, **fields) -> Measure:
     """Change a measure's definition, target or baseline; a stale form is refused."""
-    claim_version(measure, version)
     changes_type = "data_type" in fields and fields["data_type"] != measure.data_type
     if changes_type and measure.data_points.exists():
         raise ValidationError(
             {"data_type": "The data type cannot change once data has been entered."}
         )
+    claim_version(measure, version)
     for name, value in fields.items():
         setattr(measure, name, value)
     _saved(measure)
@@ -77,11 +77,11 @@ def measure_rebase(
 
     A stale form is refused, as for the measure's edit form: both change the measure.
     """
-    claim_version(measure, version)
     if period is not None:
         period = measure.normalise_period(period)
         if not measure.data_points.filter(period=period).exists():
             raise ValidationError({"rebased_from": "Choose a period that has data."})
+    claim_version(measure, version)
     measure.rebased_from = period
     measure.rebase_reason = reason if period else ""
     _saved(measure)

@@ -147,8 +147,8 @@ def test_a_stale_plan_form_is_refused_with_the_newer_text_shown(login, member_a,
     }
     ImprovementPlan.objects.filter(pk=plan.pk).update(title="Renamed by a colleague", version=2)
     response = login(member_a).post(url, form)
-    assert response.status_code == 200
-    assert "changed by someone else" in response.content.decode()
+    assert response.status_code == 409
+    assert "saved this after you opened it" in response.content.decode()
     assert "Renamed by a colleague" in response.content.decode()
     assert 'value="Renamed by me"' in response.content.decode()
     assert ImprovementPlan.objects.get(pk=plan.pk).title == "Renamed by a colleague"
@@ -282,7 +282,8 @@ def test_the_chart_page_shows_the_spc_chart_with_flags_explained_and_a_table(
 
 def test_a_rebase_is_set_by_the_team(login, member_a, measure, point):
     url = reverse("pdsa:measure_rebase", args=[measure.pk])
-    login(member_a).post(url, {"rebased_from": "2026-01-01", "rebase_reason": "Leaflet adopted"})
+    data = {"rebased_from": "2026-01-01", "rebase_reason": "Leaflet adopted", "version": 1}
+    login(member_a).post(url, data)
     assert Measure.objects.get(pk=measure.pk).rebased_from == date(2026, 1, 1)
 
 
@@ -310,7 +311,10 @@ def test_a_member_takes_a_cycle_through_every_stage(login, member_a, plan, chang
 
     def advance():
         cycle.refresh_from_db()
-        client.post(reverse("pdsa:cycle_advance", args=[cycle.pk]), {"version": cycle.version})
+        client.post(
+            reverse("pdsa:cycle_advance", args=[cycle.pk]),
+            {"version": cycle.version, "stage": cycle.stage},
+        )
         cycle.refresh_from_db()
         return cycle.stage
 
@@ -335,7 +339,8 @@ def test_a_stale_cycle_form_is_refused_with_both_versions_shown(login, member_a,
         {"title": "Leaflet", "objective": "My stale text", "version": 1},
     )
     page = response.content.decode()
-    assert "changed by someone else" in page
+    assert response.status_code == 409
+    assert "saved this after you opened it" in page
     assert "Saved by a colleague" in page and "My stale text" in page
     assert PDSACycle.objects.get(pk=cycle.pk).objective == "Saved by a colleague"
 
