@@ -332,6 +332,34 @@ def test_a_member_takes_a_cycle_through_every_stage(login, member_a, plan, chang
     assert client.get(detail).status_code == 200
 
 
+@pytest.mark.parametrize("version", ["", "abc", "99999999999999999999", None])
+def test_advancing_with_a_missing_or_bad_version_says_so_and_changes_nothing(
+    login, member_a, cycle, version
+):
+    data = {"stage": "plan"} if version is None else {"version": version, "stage": "plan"}
+    client = login(member_a)
+    response = client.post(reverse("pdsa:cycle_advance", args=[cycle.pk]), data, follow=True)
+    assert response.status_code == 200
+    assert "reload the page" in response.content.decode()
+    assert PDSACycle.objects.get(pk=cycle.pk).stage == Stage.PLAN
+
+
+def test_a_stale_move_to_do_click_says_the_cycle_has_moved_on(login, member_a, cycle):
+    opened_at = cycle.version
+    PDSACycle.objects.filter(pk=cycle.pk).update(
+        stage=Stage.DO, start_date=date(2026, 2, 2), version=opened_at + 1
+    )
+    response = login(member_a).post(
+        reverse("pdsa:cycle_advance", args=[cycle.pk]),
+        {"version": opened_at, "stage": "plan"},
+        follow=True,
+    )
+    [message] = [str(m) for m in response.context["messages"]]
+    assert message.startswith("Someone else changed this cycle after you opened the page")
+    assert "It is now at the Do stage." in message
+    assert PDSACycle.objects.get(pk=cycle.pk).stage == Stage.DO
+
+
 def test_a_stale_cycle_form_is_refused_with_both_versions_shown(login, member_a, cycle):
     PDSACycle.objects.filter(pk=cycle.pk).update(objective="Saved by a colleague", version=2)
     response = login(member_a).post(
