@@ -19,6 +19,7 @@ from simple_history.models import HistoricalRecords
 from pdsa.charts import ASSURANCE_LABELS, VARIATION_LABELS
 from practices.access import can_curate_evidence, practice_scoped
 from practices.models import Practice
+from qiproject.dates import format_month
 
 NO_PID = "Do not enter patient-identifiable data (names, NHS numbers, dates of birth)."
 
@@ -447,7 +448,7 @@ class DataPoint(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.measure}: {self.period:%b %Y}"
+        return f"{self.measure}: {format_month(self.period)}"
 
     def clean(self):
         if self.measure_id is None:

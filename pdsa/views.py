@@ -45,6 +45,7 @@ from pdsa.models import (
 )
 from practices.access import can_comment_on_practice, can_curate_evidence, can_edit_practice
 from practices.models import Practice
+from qiproject.dates import format_month
 from qiproject.forms import add_validation_error
 from qiproject.locking import refuse_stale
 
@@ -430,7 +431,7 @@ def data_point_edit(request, pk):
         except ValidationError as error:
             add_validation_error(form, error)
         else:
-            messages.success(request, f"{point.period:%b %Y} corrected.")
+            messages.success(request, f"{format_month(point.period)} corrected.")
             return redirect("pdsa:measure_data", pk=point.measure_id)
     context = {"form": form, "point": point, "measure": point.measure}
     return render(request, "pdsa/data_point_form.html", context)

@@ -23,6 +23,7 @@ from practices.access import (
 from practices.access import (
     VisitQuerySet as VisitAccessQuerySet,
 )
+from qiproject.dates import format_date
 
 ods_code_validator = RegexValidator(
     regex=r"^[A-Z][0-9]{5}$",
@@ -445,7 +446,9 @@ class Visit(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.get_mode_display()} visit to {self.practice} on {self.visited_on:%d %b %Y}"
+        return (
+            f"{self.get_mode_display()} visit to {self.practice} on {format_date(self.visited_on)}"
+        )
 
     def clean(self):
         if self.is_planned:

@@ -32,6 +32,7 @@ from practices.forms import (
     with_one_more_row,
 )
 from practices.models import AgreedAction, Practice, Programme, Visit
+from qiproject.dates import add_months, month_start
 from qiproject.forms import add_validation_error
 from qiproject.locking import StaleEditError, refuse_stale
 
@@ -285,8 +286,7 @@ def action_done(request, pk):
 
 
 def _months_ago(day: date, months: int) -> date:
-    index = day.year * 12 + day.month - 1 - months
-    return date(index // 12, index % 12 + 1, 1)
+    return month_start(add_months(day, -months))
 
 
 @login_required

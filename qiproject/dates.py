@@ -65,3 +65,9 @@ def months_between(start, end) -> int:
     """Whole calendar months from start's month to end's month (negative when end is earlier)."""
     start, end = _as_date(start), _as_date(end)
     return (end.year - start.year) * 12 + end.month - start.month
+
+
+def month_starts(first, last) -> list[date]:
+    """The first day of each month from first's month to last's, in order."""
+    start = month_start(first)
+    return [add_months(start, n) for n in range(months_between(first, last) + 1)]

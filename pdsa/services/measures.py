@@ -19,6 +19,7 @@ from pdsa.models import (
 from pdsa.selectors import measure_analysis
 from pdsa.services.common import CsvImportError, ImportResult, _saved
 from practices.freshness import practices_changed
+from qiproject.dates import format_month
 from qiproject.locking import claim_version
 
 
@@ -164,7 +165,10 @@ def data_point_record(
     )
     if measure.data_points.filter(period=point.period).exists():
         raise ValidationError(
-            {"period": f"{point.period:%b %Y} already has a value: change that one instead."}
+            {
+                "period": f"{format_month(point.period)} already has a value: "
+                "change that one instead."
+            }
         )
     _saved(point)
     measure_summary_refresh(measure=measure)
@@ -254,7 +258,10 @@ def _import_rows(measure: Measure, text: str):
             continue
         if period in seen:
             errors.append(
-                (row_number, f"{period:%b %Y} is also on row {seen[period]}: one value per period.")
+                (
+                    row_number,
+                    f"{format_month(period)} is also on row {seen[period]}: one value per period.",
+                )
             )
             continue
         seen[period] = row_number
@@ -271,7 +278,10 @@ def data_import_csv(*, measure: Measure, text: str, replace_existing: bool = Fal
     existing = {p.period: p for p in measure.data_points.all()}
     if not replace_existing:
         errors += [
-            (row, f"{point.period:%b %Y} already has a value (tick “replace” to overwrite).")
+            (
+                row,
+                f"{format_month(point.period)} already has a value (tick “replace” to overwrite).",
+            )
             for row, point in points
             if point.period in existing
         ]
