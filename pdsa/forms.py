@@ -169,7 +169,7 @@ class MeasureForm(VersionedForm, forms.ModelForm):
             del self.fields["version"]
 
 
-class LibraryMeasureForm(forms.ModelForm):
+class LibraryMeasureForm(VersionedForm, forms.ModelForm):
     class Meta:
         model = LibraryMeasure
         fields = [
@@ -180,6 +180,11 @@ class LibraryMeasureForm(forms.ModelForm):
             "is_active",
         ]
         widgets = {"definition": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.instance.pk:
+            del self.fields["version"]
 
 
 class RebaseForm(VersionedForm):
@@ -201,15 +206,19 @@ class RebaseForm(VersionedForm):
         return data
 
 
-class DataPointForm(forms.Form):
+class DataPointForm(VersionedForm):
+    """A period's value: a new one (no version) or a correction of a saved one (its version)."""
+
     period = DateField(help_text="Any day in the period: it is stored as the period's start.")
     numerator = forms.IntegerField(min_value=0, required=False)
     denominator = forms.IntegerField(min_value=1, required=False)
     value = forms.FloatField(required=False)
     note = forms.CharField(max_length=300, required=False, help_text=NO_PID)
 
-    def __init__(self, *args, measure, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, *args, measure, version=None, **kwargs):
+        super().__init__(*args, version=version, **kwargs)
+        if version is None:
+            del self.fields["version"]
         self.measure = measure
         if measure.is_proportion:
             del self.fields["value"]

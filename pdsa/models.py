@@ -302,6 +302,8 @@ class LibraryMeasure(MeasureDefinition):
         null=True, blank=True, help_text="In the measure's units; percent for proportions."
     )
     is_active = models.BooleanField(default=True)
+    # Optimistic lock (qiproject.locking): a stale edit form is refused.
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = LibraryMeasureQuerySet.as_manager()
 
@@ -427,6 +429,8 @@ class DataPoint(models.Model):
     )
     value = models.FloatField(null=True, blank=True)
     note = models.CharField(max_length=300, blank=True, help_text=NO_PID)
+    # Optimistic lock (qiproject.locking): a stale correction is refused.
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = MeasurePartQuerySet.as_manager()
 

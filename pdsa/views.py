@@ -417,23 +417,28 @@ def measure_data(request, pk):
 def data_point_edit(request, pk):
     point = _editable(DataPoint.objects.select_related("measure__plan"), request.user, pk)
     initial = {f: getattr(point, f) for f in ("numerator", "denominator", "value", "note")}
-    form = DataPointForm(request.POST or None, measure=point.measure, initial=initial)
+    form = DataPointForm(
+        request.POST or None, measure=point.measure, initial=initial, version=point.version
+    )
     del form.fields["period"]
+    context = {"form": form, "point": point, "measure": point.measure}
     if request.method == "POST" and form.is_valid():
         try:
             services.data_point_update(
                 point=point,
+                version=form.version,
                 numerator=form.cleaned_data.get("numerator"),
                 denominator=form.cleaned_data.get("denominator"),
                 value=form.cleaned_data.get("value"),
                 note=form.cleaned_data["note"],
             )
+        except services.StaleEditError as stale:
+            return refuse_stale(request, form, stale, "pdsa/data_point_form.html", context)
         except ValidationError as error:
             add_validation_error(form, error)
         else:
             messages.success(request, f"{format_month(point.period)} corrected.")
             return redirect("pdsa:measure_data", pk=point.measure_id)
-    context = {"form": form, "point": point, "measure": point.measure}
     return render(request, "pdsa/data_point_form.html", context)
 
 
@@ -503,6 +508,7 @@ def library_edit(request, pk=None):
         get_object_or_404(LibraryMeasure.objects.editable_by(request.user), pk=pk) if pk else None
     )
     form = LibraryMeasureForm(request.POST or None, instance=instance)
+    context = {"form": form, "instance": instance}
     if request.method == "POST" and form.is_valid():
         try:
             if instance:
@@ -511,12 +517,14 @@ def library_edit(request, pk=None):
                 )
             else:
                 services.library_measure_create(**form.cleaned_data)
+        except services.StaleEditError as stale:
+            return refuse_stale(request, form, stale, "pdsa/library_form.html", context)
         except ValidationError as error:
             add_validation_error(form, error)
         else:
             messages.success(request, "Library measure saved.")
             return redirect("pdsa:library_list")
-    return render(request, "pdsa/library_form.html", {"form": form, "instance": instance})
+    return render(request, "pdsa/library_form.html", context)
 
 
 # PDSA cycles ----------------------------------------------------------------------------------

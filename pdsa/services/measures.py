@@ -124,8 +124,11 @@ def library_measure_create(**fields) -> LibraryMeasure:
 
 
 @transaction.atomic
-def library_measure_update(*, library_measure: LibraryMeasure, **fields) -> LibraryMeasure:
-    """Change a library measure; plans that adopted it keep their own copy."""
+def library_measure_update(
+    *, library_measure: LibraryMeasure, version: int, **fields
+) -> LibraryMeasure:
+    """Change a library measure (plans that adopted it keep their own copy); stale forms refused."""
+    claim_version(library_measure, version)
     for name, value in fields.items():
         setattr(library_measure, name, value)
     return _saved(library_measure)
@@ -177,9 +180,16 @@ def data_point_record(
 
 @transaction.atomic
 def data_point_update(
-    *, point: DataPoint, numerator=None, denominator=None, value=None, note: str = ""
+    *,
+    point: DataPoint,
+    version: int,
+    numerator=None,
+    denominator=None,
+    value=None,
+    note: str = "",
 ) -> DataPoint:
-    """Correct the value of a period."""
+    """Correct the value of a period; a stale form is refused."""
+    claim_version(point, version)
     _point_change(point, numerator=numerator, denominator=denominator, value=value, note=note)
     measure_summary_refresh(measure=point.measure)
     return point

@@ -352,7 +352,7 @@ def test_correcting_deleting_importing_and_retargeting_refresh_the_summary(measu
     for i, numerator in enumerate(SHIFT_UP):
         DataPointFactory(measure=measure, period=_month(i), numerator=numerator, denominator=20)
     last = measure.data_points.get(period=_month(15))
-    services.data_point_update(point=last, numerator=1, denominator=20)
+    services.data_point_update(point=last, version=last.version, numerator=1, denominator=20)
     measure.refresh_from_db()
     assert measure.latest_value == pytest.approx(0.05)
     services.data_point_delete(point=last)

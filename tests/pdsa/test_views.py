@@ -216,9 +216,10 @@ def test_a_value_is_entered_for_a_period(login, member_a, measure):
 
 def test_a_value_is_corrected(login, member_a, point):
     url = reverse("pdsa:data_point_edit", args=[point.pk])
-    response = login(member_a).post(url, {"numerator": 30, "denominator": 20})
+    response = login(member_a).post(url, {"numerator": 30, "denominator": 20, "version": 1})
     assert "more than the denominator" in response.content.decode()
-    login(member_a).post(url, {"numerator": 9, "denominator": 20, "note": "Recount"})
+    data = {"numerator": 9, "denominator": 20, "note": "Recount", "version": 1}
+    login(member_a).post(url, data)
     point.refresh_from_db()
     assert (point.numerator, point.note) == (9, "Recount")
 

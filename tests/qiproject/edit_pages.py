@@ -156,14 +156,14 @@ EDIT_PAGES = [
         "member_a",
         _point,
         lambda o: reverse("pdsa:data_point_edit", args=[o.pk]),
-        no_lock_because="a correction of one period's numbers, entered by the team that owns it",
+        changes=({"note": "First note"}, {"note": "Second note"}),
     ),
     EditPage(
         "pdsa:library_edit",
         "lead",
         lambda fx: LibraryMeasureFactory(suggested_target=75.0, source="NICE NG59"),
         lambda o: reverse("pdsa:library_edit", args=[o.pk]),
-        no_lock_because="curated by the programme lead alone; plans keep their own copies",
+        changes=({"source": "First source"}, {"source": "Second source"}),
     ),
     EditPage(
         "pdsa:cycle_edit",
