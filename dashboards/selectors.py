@@ -51,6 +51,7 @@ from practices.models import (
     Visit,
 )
 from practices.selectors import VisitSummary, visit_summaries
+from qiproject.dates import month_starts
 from workshops.models import Attendance, WorkshopSession
 from workshops.selectors import PROFESSIONS
 
@@ -453,11 +454,7 @@ ASSURANCE_COLUMNS = [
 
 
 def _months_between(first: date, last: date) -> list[date]:
-    months, index = [], first.year * 12 + first.month - 1
-    while index <= last.year * 12 + last.month - 1:
-        months.append(date(index // 12, index % 12 + 1, 1))
-        index += 1
-    return months
+    return month_starts(first, last)
 
 
 def programme_totals(programme: Programme) -> ProgrammeTotals:

@@ -1,9 +1,14 @@
 """Forms for searching and curating the evidence library."""
 
+from datetime import date
+
 from django import forms
+from django.utils import timezone
 
 from evidence.models import EvidenceItem, Kind, Status, Topic
 from evidence.services import EDITABLE_FIELDS
+from qiproject.forms import DateField
+from qiproject.locking import VersionedForm
 
 
 class SearchForm(forms.Form):
@@ -23,8 +28,15 @@ class SearchForm(forms.Form):
             del self.fields["status"]
 
 
-class EvidenceItemForm(forms.ModelForm):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+class EvidenceItemForm(VersionedForm, forms.ModelForm):
+    # Sources go back decades; a publication date is never in the future.
+    published_on = DateField(
+        label="Publication date",
+        required=False,
+        min_value=date(1900, 1, 1),
+        max_value=timezone.localdate,
+    )
+    next_review_on = DateField(label="Next review date", required=False)
     url = forms.URLField(label="Link", required=False, max_length=500, assume_scheme="https")
     topics = forms.ModelMultipleChoiceField(
         queryset=Topic.objects.order_by("name"),
@@ -40,9 +52,12 @@ class EvidenceItemForm(forms.ModelForm):
             "summary": forms.Textarea(attrs={"rows": 8}),
             "myth": forms.Textarea(attrs={"rows": 2}),
             "myth_evidence": forms.Textarea(attrs={"rows": 4}),
-            "published_on": forms.DateInput(attrs={"type": "date"}),
-            "next_review_on": forms.DateInput(attrs={"type": "date"}),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.instance.pk:
+            del self.fields["version"]
 
 
 RETIRED_REASON_MAX_LENGTH = 2000

@@ -10,6 +10,7 @@ from evidence.selectors import items_due_for_review
 from messaging.models import Category
 from messaging.reminders import Outgoing, iso_week, register, reminder_body
 from practices.access import evidence_curators
+from qiproject.dates import format_date
 
 
 @register(
@@ -25,7 +26,7 @@ def evidence_review_due(today: date) -> Iterable[Outgoing]:
     if not items:
         return
     lines = [
-        f"{item.title}: review was due {item.next_review_on:%-d %b %Y} "
+        f"{item.title}: review was due {format_date(item.next_review_on)} "
         f"({settings.SITE_URL}{reverse('evidence:edit', args=[item.pk])})"
         for item in items
     ]

@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from evidence.models import EvidenceItem, Status, Topic
 from practices.models import User
+from qiproject.locking import claim_version
 
 EDITABLE_FIELDS = [
     "kind",
@@ -58,16 +59,11 @@ def evidence_update(
 ) -> EvidenceItem:
     """Edit an item; refused when someone else saved it since the form was opened."""
     locked = EvidenceItem.objects.select_for_update().get(pk=item.pk)
-    if locked.version != version:
-        raise ValidationError(
-            "Someone else changed this item while you were editing. Their version is below; "
-            "your text is kept in the form so you can copy it across."
-        )
+    claim_version(locked, version)
     for name, value in fields.items():
         if name not in EDITABLE_FIELDS:
             raise TypeError(f"Unknown field: {name}")
         setattr(locked, name, value)
-    locked.version += 1
     locked.curator = by
     _saved(locked, by=by, reason="Edited")
     if topics is not None:

@@ -12,6 +12,7 @@ from evidence.forms import EvidenceItemForm, RetireForm, SearchForm
 from evidence.models import EvidenceItem
 from practices.access import can_curate_evidence
 from qiproject.forms import add_validation_error
+from qiproject.locking import StaleEditError, refuse_stale
 
 
 @login_required
@@ -66,29 +67,25 @@ def evidence_create(request):
 @require_http_methods(["GET", "POST"])
 def evidence_edit(request, pk):
     item = get_object_or_404(EvidenceItem.objects.curated_by(request.user), pk=pk)
-    form = EvidenceItemForm(
-        request.POST if request.method == "POST" else None,
-        instance=item,
-        initial={"version": item.version},
-    )
+    form = EvidenceItemForm(request.POST if request.method == "POST" else None, instance=item)
+    context = {"form": form, "item": item}
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
-        version = data.pop("version") or 0
+        version = data.pop("version")
         topics = list(data.pop("topics"))
         try:
             item = services.evidence_update(
                 item=item, by=request.user, version=version, topics=topics, **data
             )
+        except StaleEditError as stale:
+            return refuse_stale(request, form, stale, "evidence/evidence_form.html", context)
         except ValidationError as error:
+            # A validation error belongs next to its field; the version is left as it was.
             add_validation_error(form, error)
-            item = selectors.evidence_current(item=item)
-            # The next save is a deliberate overwrite of the version now shown above the form.
-            form.data = form.data.copy()
-            form.data["version"] = item.version
         else:
             messages.success(request, "Changes saved.")
             return redirect("evidence:detail", pk=item.pk)
-    return render(request, "evidence/evidence_form.html", {"form": form, "item": item})
+    return render(request, "evidence/evidence_form.html", context)
 
 
 @login_required

@@ -28,6 +28,7 @@ from pdsa.models import (
 )
 from practices.freshness import practices_changed
 from practices.models import Membership, Role
+from qiproject.dates import add_months, month_start
 
 PLAN_TITLE = "Evidence-based care for low back pain"
 TOPIC = "Low back pain"
@@ -249,8 +250,7 @@ def _evidence(keys) -> list[EvidenceItem]:
 
 
 def _month(day: date, offset: int) -> date:
-    index = day.year * 12 + day.month - 1 + offset
-    return date(index // 12, index % 12 + 1, 1)
+    return month_start(add_months(day, offset))
 
 
 @transaction.atomic
@@ -355,6 +355,7 @@ def _seed_practice(programme, practice, number: int, library) -> None:
         # One practice shows a confirmed rebase at its adopted change.
         services.measure_rebase(
             measure=advice,
+            version=advice.version,
             period=_month(first, change_index),
             reason="Leaflet adopted by all clinicians (PDSA ramp on self-management advice).",
         )

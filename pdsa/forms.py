@@ -20,9 +20,8 @@ from pdsa.models import (
     Stage,
 )
 from pdsa.services import IMPORT_MAX_ROWS, MEASURE_FIELDS, PLAN_FIELDS, STAGE_FIELDS
-
-DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
+from qiproject.forms import DateField, date_formfield
+from qiproject.locking import OUT_OF_DATE_FORM, VersionedForm
 
 EVIDENCE_HELP = "Published items only. Hold Ctrl (or Cmd) to pick several."
 
@@ -47,22 +46,12 @@ def _practice_people(practice):
     return get_user_model().objects.filter(memberships__practice=practice).order_by("full_name")
 
 
-class VersionedForm(forms.Form):
-    """Carries the version the user started from, so a stale save can be refused."""
-
-    version = forms.IntegerField(widget=forms.HiddenInput)
-
-
-class PlanForm(forms.ModelForm):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-
+class PlanForm(VersionedForm, forms.ModelForm):
     class Meta:
         model = ImprovementPlan
         fields = [*PLAN_FIELDS, "team"]
+        formfield_callback = date_formfield
         widgets = {
-            "aim_by_when": DATE_INPUT,
-            "start_date": DATE_INPUT,
-            "end_date": DATE_INPUT,
             "team": forms.CheckboxSelectMultiple,
             "problem": forms.Textarea(attrs={"rows": 3}),
             "aim_what": forms.Textarea(attrs={"rows": 3}),
@@ -74,8 +63,9 @@ class PlanForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["team"].queryset = _practice_people(practice)
         self.fields["team"].help_text = "Members of the practice working on this plan."
-        if self.instance.pk:
-            self.fields["version"].initial = self.instance.version
+        if not self.instance.pk:
+            # A new plan has no version to be stale against.
+            del self.fields["version"]
 
 
 class ProgressScoreForm(forms.Form):
@@ -103,7 +93,7 @@ class DriverForm(forms.Form):
         self.fields["parent"].queryset = plan.drivers.filter(level=DriverLevel.PRIMARY)
 
 
-class ChangeIdeaForm(forms.Form):
+class ChangeIdeaForm(VersionedForm):
     driver = forms.ModelChoiceField(label="Driver it acts on", queryset=Driver.objects.none())
     title = forms.CharField(label="Change idea", max_length=200, help_text=NO_PID)
     description = forms.CharField(
@@ -114,7 +104,10 @@ class ChangeIdeaForm(forms.Form):
     )
 
     def __init__(self, *args, plan, idea=None, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, version=idea.version if idea else None, **kwargs)
+        if idea is None:
+            # Adding an idea: nothing to be stale against.
+            del self.fields["version"]
         self.fields["driver"].queryset = plan.drivers.all()
         _evidence_field(self, idea.evidence.all() if idea else None)
 
@@ -161,17 +154,22 @@ class CopyForm(forms.Form):
 MEASURE_FORM_FIELDS = [*MEASURE_FIELDS, "target"]
 
 
-class MeasureForm(forms.ModelForm):
+class MeasureForm(VersionedForm, forms.ModelForm):
     class Meta:
         model = Measure
         fields = [*MEASURE_FORM_FIELDS, "baseline_end"]
+        formfield_callback = date_formfield
         widgets = {
-            "baseline_end": DATE_INPUT,
             "definition": forms.Textarea(attrs={"rows": 3}),
         }
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.instance.pk:
+            del self.fields["version"]
 
-class LibraryMeasureForm(forms.ModelForm):
+
+class LibraryMeasureForm(VersionedForm, forms.ModelForm):
     class Meta:
         model = LibraryMeasure
         fields = [
@@ -183,11 +181,17 @@ class LibraryMeasureForm(forms.ModelForm):
         ]
         widgets = {"definition": forms.Textarea(attrs={"rows": 3})}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.instance.pk:
+            del self.fields["version"]
 
-class RebaseForm(forms.Form):
-    rebased_from = forms.DateField(
+
+class RebaseForm(VersionedForm):
+    """The rebase edits the measure, so it carries the measure's version like its edit form."""
+
+    rebased_from = DateField(
         label="Recalculate limits from period",
-        widget=DATE_INPUT,
         required=False,
         help_text="Leave empty to remove the rebase.",
     )
@@ -202,17 +206,19 @@ class RebaseForm(forms.Form):
         return data
 
 
-class DataPointForm(forms.Form):
-    period = forms.DateField(
-        widget=DATE_INPUT, help_text="Any day in the period: it is stored as the period's start."
-    )
+class DataPointForm(VersionedForm):
+    """A period's value: a new one (no version) or a correction of a saved one (its version)."""
+
+    period = DateField(help_text="Any day in the period: it is stored as the period's start.")
     numerator = forms.IntegerField(min_value=0, required=False)
     denominator = forms.IntegerField(min_value=1, required=False)
     value = forms.FloatField(required=False)
     note = forms.CharField(max_length=300, required=False, help_text=NO_PID)
 
-    def __init__(self, *args, measure, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, *args, measure, version=None, **kwargs):
+        super().__init__(*args, version=version, **kwargs)
+        if version is None:
+            del self.fields["version"]
         self.measure = measure
         if measure.is_proportion:
             del self.fields["value"]
@@ -261,9 +267,8 @@ class CycleCreateForm(forms.ModelForm):
     class Meta:
         model = PDSACycle
         fields = [*STAGE_FIELDS[Stage.PLAN], "measures", "evidence"]
+        formfield_callback = date_formfield
         widgets = {
-            "start_date": DATE_INPUT,
-            "end_date": DATE_INPUT,
             "measures": forms.CheckboxSelectMultiple,
             "objective": forms.Textarea(attrs={"rows": 3}),
             "data_collection": forms.Textarea(attrs={"rows": 3}),
@@ -280,10 +285,8 @@ class CycleCreateForm(forms.ModelForm):
         _evidence_field(self, self.instance.evidence.all() if self.instance.pk else None)
 
 
-class CycleStageForm(CycleCreateForm):
+class CycleStageForm(VersionedForm, CycleCreateForm):
     """The worksheet up to the cycle's current stage, with results for each prediction."""
-
-    version = forms.IntegerField(widget=forms.HiddenInput)
 
     class Meta(CycleCreateForm.Meta):
         fields = [name for fields in STAGE_FIELDS.values() for name in fields] + [
@@ -302,7 +305,6 @@ class CycleStageForm(CycleCreateForm):
     def __init__(self, *args, plan, **kwargs):
         super().__init__(*args, plan=plan, **kwargs)
         cycle = self.instance
-        self.fields["version"].initial = cycle.version
         reached = list(STAGE_FIELDS)[: cycle.stage_index + 1]
         allowed = {name for stage in reached for name in STAGE_FIELDS[stage]}
         for name in list(self.fields):
@@ -333,6 +335,18 @@ class CycleStageForm(CycleCreateForm):
         }
 
 
+class CycleAdvanceForm(VersionedForm):
+    """A "Move to ..." click: the version and the stage the user saw when they clicked."""
+
+    stage = forms.ChoiceField(choices=Stage.choices, widget=forms.HiddenInput)
+
+    def full_clean(self):
+        super().full_clean()
+        if self.is_bound and "stage" in self._errors:
+            del self._errors["stage"]
+            self.add_error(None, OUT_OF_DATE_FORM)
+
+
 class QuestionForm(forms.Form):
     question = forms.CharField(max_length=300, help_text=NO_PID)
     prediction = forms.CharField(max_length=300, help_text=NO_PID)
@@ -341,7 +355,7 @@ class QuestionForm(forms.Form):
 class TaskForm(forms.Form):
     what = forms.CharField(label="Task", max_length=300, help_text=NO_PID)
     who = forms.CharField(max_length=150, help_text="A role or a team member. " + NO_PID)
-    when = forms.DateField(widget=DATE_INPUT, required=False)
+    when = DateField(required=False)
     where = forms.CharField(max_length=150, required=False, help_text=NO_PID)
 
 

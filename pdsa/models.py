@@ -19,6 +19,7 @@ from simple_history.models import HistoricalRecords
 from pdsa.charts import ASSURANCE_LABELS, VARIATION_LABELS
 from practices.access import curated_scoped, practice_scoped, signed_in_only
 from practices.models import DEFAULT_STALE_CYCLE_DAYS, Practice, Programme
+from qiproject.dates import format_month
 
 NO_PID = "Do not enter patient-identifiable data (names, NHS numbers, dates of birth)."
 
@@ -206,6 +207,8 @@ class ChangeIdea(models.Model):
         "SharedIdea", on_delete=models.SET_NULL, null=True, blank=True, related_name="copies"
     )
     origin = models.CharField(max_length=300, blank=True, editable=False)
+    # Optimistic lock (qiproject.locking): a stale edit form is refused.
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = PlanPartQuerySet.as_manager()
 
@@ -301,6 +304,8 @@ class LibraryMeasure(MeasureDefinition):
         null=True, blank=True, help_text="In the measure's units; percent for proportions."
     )
     is_active = models.BooleanField(default=True)
+    # Optimistic lock (qiproject.locking): a stale edit form is refused.
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = LibraryMeasureQuerySet.as_manager()
 
@@ -347,6 +352,8 @@ class Measure(MeasureDefinition):
     point_count = models.PositiveIntegerField(default=0, editable=False)
     shows_improvement = models.BooleanField(default=False, editable=False)
     improvement_sustained = models.BooleanField(default=False, editable=False)
+    # Optimistic lock (qiproject.locking): a stale edit or rebase form is refused.
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = PlanPartQuerySet.as_manager()
 
@@ -429,6 +436,8 @@ class DataPoint(models.Model):
     )
     value = models.FloatField(null=True, blank=True)
     note = models.CharField(max_length=300, blank=True, help_text=NO_PID)
+    # Optimistic lock (qiproject.locking): a stale correction is refused.
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = MeasurePartQuerySet.as_manager()
 
@@ -450,7 +459,7 @@ class DataPoint(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.measure}: {self.period:%b %Y}"
+        return f"{self.measure}: {format_month(self.period)}"
 
     def clean(self):
         if self.measure_id is None:

@@ -11,6 +11,7 @@ from messaging.reminders import Outgoing, register, reminder_body
 from pdsa.selectors import measure_data_due, stale_cycles
 from practices.reminders import lines_by_facilitator, register_digest_section
 from practices.selectors import practice_leads
+from qiproject.dates import format_date
 
 
 @register_digest_section("Stale PDSA cycles", order=10)
@@ -25,7 +26,7 @@ def stale_cycle_lines(practices_by_facilitator: dict[int, list], today: date) ->
     lines = {
         practice_id: [
             f"{c.practice_name}: {c.title} (cycle {c.number}), no update for {c.days} days "
-            f"(last on {c.updated_on:%-d %b %Y})"
+            f"(last on {format_date(c.updated_on)})"
             for c in cycles
         ]
         for practice_id, cycles in found.items()

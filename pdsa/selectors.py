@@ -32,6 +32,7 @@ from pdsa.models import (
 )
 from pdsa.scoring import PlanFacts, Suggestion, suggest_score
 from practices.models import Practice
+from qiproject.dates import format_date
 
 
 def measure_analysis(measure: Measure) -> Analysis:
@@ -305,7 +306,7 @@ def _describe(record, change) -> str:
     elif field.choices:
         value = dict(field.choices).get(value, value)
     elif isinstance(value, date):
-        value = f"{value.day} {value:%b %Y}"
+        value = format_date(value)
     return f"{field.verbose_name}: {_short(value)}"
 
 
@@ -454,7 +455,7 @@ class DataDue:
     @property
     def period_label(self) -> str:
         if self.frequency == Frequency.WEEKLY:
-            return f"week beginning {self.period_start:%-d %b %Y}"
+            return f"week beginning {format_date(self.period_start)}"
         return f"{self.period_start:%B %Y}"
 
 

@@ -18,6 +18,7 @@ from pdsa.forms import (
     ChangeIdeaForm,
     CommentForm,
     CsvImportForm,
+    CycleAdvanceForm,
     CycleCreateForm,
     CycleStageForm,
     DataPointForm,
@@ -43,7 +44,9 @@ from pdsa.models import (
 )
 from practices.access import can_comment_on_practice, can_curate_evidence, can_edit_practice
 from practices.models import Practice
+from qiproject.dates import format_month
 from qiproject.forms import add_validation_error
+from qiproject.locking import refuse_stale
 
 
 def _editable(queryset, user, pk):
@@ -111,28 +114,20 @@ def plan_detail(request, pk):
 def plan_edit(request, pk):
     plan = _editable(ImprovementPlan.objects, request.user, pk)
     form = PlanForm(request.POST or None, instance=plan, practice=plan.practice)
-    newer = None
+    context = {"form": form, "practice": plan.practice, "plan": plan}
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
-        version = data.pop("version") or 0
+        version = data.pop("version")
         team = data.pop("team")
         try:
             services.plan_update(plan=plan, version=version, team=team, **data)
         except services.StaleEditError as stale:
-            newer = stale.current
-            form.data = form.data.copy()
-            form.data["version"] = newer.version
-            form.add_error(
-                None,
-                str(stale) + " Their version is shown below; yours is kept "
-                "in the form. Save again to replace theirs.",
-            )
+            return refuse_stale(request, form, stale, "pdsa/plan_form.html", context)
         except ValidationError as error:
             add_validation_error(form, error)
         else:
             messages.success(request, "Plan saved.")
             return redirect("pdsa:plan_detail", pk=plan.pk)
-    context = {"form": form, "practice": plan.practice, "plan": plan, "newer": newer}
     return render(request, "pdsa/plan_form.html", context)
 
 
@@ -204,15 +199,17 @@ def change_idea_edit(request, pk):
         "evidence": selectors.change_idea_evidence(idea),
     }
     form = ChangeIdeaForm(request.POST or None, plan=idea.plan, idea=idea, initial=initial)
+    context = {"form": form, "idea": idea, "plan": idea.plan, "practice": idea.plan.practice}
     if request.method == "POST" and form.is_valid():
         try:
             services.change_idea_update(change_idea=idea, **form.cleaned_data)
+        except services.StaleEditError as stale:
+            return refuse_stale(request, form, stale, "pdsa/change_idea_form.html", context)
         except ValidationError as error:
             add_validation_error(form, error)
         else:
             messages.success(request, "Change idea saved.")
             return redirect("pdsa:plan_drivers", pk=idea.plan_id)
-    context = {"form": form, "idea": idea, "plan": idea.plan, "practice": idea.plan.practice}
     return render(request, "pdsa/change_idea_form.html", context)
 
 
@@ -249,15 +246,17 @@ def measure_create(request, plan_pk):
 def measure_edit(request, pk):
     measure = _editable(Measure.objects.select_related("plan"), request.user, pk)
     form = MeasureForm(request.POST or None, instance=measure)
+    context = {"form": form, "plan": measure.plan, "measure": measure}
     if request.method == "POST" and form.is_valid():
         try:
             services.measure_update(measure=selectors.as_saved(measure), **form.cleaned_data)
+        except services.StaleEditError as stale:
+            return refuse_stale(request, form, stale, "pdsa/measure_form.html", context)
         except ValidationError as error:
             add_validation_error(form, error)
         else:
             messages.success(request, "Measure saved.")
             return redirect("pdsa:measure_chart", pk=measure.pk)
-    context = {"form": form, "plan": measure.plan, "measure": measure}
     return render(request, "pdsa/measure_form.html", context)
 
 
@@ -294,10 +293,14 @@ def measure_chart(request, pk):
         "cycles": cycles,
         "can_edit": can_edit_practice(request.user, measure.plan.practice),
         "rebase_form": RebaseForm(
-            initial={"rebased_from": measure.rebased_from, "rebase_reason": measure.rebase_reason}
+            version=measure.version,
+            initial={"rebased_from": measure.rebased_from, "rebase_reason": measure.rebase_reason},
         ),
     }
     return render(request, "pdsa/measure_chart.html", context)
+
+
+REBASE_INCOMPLETE = "Give the period and say what changed at that period."
 
 
 @login_required
@@ -309,15 +312,20 @@ def measure_rebase(request, pk):
         try:
             services.measure_rebase(
                 measure=measure,
+                version=form.version,
                 period=form.cleaned_data["rebased_from"],
                 reason=form.cleaned_data["rebase_reason"],
+            )
+        except services.StaleEditError as stale:
+            return refuse_stale(
+                request, form, stale, "pdsa/measure_rebase.html", {"measure": stale.current}
             )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
             messages.success(request, "Rebase saved: the limits are recalculated from there.")
     else:
-        messages.error(request, "Give the period and say what changed at that period.")
+        messages.error(request, " ".join(form.non_field_errors()) or REBASE_INCOMPLETE)
     return redirect(f"{measure.get_absolute_url()}?chart=spc")
 
 
@@ -356,23 +364,28 @@ def measure_data(request, pk):
 def data_point_edit(request, pk):
     point = _editable(DataPoint.objects.select_related("measure__plan"), request.user, pk)
     initial = {f: getattr(point, f) for f in ("numerator", "denominator", "value", "note")}
-    form = DataPointForm(request.POST or None, measure=point.measure, initial=initial)
+    form = DataPointForm(
+        request.POST or None, measure=point.measure, initial=initial, version=point.version
+    )
     del form.fields["period"]
+    context = {"form": form, "point": point, "measure": point.measure}
     if request.method == "POST" and form.is_valid():
         try:
             services.data_point_update(
                 point=point,
+                version=form.version,
                 numerator=form.cleaned_data.get("numerator"),
                 denominator=form.cleaned_data.get("denominator"),
                 value=form.cleaned_data.get("value"),
                 note=form.cleaned_data["note"],
             )
+        except services.StaleEditError as stale:
+            return refuse_stale(request, form, stale, "pdsa/data_point_form.html", context)
         except ValidationError as error:
             add_validation_error(form, error)
         else:
-            messages.success(request, f"{point.period:%b %Y} corrected.")
+            messages.success(request, f"{format_month(point.period)} corrected.")
             return redirect("pdsa:measure_data", pk=point.measure_id)
-    context = {"form": form, "point": point, "measure": point.measure}
     return render(request, "pdsa/data_point_form.html", context)
 
 
@@ -442,6 +455,7 @@ def library_edit(request, pk=None):
         get_object_or_404(LibraryMeasure.objects.editable_by(request.user), pk=pk) if pk else None
     )
     form = LibraryMeasureForm(request.POST or None, instance=instance)
+    context = {"form": form, "instance": instance}
     if request.method == "POST" and form.is_valid():
         try:
             if instance:
@@ -450,12 +464,14 @@ def library_edit(request, pk=None):
                 )
             else:
                 services.library_measure_create(**form.cleaned_data)
+        except services.StaleEditError as stale:
+            return refuse_stale(request, form, stale, "pdsa/library_form.html", context)
         except ValidationError as error:
             add_validation_error(form, error)
         else:
             messages.success(request, "Library measure saved.")
             return redirect("pdsa:library_list")
-    return render(request, "pdsa/library_form.html", {"form": form, "instance": instance})
+    return render(request, "pdsa/library_form.html", context)
 
 
 # PDSA cycles ----------------------------------------------------------------------------------
@@ -524,7 +540,6 @@ def cycle_print(request, pk):
 def cycle_edit(request, pk):
     cycle = _editable(PDSACycle.objects.select_related("plan__practice"), request.user, pk)
     form = CycleStageForm(request.POST, instance=cycle, plan=cycle.plan)
-    newer = None
     if form.is_valid():
         try:
             services.cycle_update(
@@ -537,22 +552,27 @@ def cycle_edit(request, pk):
                 results=form.results(),
             )
         except services.StaleEditError as stale:
-            newer = stale.current
-            form.data = form.data.copy()
-            form.data["version"] = newer.version
-            form.add_error(
-                None,
-                f"{stale} Nothing of yours was saved. Their version is shown beside the form; "
-                "yours is kept in the form: save again to replace theirs.",
-            )
+            cycle = selectors.cycle_detail(user=request.user, pk=pk)
+            context = _cycle_context(request, cycle, form=form)
+            return refuse_stale(request, form, stale, "pdsa/cycle_detail.html", context)
         except ValidationError as error:
             add_validation_error(form, error)
         else:
             messages.success(request, "Worksheet saved.")
             return redirect("pdsa:cycle_detail", pk=pk)
     cycle = selectors.cycle_detail(user=request.user, pk=pk)
-    return render(
-        request, "pdsa/cycle_detail.html", _cycle_context(request, cycle, form=form, newer=newer)
+    return render(request, "pdsa/cycle_detail.html", _cycle_context(request, cycle, form=form))
+
+
+def _stale_advance_message(current: PDSACycle) -> str:
+    """What a refused "Move to ..." click says: the truth about the cycle as it is now."""
+    if current.is_open:
+        now = f"It is now at the {current.get_stage_display()} stage."
+    else:
+        now = f"It is now {current.get_stage_display().lower()}."
+    return (
+        "Someone else changed this cycle after you opened the page, so it was not moved on. "
+        f"{now} Check the worksheet below, then move it on if it is ready."
     )
 
 
@@ -560,16 +580,19 @@ def cycle_edit(request, pk):
 @require_POST
 def cycle_advance(request, pk):
     cycle = _editable(PDSACycle.objects, request.user, pk)
+    form = CycleAdvanceForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(form.non_field_errors()))
+        return redirect("pdsa:cycle_detail", pk=pk)
     try:
         services.cycle_advance(
-            cycle=cycle, user=request.user, version=int(request.POST.get("version", 0))
+            cycle=cycle,
+            user=request.user,
+            version=form.version,
+            from_stage=form.cleaned_data["stage"],
         )
     except services.StaleEditError as stale:
-        messages.error(
-            request,
-            "Someone changed this cycle after you opened it; nothing was moved. "
-            f"It is at {stale.current.get_stage_display()} now: check it first.",
-        )
+        messages.error(request, _stale_advance_message(stale.current))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:

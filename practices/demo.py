@@ -21,6 +21,7 @@ from practices.models import (
     Role,
     Visit,
 )
+from qiproject.dates import add_months, month_start
 
 User = get_user_model()
 
@@ -153,8 +154,7 @@ def _one_year_before(day: date) -> date:
 
 
 def _month_before(day: date, months: int) -> date:
-    month_index = day.year * 12 + day.month - 1 - months
-    return date(month_index // 12, month_index % 12 + 1, 1)
+    return month_start(add_months(day, -months))
 
 
 @transaction.atomic

@@ -14,6 +14,8 @@ from practices.models import (
     VisitMode,
     canonical_email,
 )
+from qiproject.forms import DateField, date_formfield
+from qiproject.locking import VersionedForm
 
 
 class SignInForm(AuthenticationForm):
@@ -74,13 +76,6 @@ class AcceptInvitationForm(SetPasswordForm):
         super().__init__(None, *args, **kwargs)
 
 
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
-
-
 def _team(practice):
     """The practice's members who can own actions (not patient representatives)."""
     return (
@@ -90,14 +85,12 @@ def _team(practice):
     )
 
 
-class VisitForm(forms.ModelForm):
+class VisitForm(VersionedForm, forms.ModelForm):
     """A visit's own fields; who took part is limited to the practice's team.
 
     A date after today plans the visit: only date, mode and topics then (the model refuses
     the rest next to each field), and the facilitator completes it once it has happened.
     """
-
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = Visit
@@ -112,8 +105,8 @@ class VisitForm(forms.ModelForm):
             "notes",
             "private_notes",
         ]
+        formfield_callback = date_formfield
         widgets = {
-            "visited_on": DateInput(),
             "participants": forms.CheckboxSelectMultiple,
             "notes": forms.Textarea(attrs={"rows": 4}),
             "private_notes": forms.Textarea(attrs={"rows": 3}),
@@ -121,6 +114,9 @@ class VisitForm(forms.ModelForm):
 
     def __init__(self, *args, practice, **kwargs):
         super().__init__(*args, **kwargs)
+        if not self.instance.pk:
+            # A new visit has no version to be stale against.
+            del self.fields["version"]
         self.fields["participants"].queryset = User.objects.filter(
             memberships__practice=practice
         ).order_by("full_name")
@@ -154,7 +150,7 @@ class ActionForm(forms.Form):
         help_text="No patient-identifiable data.",
     )
     owner = forms.ModelChoiceField(queryset=User.objects.none(), label="Owner in the practice")
-    due_on = forms.DateField(label="Due", widget=DateInput())
+    due_on = DateField(label="Due")
 
     def __init__(self, *args, practice, **kwargs):
         super().__init__(*args, **kwargs)
@@ -211,8 +207,8 @@ def with_one_more_row(data):
 
 
 class TimeSummaryForm(forms.Form):
-    start = forms.DateField(label="From", widget=DateInput())
-    end = forms.DateField(label="To", widget=DateInput())
+    start = DateField(label="From")
+    end = DateField(label="To")
     facilitator = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
     def clean(self):

@@ -23,6 +23,7 @@ from practices.access import (
 from practices.access import (
     VisitQuerySet as VisitAccessQuerySet,
 )
+from qiproject.dates import format_date
 
 # A programme's stale-cycle threshold unless it sets its own (pdsa.models.stale_cutoff).
 DEFAULT_STALE_CYCLE_DAYS = 14
@@ -461,7 +462,9 @@ class Visit(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.get_mode_display()} visit to {self.practice} on {self.visited_on:%d %b %Y}"
+        return (
+            f"{self.get_mode_display()} visit to {self.practice} on {format_date(self.visited_on)}"
+        )
 
     def clean(self):
         if self.is_planned:

@@ -27,6 +27,7 @@ from practices.selectors import (
     planned_visits,
     practice_leads,
 )
+from qiproject.dates import format_date
 from qiproject.text import and_list
 
 COMING_WEEK = timedelta(days=7)
@@ -127,13 +128,13 @@ def facilitator_digest(today: date) -> Iterable[Outgoing]:
 
 def _describe(action: DueAction) -> str:
     owner = f" ({action.owner_name})" if action.owner_name else ""
-    return f"{action.practice_name}: {action.description}{owner}, due {action.due_on:%-d %b %Y}"
+    return f"{action.practice_name}: {action.description}{owner}, due {format_date(action.due_on)}"
 
 
 def _describe_visit(visit: PlannedVisit) -> str:
     return (
         f"{visit.practice_name}: {visit.mode_label.lower()} visit on "
-        f"{visit.visited_on:%-d %b %Y}, {visit.topics}"
+        f"{format_date(visit.visited_on)}, {visit.topics}"
     )
 
 

@@ -31,6 +31,7 @@ from practices.models import (
     Visit,
     canonical_email,
 )
+from qiproject.locking import claim_version
 
 User = get_user_model()
 
@@ -329,10 +330,6 @@ def visit_record(
     return visit
 
 
-class StaleEdit(ValidationError):
-    """The visit changed after the form was opened; the edit was not applied."""
-
-
 VISIT_EDITABLE_FIELDS = {
     "visited_on",
     "mode",
@@ -350,7 +347,7 @@ def visit_update(
     *,
     visit: Visit,
     editor: User,
-    expected_version: int,
+    version: int,
     participants: Sequence[User] | None = None,
     actions: Sequence[ActionInput] = (),
     **changes,
@@ -361,15 +358,7 @@ def visit_update(
     unknown = set(changes) - VISIT_EDITABLE_FIELDS
     if unknown:
         raise TypeError(f"visit_update() cannot change {', '.join(sorted(unknown))}")
-    # Claim the edit with a conditional update so two editors cannot both win.
-    claimed = Visit.objects.filter(pk=visit.pk, version=expected_version).update(
-        version=expected_version + 1, updated_at=timezone.now()
-    )
-    if not claimed:
-        raise StaleEdit(
-            "Someone changed this visit after you opened it. Their version is shown; "
-            "your text is kept in the form so you can copy what you need."
-        )
+    claim_version(visit, version)
     visit.refresh_from_db()
     for name, value in changes.items():
         setattr(visit, name, value)

@@ -34,7 +34,9 @@ from practices.forms import (
     with_one_more_row,
 )
 from practices.models import AgreedAction, Practice, Programme, Visit
+from qiproject.dates import add_months, month_start
 from qiproject.forms import add_validation_error
+from qiproject.locking import StaleEditError, refuse_stale
 from qiproject.redirects import safe_next_url
 
 PRACTICES_PER_PAGE = 50
@@ -214,30 +216,24 @@ def _visit_form(request, practice, *, visit):
         data,
         practice=practice,
         instance=visit,
-        initial={"version": visit.version} if visit else {"visited_on": timezone.localdate()},
+        initial={} if visit else {"visited_on": timezone.localdate()},
     )
     formset = action_formset(
         data, practice=practice, initial=initial_actions, extra=0 if visit else 1, visit_form=form
     )
-    current = None
+    context = {"form": form, "formset": formset, "practice": practice, "visit": visit}
     if adding_row:
         _without_errors(form, formset)
     elif data is not None and form.is_valid() and formset.is_valid():
         try:
             visit = _visit_save(request.user, practice, visit, form, formset)
-        except services.StaleEdit as error:
-            # Keep the user's text, show the saved version, and let a resubmit overwrite it.
-            add_validation_error(form, error)
-            current = selectors.visit_current(pk=visit.pk)
-            form.data = form.data.copy()
-            form.data["version"] = str(current.version)
+        except StaleEditError as stale:
+            return refuse_stale(request, form, stale, "practices/visit_form.html", context)
         except ValidationError as error:
             add_validation_error(form, error)
         else:
             messages.success(request, "Visit saved.")
             return redirect("visit_detail", pk=visit.pk)
-    context = {"form": form, "formset": formset, "practice": practice, "visit": visit}
-    context["current"] = current
     return render(request, "practices/visit_form.html", context)
 
 
@@ -266,7 +262,7 @@ def _visit_save(user, practice, visit, form, formset) -> Visit:
     return services.visit_update(
         visit=visit,
         editor=user,
-        expected_version=form.cleaned_data["version"] or 0,
+        version=form.version,
         participants=participants,
         actions=actions,
         **fields,
@@ -307,8 +303,7 @@ def action_done(request, pk):
 
 
 def _months_ago(day: date, months: int) -> date:
-    index = day.year * 12 + day.month - 1 - months
-    return date(index // 12, index % 12 + 1, 1)
+    return month_start(add_months(day, -months))
 
 
 @login_required

@@ -1,6 +1,23 @@
-"""Form helpers shared by every app."""
+"""Form helpers shared by every app: showing a service's errors, and the one date field.
 
+Dates travel as ISO values (`YYYY-MM-DD`, `YYYY-MM-DDTHH:MM`), the only format a browser's
+date input accepts: a date rendered any other way is discarded by the browser and saved as
+empty. Every date is bounded to what the programme can mean (2000-01-01 to ten years ahead
+unless a field says otherwise), so year 1 or 9999 gets a clear message instead of a 500.
+"""
+
+from datetime import date, datetime, time
+
+from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from qiproject.dates import add_months, format_date
+
+EARLIEST = date(2000, 1, 1)
+YEARS_AHEAD = 10
+ISO_DATE = "%Y-%m-%d"
+ISO_DATETIME = "%Y-%m-%dT%H:%M"
 
 
 def add_validation_error(form, error: ValidationError) -> None:
@@ -12,3 +29,121 @@ def add_validation_error(form, error: ValidationError) -> None:
     else:
         for message in error.messages:
             form.add_error(None, message)
+
+
+def latest_date() -> date:
+    """The default upper bound: ten years from today."""
+    return add_months(timezone.localdate(), 12 * YEARS_AHEAD)
+
+
+class DateInput(forms.DateInput):
+    """A browser date picker whose value is always ISO."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None, format=None):  # noqa: A002 - Django's own argument name
+        super().__init__(attrs=attrs, format=ISO_DATE)
+
+
+class DateTimeInput(forms.DateTimeInput):
+    """A browser date-and-time picker whose value is always ISO, to the minute."""
+
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None, format=None):  # noqa: A002
+        super().__init__(attrs=attrs, format=ISO_DATETIME)
+
+
+def _check_bounds(value: date, low: date, high: date) -> None:
+    if value < low or value > high:
+        raise ValidationError(
+            f"Enter a date between {format_date(low)} and {format_date(high)}.", code="range"
+        )
+
+
+class DateField(forms.DateField):
+    """An ISO date between `min_value` and `max_value` (defaults: 2000-01-01, today + 10 years).
+
+    `min_value`/`max_value` may be dates or callables returning one (`timezone.localdate`).
+    """
+
+    widget = DateInput
+    input_formats = [ISO_DATE]
+
+    def __init__(self, *, min_value=EARLIEST, max_value=latest_date, **kwargs):
+        self.min_value = min_value
+        self.max_value = max_value
+        super().__init__(**kwargs)
+
+    def _limits(self) -> tuple[date, date]:
+        low = self.min_value() if callable(self.min_value) else self.min_value
+        high = self.max_value() if callable(self.max_value) else self.max_value
+        return low, high
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except OverflowError:
+            raise ValidationError("Enter a real date.", code="invalid") from None
+
+    def validate(self, value):
+        super().validate(value)
+        if value is not None:
+            _check_bounds(value, *self._limits())
+
+    def widget_attrs(self, widget):
+        attrs = super().widget_attrs(widget)
+        low, high = self._limits()
+        attrs.update({"min": low.isoformat(), "max": high.isoformat()})
+        return attrs
+
+
+class DateTimeField(forms.DateTimeField):
+    """An ISO date and time whose date lies within the same bounds as DateField's."""
+
+    widget = DateTimeInput
+    input_formats = [ISO_DATETIME, "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
+
+    def __init__(self, *, min_value=EARLIEST, max_value=latest_date, **kwargs):
+        self.min_value = min_value
+        self.max_value = max_value
+        super().__init__(**kwargs)
+
+    def _limits(self) -> tuple[date, date]:
+        low = self.min_value() if callable(self.min_value) else self.min_value
+        high = self.max_value() if callable(self.max_value) else self.max_value
+        return low, high
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except OverflowError:
+            raise ValidationError("Enter a real date and time.", code="invalid") from None
+
+    def validate(self, value):
+        super().validate(value)
+        if value is not None:
+            local = timezone.localtime(value) if timezone.is_aware(value) else value
+            _check_bounds(local.date(), *self._limits())
+
+    def widget_attrs(self, widget):
+        attrs = super().widget_attrs(widget)
+        low, high = self._limits()
+        attrs.update(
+            {
+                "min": datetime.combine(low, time.min).strftime(ISO_DATETIME),
+                "max": datetime.combine(high, time(23, 59)).strftime(ISO_DATETIME),
+            }
+        )
+        return attrs
+
+
+def date_formfield(model_field, **kwargs):
+    """ModelForm `formfield_callback`: every model date becomes the shared bounded ISO field."""
+    from django.db import models
+
+    if isinstance(model_field, models.DateTimeField):
+        return model_field.formfield(form_class=DateTimeField, **kwargs)
+    if isinstance(model_field, models.DateField):
+        return model_field.formfield(form_class=DateField, **kwargs)
+    return model_field.formfield(**kwargs)

@@ -97,6 +97,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "practices.context_processors.navigation",
             ],
+            # Shared filters such as |day and |month, without {% load %} in every template.
+            "builtins": ["qiproject.templatetags.qiproject_tags"],
         },
     },
 ]

@@ -5,13 +5,14 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 
 from evidence.models import EvidenceItem, Status
+from qiproject.forms import date_formfield
+from qiproject.locking import VersionedForm
 from workshops.models import Feedback, Response, WorkshopSession
 
 RATINGS = [(n, str(n)) for n in range(1, 6)]
-DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
-class SessionForm(forms.ModelForm):
+class SessionForm(VersionedForm, forms.ModelForm):
     online_url = forms.URLField(
         label="Online link", required=False, max_length=500, assume_scheme="https"
     )
@@ -29,9 +30,8 @@ class SessionForm(forms.ModelForm):
             "learning_objectives",
             "evidence",
         ]
+        formfield_callback = date_formfield
         widgets = {
-            "starts_at": DATETIME_WIDGET,
-            "ends_at": DATETIME_WIDGET,
             "agenda": forms.Textarea(attrs={"rows": 5}),
             "learning_objectives": forms.Textarea(attrs={"rows": 4}),
             "facilitators": forms.CheckboxSelectMultiple,
@@ -41,6 +41,9 @@ class SessionForm(forms.ModelForm):
 
     def __init__(self, *args, programme, **kwargs):
         super().__init__(*args, **kwargs)
+        if not self.instance.pk:
+            # A new session has no version to be stale against.
+            del self.fields["version"]
         users = get_user_model().objects
         self.fields["facilitators"].queryset = users.filter(
             Q(led_programmes=programme)

@@ -52,6 +52,8 @@ class WorkshopSession(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     # Bumped when the time or place changes, so calendar apps replace the old entry.
     sequence = models.PositiveIntegerField(default=0)
+    # Optimistic lock (qiproject.locking): a stale edit form is refused.
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = WorkshopSessionQuerySet.as_manager()
 

@@ -17,6 +17,7 @@ from messaging.models import Category
 from messaging.services import Attachment, message_claim
 from practices.freshness import practices_changed
 from practices.models import Membership, Practice, Programme, User
+from qiproject.locking import claim_version
 from workshops.calendar import session_ics
 from workshops.models import (
     Attendance,
@@ -79,12 +80,14 @@ def session_create(
 def session_update(
     *,
     session: WorkshopSession,
+    version: int,
     facilitators: Iterable[User] | None = None,
     evidence: Iterable | None = None,
     **fields,
 ) -> WorkshopSession:
-    """Change a session; a new time or place bumps the calendar sequence."""
+    """Change a session; a new time or place bumps the calendar sequence; stale forms refused."""
     locked = WorkshopSession.objects.select_for_update().get(pk=session.pk)
+    claim_version(locked, version)
     changed = set()
     for name, value in fields.items():
         if name not in SESSION_FIELDS:
@@ -103,6 +106,7 @@ def session_update(
         # must be published.
         _published_only([item for item in evidence if item.pk not in kept])
         locked.evidence.set(evidence)
+    session.version = locked.version
     return locked
 
 

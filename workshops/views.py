@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from practices.access import can_run_programme
 from practices.models import Practice, Programme
 from qiproject.forms import add_validation_error
+from qiproject.locking import StaleEditError, refuse_stale
 from workshops import charts, selectors, services
 from workshops.calendar import session_ics
 from workshops.forms import (
@@ -84,16 +85,18 @@ def session_edit(request, pk):
         instance=session,
         programme=session.programme,
     )
+    context = {"form": form, "programme": session.programme, "session": session}
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         try:
             services.session_update(session=session, **data)
+        except StaleEditError as stale:
+            return refuse_stale(request, form, stale, "workshops/session_form.html", context)
         except ValidationError as error:
             add_validation_error(form, error)
         else:
             messages.success(request, "Session updated.")
             return redirect("workshops:session_detail", pk=session.pk)
-    context = {"form": form, "programme": session.programme, "session": session}
     return render(request, "workshops/session_form.html", context)
 
 

@@ -1,16 +1,13 @@
-"""What every pdsa write shares: the stale-edit refusal, import errors and saving with history."""
+"""What every pdsa write shares: import errors and saving with history.
+
+The stale-edit refusal is the project's one optimistic lock, qiproject.locking.
+"""
 
 from dataclasses import dataclass
 
-from django.utils import timezone
+from qiproject.locking import StaleEditError, claim_version
 
-
-class StaleEditError(Exception):
-    """Someone else saved first: the caller shows their newer version and keeps this form."""
-
-    def __init__(self, current):
-        super().__init__("This was changed by someone else after you opened it.")
-        self.current = current
+__all__ = ["CsvImportError", "ImportResult", "StaleEditError", "claim_version"]
 
 
 @dataclass
@@ -34,14 +31,3 @@ def _saved(instance, *, user=None):
         instance._history_user = user
     instance.save()
     return instance
-
-
-def _claim_version(instance, version: int) -> None:
-    """Take the next version with a conditional update, or refuse a stale form."""
-    model = type(instance)
-    fields = {"version": version + 1}
-    if hasattr(instance, "updated_at"):
-        fields["updated_at"] = timezone.now()
-    if not model.objects.filter(pk=instance.pk, version=version).update(**fields):
-        raise StaleEditError(model.objects.get(pk=instance.pk))
-    instance.version = version + 1

@@ -15,8 +15,9 @@ from pdsa.models import (
     PDSACycle,
     Stage,
 )
-from pdsa.services.common import StaleEditError, _claim_version, _saved
+from pdsa.services.common import _saved
 from pdsa.services.plans import _check_evidence
+from qiproject.locking import StaleEditError, claim_version
 
 # Which fields each stage's form edits; a stage's form also shows the earlier stages' fields.
 STAGE_FIELDS = {
@@ -102,7 +103,7 @@ def cycle_update(
     """Save the worksheet's fields for the stages reached so far; a stale form is refused."""
     if not cycle.is_open:
         raise ValidationError("A completed or abandoned cycle can no longer be changed.")
-    _claim_version(cycle, version)
+    claim_version(cycle, version)
     allowed = {
         name
         for stage in list(STAGE_FIELDS)[: cycle.stage_index + 1]
@@ -162,12 +163,16 @@ def cycle_task_add(
 
 
 @transaction.atomic
-def cycle_advance(*, cycle: PDSACycle, user, version: int) -> PDSACycle:
-    """Move the cycle to its next stage, in order, once the current stage is filled in."""
-    if version != cycle.version:
-        # A page opened before someone moved the cycle on: refuse it as stale before judging
-        # the stage it never saw (else a stale "Move to Do" reads "Before moving on from Do").
-        raise StaleEditError(cycle)
+def cycle_advance(
+    *, cycle: PDSACycle, user, version: int, from_stage: str | None = None
+) -> PDSACycle:
+    """Move the cycle to its next stage, in order, once the current stage is filled in.
+
+    `from_stage` is the stage the user saw: a click made on an out-of-date page is refused
+    (StaleEditError) before anything is said about the stage the cycle has since reached.
+    """
+    if (from_stage is not None and cycle.stage != from_stage) or cycle.version != version:
+        raise StaleEditError(PDSACycle.objects.get(pk=cycle.pk))
     if not cycle.is_open:
         raise ValidationError("This cycle is already finished.")
     missing = cycle_missing_for_advance(cycle)
@@ -175,7 +180,7 @@ def cycle_advance(*, cycle: PDSACycle, user, version: int) -> PDSACycle:
         raise ValidationError(
             f"Before moving on from {cycle.get_stage_display()}, fill in: {'; '.join(missing)}."
         )
-    _claim_version(cycle, version)
+    claim_version(cycle, version)
     order = [Stage.PLAN, Stage.DO, Stage.STUDY, Stage.ACT, Stage.COMPLETE]
     cycle.stage = order[order.index(cycle.stage) + 1]
     if cycle.stage == Stage.COMPLETE and cycle.end_date is None:

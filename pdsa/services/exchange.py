@@ -15,6 +15,7 @@ from pdsa.models import (
 from pdsa.outcomes import ramp_outcome
 from pdsa.services.common import _saved
 from pdsa.services.plans import change_idea_add, driver_add
+from qiproject.dates import format_date
 
 
 def ramp_snapshot(cycles) -> list[dict]:
@@ -118,6 +119,6 @@ def idea_copy(
     shared_on = timezone.localtime(shared_idea.shared_at).date()
     idea.origin = (
         f"Copied from {shared_idea.practice.name}'s shared idea “{shared_idea.title}” "
-        f"(shared {shared_on.day} {shared_on:%b %Y})"
+        f"(shared {format_date(shared_on)})"
     )[:300]
     return _saved(idea)

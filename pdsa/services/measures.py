@@ -22,6 +22,8 @@ from pdsa.selectors import measure_analysis
 from pdsa.services.common import CsvImportError, ImportResult, _saved
 from practices.freshness import practices_changed
 from qiproject.csv_export import csv_writer
+from qiproject.dates import format_month
+from qiproject.locking import claim_version
 
 
 @transaction.atomic
@@ -43,13 +45,14 @@ MEASURE_FIELDS = [
 
 
 @transaction.atomic
-def measure_update(*, measure: Measure, **fields) -> Measure:
-    """Change a measure's definition, target or baseline."""
+def measure_update(*, measure: Measure, version: int, **fields) -> Measure:
+    """Change a measure's definition, target or baseline; a stale form is refused."""
     changes_type = "data_type" in fields and fields["data_type"] != measure.data_type
     if changes_type and measure.data_points.exists():
         raise ValidationError(
             {"data_type": "The data type cannot change once data has been entered."}
         )
+    claim_version(measure, version)
     for name, value in fields.items():
         setattr(measure, name, value)
     _saved(measure)
@@ -71,12 +74,18 @@ def measure_adopt(*, plan: ImprovementPlan, library_measure: LibraryMeasure) -> 
 
 
 @transaction.atomic
-def measure_rebase(*, measure: Measure, period: date | None, reason: str = "") -> Measure:
-    """Mark (or clear, with period None) the period from which the limits are recalculated."""
+def measure_rebase(
+    *, measure: Measure, version: int, period: date | None, reason: str = ""
+) -> Measure:
+    """Mark (or clear, with period None) the period the limits are recalculated from.
+
+    A stale form is refused, as for the measure's edit form: both change the measure.
+    """
     if period is not None:
         period = measure.normalise_period(period)
         if not measure.data_points.filter(period=period).exists():
             raise ValidationError({"rebased_from": "Choose a period that has data."})
+    claim_version(measure, version)
     measure.rebased_from = period
     measure.rebase_reason = reason if period else ""
     _saved(measure)
@@ -118,8 +127,11 @@ def library_measure_create(**fields) -> LibraryMeasure:
 
 
 @transaction.atomic
-def library_measure_update(*, library_measure: LibraryMeasure, **fields) -> LibraryMeasure:
-    """Change a library measure; plans that adopted it keep their own copy."""
+def library_measure_update(
+    *, library_measure: LibraryMeasure, version: int, **fields
+) -> LibraryMeasure:
+    """Change a library measure (plans that adopted it keep their own copy); stale forms refused."""
+    claim_version(library_measure, version)
     for name, value in fields.items():
         setattr(library_measure, name, value)
     return _saved(library_measure)
@@ -159,7 +171,10 @@ def data_point_record(
     )
     if measure.data_points.filter(period=point.period).exists():
         raise ValidationError(
-            {"period": f"{point.period:%b %Y} already has a value: change that one instead."}
+            {
+                "period": f"{format_month(point.period)} already has a value: "
+                "change that one instead."
+            }
         )
     _saved(point)
     measure_summary_refresh(measure=measure)
@@ -168,9 +183,16 @@ def data_point_record(
 
 @transaction.atomic
 def data_point_update(
-    *, point: DataPoint, numerator=None, denominator=None, value=None, note: str = ""
+    *,
+    point: DataPoint,
+    version: int,
+    numerator=None,
+    denominator=None,
+    value=None,
+    note: str = "",
 ) -> DataPoint:
-    """Correct the value of a period."""
+    """Correct the value of a period; a stale form is refused."""
+    claim_version(point, version)
     _point_change(point, numerator=numerator, denominator=denominator, value=value, note=note)
     measure_summary_refresh(measure=point.measure)
     return point
@@ -280,7 +302,10 @@ def _parse_rows(measure: Measure, fieldnames, rows: list[dict]):
             continue
         if period in seen:
             errors.append(
-                (row_number, f"{period:%b %Y} is also on row {seen[period]}: one value per period.")
+                (
+                    row_number,
+                    f"{format_month(period)} is also on row {seen[period]}: one value per period.",
+                )
             )
             continue
         seen[period] = row_number
@@ -297,7 +322,10 @@ def data_import_csv(*, measure: Measure, text: str, replace_existing: bool = Fal
     existing = {p.period: p for p in measure.data_points.all()}
     if not replace_existing:
         errors += [
-            (row, f"{point.period:%b %Y} already has a value (tick “replace” to overwrite).")
+            (
+                row,
+                f"{format_month(point.period)} already has a value (tick “replace” to overwrite).",
+            )
             for row, point in points
             if point.period in existing
         ]

@@ -12,7 +12,8 @@ from pdsa.models import (
     DriverLevel,
     ImprovementPlan,
 )
-from pdsa.services.common import _claim_version, _saved
+from pdsa.services.common import _saved
+from qiproject.locking import claim_version
 
 PLAN_FIELDS = [
     "title",
@@ -47,7 +48,7 @@ def plan_create(*, practice, team=(), **fields) -> ImprovementPlan:
 @transaction.atomic
 def plan_update(*, plan: ImprovementPlan, version: int, team=None, **fields) -> ImprovementPlan:
     """Change a plan's header; a stale form is refused."""
-    _claim_version(plan, version)
+    claim_version(plan, version)
     for name, value in fields.items():
         if name not in PLAN_FIELDS:
             raise TypeError(f"plan_update cannot change {name}")
@@ -108,9 +109,16 @@ def change_idea_add(
 
 @transaction.atomic
 def change_idea_update(
-    *, change_idea: ChangeIdea, driver: Driver, title: str, description: str = "", evidence=()
+    *,
+    change_idea: ChangeIdea,
+    version: int,
+    driver: Driver,
+    title: str,
+    description: str = "",
+    evidence=(),
 ) -> ChangeIdea:
-    """Change an idea's wording, driver or cited evidence."""
+    """Change an idea's wording, driver or cited evidence; a stale form is refused."""
+    claim_version(change_idea, version)
     evidence = _check_evidence(evidence, already=change_idea.evidence.all())
     change_idea.driver, change_idea.title, change_idea.description = driver, title, description
     _saved(change_idea)

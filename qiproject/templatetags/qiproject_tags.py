@@ -1,5 +1,25 @@
-"""Template tags shared by every app's templates."""
+"""Template tags shared by every app's templates (loaded as a builtin in settings)."""
 
 from django import template
 
+from qiproject import dates
+
 register = template.Library()
+
+
+@register.filter
+def day(value):
+    """A date as "3 Mar 2027"."""
+    return dates.format_date(value)
+
+
+@register.filter
+def month(value):
+    """A month as "Mar 2027"."""
+    return dates.format_month(value)
+
+
+@register.filter
+def day_time(value):
+    """A moment as "3 Mar 2027, 14:05" in London time."""
+    return dates.format_datetime(value)

@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 
 from evidence import services
 from evidence.models import Kind, Status
+from qiproject.locking import StaleEditError
 from tests.evidence.factories import EvidenceItemFactory, TopicFactory
 
 
@@ -50,7 +51,7 @@ def test_a_stale_edit_is_refused_and_the_newer_text_kept(lead, staff):
     item = services.evidence_create(curator=lead, **_fields())
     opened_at = item.version
     services.evidence_update(item=item, by=staff, version=opened_at, summary="Staff's newer text")
-    with pytest.raises(ValidationError):
+    with pytest.raises(StaleEditError):
         services.evidence_update(item=item, by=lead, version=opened_at, summary="Lead's older text")
     item.refresh_from_db()
     assert item.summary == "Staff's newer text"

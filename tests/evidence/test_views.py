@@ -1,3 +1,5 @@
+from datetime import date
+
 import pytest
 from django.urls import reverse
 
@@ -95,6 +97,34 @@ def test_staff_can_edit_an_item(login, staff, item):
     assert item.title == "Paracetamol alone for back pain"
 
 
+def test_a_validation_error_shows_next_to_its_field_and_keeps_the_version(login, lead, item):
+    opened_at = item.version
+    data = {
+        "kind": item.kind,
+        "title": item.title,
+        "summary": item.summary,
+        "citation": item.citation,
+        "url": item.url,
+        "strength": item.strength,
+        "clinical_topic": item.clinical_topic,
+        "published_on": "2999-01-01",
+        "version": opened_at,
+    }
+    response = login(lead).post(reverse("evidence:edit", args=[item.pk]), data)
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert "published_on" in form.errors
+    assert form.non_field_errors() == []
+    assert form["version"].value() == str(opened_at)
+    assert "saved this after you opened it" not in response.content.decode()
+
+
+def test_editing_an_item_keeps_its_dates(login, lead):
+    item = EvidenceItemFactory(published_on=date(2011, 10, 29), next_review_on=date(2027, 10, 29))
+    page = login(lead).get(reverse("evidence:edit", args=[item.pk])).content.decode()
+    assert 'value="2011-10-29"' in page and 'value="2027-10-29"' in page
+
+
 def test_a_stale_edit_shows_the_newer_version_and_keeps_the_typed_text(login, lead, item):
     data = {
         "kind": item.kind,
@@ -108,10 +138,10 @@ def test_a_stale_edit_shows_the_newer_version_and_keeps_the_typed_text(login, le
     }
     response = login(lead).post(reverse("evidence:edit", args=[item.pk]), data)
     content = response.content.decode()
-    assert response.status_code == 200
-    assert "Someone else changed this item" in content
+    assert response.status_code == 409
+    assert "saved this after you opened it" in content
     assert "My careful rewrite" in content
-    assert "<strong>No better</strong>" in content
+    assert "No better" in content
 
 
 def test_searching_shows_why_each_result_matched(login, member_a, item):

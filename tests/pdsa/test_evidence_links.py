@@ -44,7 +44,11 @@ def test_an_item_retired_after_citing_stays_cited(change_idea, driver, cycle, me
     cycle.evidence.add(published)
     _retire(published)
     services.change_idea_update(
-        change_idea=change_idea, driver=driver, title="Renamed", evidence=[published]
+        change_idea=change_idea,
+        version=change_idea.version,
+        driver=driver,
+        title="Renamed",
+        evidence=[published],
     )
     services.cycle_update(
         cycle=cycle, user=member_a, version=cycle.version, fields={}, evidence=[published]
@@ -99,7 +103,12 @@ def test_a_change_idea_is_added_with_its_evidence_and_shown_on_the_diagram(
 def test_a_change_ideas_evidence_is_edited(login, member_a, change_idea, driver, published):
     response = login(member_a).post(
         reverse("pdsa:change_idea_edit", args=[change_idea.pk]),
-        {"driver": driver.pk, "title": "Leaflet in every room", "evidence": [published.pk]},
+        {
+            "driver": driver.pk,
+            "title": "Leaflet in every room",
+            "evidence": [published.pk],
+            "version": change_idea.version,
+        },
     )
     assert response.status_code == 302
     assert list(change_idea.evidence.all()) == [published]

@@ -182,16 +182,23 @@ def test_a_value_measure_imports_and_exports_values(plan):
 def test_the_data_type_cannot_change_once_there_is_data(measure):
     DataPointFactory(measure=measure)
     with pytest.raises(ValidationError, match="cannot change"):
-        services.measure_update(measure=measure, data_type="count")
+        services.measure_update(measure=measure, version=measure.version, data_type="count")
 
 
 def test_a_rebase_needs_a_period_with_data_and_a_reason(measure):
     DataPointFactory(measure=measure, period=date(2026, 1, 1))
     with pytest.raises(ValidationError, match="has data"):
-        services.measure_rebase(measure=measure, period=date(2026, 5, 1), reason="Change")
+        services.measure_rebase(
+            measure=measure, version=measure.version, period=date(2026, 5, 1), reason="Change"
+        )
     with pytest.raises(ValidationError, match="what changed"):
-        services.measure_rebase(measure=measure, period=date(2026, 1, 1), reason="")
-    services.measure_rebase(measure=measure, period=date(2026, 1, 9), reason="Adopted")
+        services.measure_rebase(
+            measure=measure, version=measure.version, period=date(2026, 1, 1), reason=""
+        )
+    measure.refresh_from_db()
+    services.measure_rebase(
+        measure=measure, version=measure.version, period=date(2026, 1, 9), reason="Adopted"
+    )
     assert Measure.objects.get(pk=measure.pk).rebased_from == date(2026, 1, 1)
 
 
@@ -345,14 +352,14 @@ def test_correcting_deleting_importing_and_retargeting_refresh_the_summary(measu
     for i, numerator in enumerate(SHIFT_UP):
         DataPointFactory(measure=measure, period=_month(i), numerator=numerator, denominator=20)
     last = measure.data_points.get(period=_month(15))
-    services.data_point_update(point=last, numerator=1, denominator=20)
+    services.data_point_update(point=last, version=last.version, numerator=1, denominator=20)
     measure.refresh_from_db()
     assert measure.latest_value == pytest.approx(0.05)
     services.data_point_delete(point=last)
     measure.refresh_from_db()
     assert measure.point_count == 15 and measure.latest_period == _month(14)
     assert measure.latest_assurance == ""  # no target yet
-    services.measure_update(measure=measure, target=10.0)
+    services.measure_update(measure=measure, version=measure.version, target=10.0)
     measure.refresh_from_db()
     assert measure.latest_assurance == "inconsistent"
     services.data_import_csv(measure=measure, text="period,numerator,denominator\n2026-04,2,20\n")

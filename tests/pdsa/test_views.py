@@ -148,8 +148,8 @@ def test_a_stale_plan_form_is_refused_with_the_newer_text_shown(login, member_a,
     }
     ImprovementPlan.objects.filter(pk=plan.pk).update(title="Renamed by a colleague", version=2)
     response = login(member_a).post(url, form)
-    assert response.status_code == 200
-    assert "changed by someone else" in response.content.decode()
+    assert response.status_code == 409
+    assert "saved this after you opened it" in response.content.decode()
     assert "Renamed by a colleague" in response.content.decode()
     assert 'value="Renamed by me"' in response.content.decode()
     assert ImprovementPlan.objects.get(pk=plan.pk).title == "Renamed by a colleague"
@@ -217,9 +217,10 @@ def test_a_value_is_entered_for_a_period(login, member_a, measure):
 
 def test_a_value_is_corrected(login, member_a, point):
     url = reverse("pdsa:data_point_edit", args=[point.pk])
-    response = login(member_a).post(url, {"numerator": 30, "denominator": 20})
+    response = login(member_a).post(url, {"numerator": 30, "denominator": 20, "version": 1})
     assert "more than the denominator" in response.content.decode()
-    login(member_a).post(url, {"numerator": 9, "denominator": 20, "note": "Recount"})
+    data = {"numerator": 9, "denominator": 20, "note": "Recount", "version": 1}
+    login(member_a).post(url, data)
     point.refresh_from_db()
     assert (point.numerator, point.note) == (9, "Recount")
 
@@ -283,7 +284,8 @@ def test_the_chart_page_shows_the_spc_chart_with_flags_explained_and_a_table(
 
 def test_a_rebase_is_set_by_the_team(login, member_a, measure, point):
     url = reverse("pdsa:measure_rebase", args=[measure.pk])
-    login(member_a).post(url, {"rebased_from": "2026-01-01", "rebase_reason": "Leaflet adopted"})
+    data = {"rebased_from": "2026-01-01", "rebase_reason": "Leaflet adopted", "version": 1}
+    login(member_a).post(url, data)
     assert Measure.objects.get(pk=measure.pk).rebased_from == date(2026, 1, 1)
 
 
@@ -311,7 +313,10 @@ def test_a_member_takes_a_cycle_through_every_stage(login, member_a, plan, chang
 
     def advance():
         cycle.refresh_from_db()
-        client.post(reverse("pdsa:cycle_advance", args=[cycle.pk]), {"version": cycle.version})
+        client.post(
+            reverse("pdsa:cycle_advance", args=[cycle.pk]),
+            {"version": cycle.version, "stage": cycle.stage},
+        )
         cycle.refresh_from_db()
         return cycle.stage
 
@@ -329,20 +334,31 @@ def test_a_member_takes_a_cycle_through_every_stage(login, member_a, plan, chang
     assert client.get(detail).status_code == 200
 
 
-def test_a_second_move_to_do_from_a_stale_page_says_the_cycle_moved_on(
-    login, member_a, cycle, question
+@pytest.mark.parametrize("version", ["", "abc", "99999999999999999999", None])
+def test_advancing_with_a_missing_or_bad_version_says_so_and_changes_nothing(
+    login, member_a, cycle, version
 ):
+    data = {"stage": "plan"} if version is None else {"version": version, "stage": "plan"}
     client = login(member_a)
-    opened = cycle.version
-    url = reverse("pdsa:cycle_advance", args=[cycle.pk])
-    client.post(url, {"version": opened})
+    response = client.post(reverse("pdsa:cycle_advance", args=[cycle.pk]), data, follow=True)
+    assert response.status_code == 200
+    assert "reload the page" in response.content.decode()
+    assert PDSACycle.objects.get(pk=cycle.pk).stage == Stage.PLAN
 
-    response = client.post(url, {"version": opened}, follow=True)
 
-    (message,) = [str(m) for m in response.context["messages"] if m.level_tag == "error"]
-    assert message.startswith("Someone changed this cycle after you opened it; nothing was moved.")
-    assert "It is at Do now" in message
-    assert "Before moving on" not in message
+def test_a_stale_move_to_do_click_says_the_cycle_has_moved_on(login, member_a, cycle):
+    opened_at = cycle.version
+    PDSACycle.objects.filter(pk=cycle.pk).update(
+        stage=Stage.DO, start_date=date(2026, 2, 2), version=opened_at + 1
+    )
+    response = login(member_a).post(
+        reverse("pdsa:cycle_advance", args=[cycle.pk]),
+        {"version": opened_at, "stage": "plan"},
+        follow=True,
+    )
+    [message] = [str(m) for m in response.context["messages"]]
+    assert message.startswith("Someone else changed this cycle after you opened the page")
+    assert "It is now at the Do stage." in message
     assert PDSACycle.objects.get(pk=cycle.pk).stage == Stage.DO
 
 
@@ -353,7 +369,8 @@ def test_a_stale_cycle_form_is_refused_with_both_versions_shown(login, member_a,
         {"title": "Leaflet", "objective": "My stale text", "version": 1},
     )
     page = response.content.decode()
-    assert "changed by someone else" in page
+    assert response.status_code == 409
+    assert "saved this after you opened it" in page
     assert "Saved by a colleague" in page and "My stale text" in page
     assert PDSACycle.objects.get(pk=cycle.pk).objective == "Saved by a colleague"
 

@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from practices import services
 from practices.models import AgreedAction, Visit, VisitMode
+from qiproject.locking import StaleEditError
 from tests.practices.factories import UserFactory
 
 TODAY = date(2026, 3, 20)
@@ -126,7 +127,7 @@ def test_once_its_date_has_passed_the_facilitator_completes_a_planned_visit(
         visit = services.visit_update(
             visit=visit,
             editor=facilitator,
-            expected_version=visit.version,
+            version=visit.version,
             participants=[member_a],
             actions=[services.ActionInput(owner=member_a, description="Audit", due_on=TODAY)],
             duration_minutes=45,
@@ -143,7 +144,7 @@ def test_a_visit_with_actions_cannot_be_moved_to_a_future_date(visit, action, fa
         services.visit_update(
             visit=visit,
             editor=facilitator,
-            expected_version=visit.version,
+            version=visit.version,
             participants=[],
             visited_on=date(2026, 4, 1),
             duration_minutes=None,
@@ -182,7 +183,7 @@ def test_updating_a_visit_changes_fields_and_actions(visit, action, facilitator,
     services.visit_update(
         visit=visit,
         editor=facilitator,
-        expected_version=visit.version,
+        version=visit.version,
         topics="New topics",
         actions=[
             services.ActionInput(pk=action.pk, delete=True),
@@ -196,13 +197,9 @@ def test_updating_a_visit_changes_fields_and_actions(visit, action, facilitator,
 
 
 def test_an_edit_from_a_stale_form_is_refused_and_the_newer_text_kept(visit, facilitator):
-    services.visit_update(
-        visit=visit, editor=facilitator, expected_version=1, notes="First editor's notes"
-    )
-    with pytest.raises(ValidationError):
-        services.visit_update(
-            visit=visit, editor=facilitator, expected_version=1, notes="Stale notes"
-        )
+    services.visit_update(visit=visit, editor=facilitator, version=1, notes="First editor's notes")
+    with pytest.raises(StaleEditError):
+        services.visit_update(visit=visit, editor=facilitator, version=1, notes="Stale notes")
     visit.refresh_from_db()
     assert visit.notes == "First editor's notes"
 
@@ -212,7 +209,7 @@ def test_an_action_from_another_visit_cannot_be_changed_through_this_one(
 ):
     other = services.ActionInput(pk=999_999, delete=True)
     with pytest.raises(ValidationError):
-        services.visit_update(visit=visit, editor=facilitator, expected_version=1, actions=[other])
+        services.visit_update(visit=visit, editor=facilitator, version=1, actions=[other])
 
 
 def test_a_member_marks_an_action_done_recording_who_and_when(action, member_a):
@@ -248,9 +245,9 @@ def test_after_handover_the_new_facilitator_edits_and_the_old_one_cannot(
 ):
     newcomer = UserFactory(full_name="Nia New")
     services.facilitator_assign(practice=practice_a, facilitator=newcomer, on=TODAY)
-    services.visit_update(visit=visit, editor=newcomer, expected_version=1, topics="Handed over")
+    services.visit_update(visit=visit, editor=newcomer, version=1, topics="Handed over")
     with pytest.raises(PermissionDenied):
-        services.visit_update(visit=visit, editor=facilitator, expected_version=2, topics="x")
+        services.visit_update(visit=visit, editor=facilitator, version=2, topics="x")
     with pytest.raises(PermissionDenied):
         _record(practice_a, facilitator)
     visit.refresh_from_db()

@@ -325,14 +325,14 @@ def test_bad_input_is_shown_next_to_the_field_and_kept(login, facilitator, pract
 
 
 def test_a_stale_edit_is_refused_with_both_versions_on_the_page(login, facilitator, visit):
-    services.visit_update(visit=visit, editor=facilitator, expected_version=1, notes="Newer")
+    services.visit_update(visit=visit, editor=facilitator, version=1, notes="Newer")
     response = login(facilitator).post(
         reverse("visit_edit", args=[visit.pk]),
         _form_data(None, notes="Mine", version="1"),
     )
     page = response.content.decode()
-    assert response.status_code == 200
-    assert "Someone changed this visit" in page
+    assert response.status_code == 409
+    assert "saved this after you opened it" in page
     assert "Newer" in page and "Mine" in page
     visit.refresh_from_db()
     assert visit.notes == "Newer"

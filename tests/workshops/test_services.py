@@ -149,26 +149,33 @@ def test_only_published_evidence_can_be_newly_linked(session):
     draft = EvidenceItemFactory(status=Status.DRAFT)
     published = EvidenceItemFactory()
     with pytest.raises(ValidationError):
-        services.session_update(session=session, evidence=[draft])
-    services.session_update(session=session, evidence=[published])
+        services.session_update(session=session, version=session.version, evidence=[draft])
+    services.session_update(session=session, version=session.version, evidence=[published])
     assert list(session.evidence.all()) == [published]
 
 
 def test_an_item_retired_after_linking_stays_linked(session):
     item = EvidenceItemFactory()
-    services.session_update(session=session, evidence=[item])
+    services.session_update(session=session, version=session.version, evidence=[item])
     item.status, item.retired_reason = Status.RETIRED, "Superseded"
     item.save()
-    services.session_update(session=session, evidence=[item], title="Renamed")
+    services.session_update(
+        session=session, version=session.version, evidence=[item], title="Renamed"
+    )
     assert list(session.evidence.all()) == [item]
 
 
 def test_moving_a_session_bumps_the_calendar_sequence(session):
     moved = services.session_update(
-        session=session, ends_at=session.ends_at.replace(hour=17), agenda="New agenda"
+        session=session,
+        version=session.version,
+        ends_at=session.ends_at.replace(hour=17),
+        agenda="New agenda",
     )
     assert moved.sequence == 1
-    unchanged = services.session_update(session=moved, agenda="Another agenda")
+    unchanged = services.session_update(
+        session=moved, version=moved.version, agenda="Another agenda"
+    )
     assert unchanged.sequence == 1
 
 
