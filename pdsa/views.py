@@ -45,6 +45,7 @@ from pdsa.models import (
 from practices.access import can_comment_on_practice, can_curate_evidence, can_edit_practice
 from practices.models import Practice
 from qiproject.forms import add_validation_error
+from qiproject.idempotency import create_once, submitted_before
 
 
 def _editable(queryset, user, pk):
@@ -80,7 +81,9 @@ def plan_create(request, practice_pk):
         data = dict(form.cleaned_data)
         data.pop("version", None)
         try:
-            plan = services.plan_create(practice=practice, **data)
+            plan = create_once(
+                request, form, lambda: services.plan_create(practice=practice, **data)
+            )
         except ValidationError as error:
             add_validation_error(form, error)
         else:
@@ -168,7 +171,7 @@ def plan_drivers(request, pk):
             form, save = idea_form, lambda d: services.change_idea_add(plan=plan, **d)
         if form.is_valid():
             try:
-                save(form.cleaned_data)
+                create_once(request, None, lambda: save(form.cleaned_data))
             except ValidationError as error:
                 add_validation_error(form, error)
             else:
@@ -236,7 +239,11 @@ def measure_create(request, plan_pk):
     form = MeasureForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            measure = services.measure_create(plan=plan, **form.cleaned_data)
+            measure = create_once(
+                request,
+                form,
+                lambda: services.measure_create(plan=plan, **form.cleaned_data),
+            )
         except ValidationError as error:
             add_validation_error(form, error)
         else:
@@ -270,7 +277,11 @@ def measure_adopt(request, plan_pk, library_pk):
         LibraryMeasure.objects.filter(is_active=True), pk=library_pk
     )
     try:
-        measure = services.measure_adopt(plan=plan, library_measure=library_measure)
+        measure = create_once(
+            request,
+            None,
+            lambda: services.measure_adopt(plan=plan, library_measure=library_measure),
+        )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("pdsa:plan_detail", pk=plan.pk)
@@ -387,7 +398,11 @@ def measure_data(request, pk):
             raise PermissionDenied
         if form.is_valid():
             try:
-                services.data_point_record(measure=measure, **form.cleaned_data)
+                create_once(
+                    request,
+                    form,
+                    lambda: services.data_point_record(measure=measure, **form.cleaned_data),
+                )
             except ValidationError as error:
                 add_validation_error(form, error)
             else:
@@ -495,6 +510,8 @@ def library_edit(request, pk=None):
         get_object_or_404(LibraryMeasure.objects.editable_by(request.user), pk=pk) if pk else None
     )
     form = LibraryMeasureForm(request.POST or None, instance=instance)
+    if request.method == "POST" and not instance and submitted_before(request):
+        return redirect("pdsa:library_list")
     if request.method == "POST" and form.is_valid():
         try:
             if instance:
@@ -502,7 +519,9 @@ def library_edit(request, pk=None):
                     library_measure=LibraryMeasure.objects.get(pk=pk), **form.cleaned_data
                 )
             else:
-                services.library_measure_create(**form.cleaned_data)
+                create_once(
+                    request, form, lambda: services.library_measure_create(**form.cleaned_data)
+                )
         except ValidationError as error:
             add_validation_error(form, error)
         else:
@@ -523,12 +542,13 @@ def cycle_create(request, plan_pk):
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         try:
-            cycle = services.cycle_create(
-                plan=plan,
-                user=request.user,
-                measures=data.pop("measures"),
-                evidence=data.pop("evidence"),
-                **data,
+            measures, evidence = data.pop("measures"), data.pop("evidence")
+            cycle = create_once(
+                request,
+                form,
+                lambda: services.cycle_create(
+                    plan=plan, user=request.user, measures=measures, evidence=evidence, **data
+                ),
             )
         except ValidationError as error:
             add_validation_error(form, error)
@@ -649,7 +669,9 @@ def cycle_abandon(request, pk):
 def cycle_next(request, pk):
     cycle = _editable(PDSACycle.objects, request.user, pk)
     try:
-        new = services.cycle_start_next(cycle=cycle, user=request.user)
+        new = create_once(
+            request, None, lambda: services.cycle_start_next(cycle=cycle, user=request.user)
+        )
     except (ValidationError, services.StaleEditError) as error:
         messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
         return redirect("pdsa:cycle_detail", pk=pk)
@@ -664,7 +686,13 @@ def cycle_question_add(request, pk):
     form = QuestionForm(request.POST)
     if form.is_valid():
         try:
-            services.cycle_question_add(cycle=cycle, user=request.user, **form.cleaned_data)
+            create_once(
+                request,
+                form,
+                lambda: services.cycle_question_add(
+                    cycle=cycle, user=request.user, **form.cleaned_data
+                ),
+            )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
@@ -693,7 +721,13 @@ def cycle_task_add(request, pk):
     form = TaskForm(request.POST)
     if form.is_valid():
         try:
-            services.cycle_task_add(cycle=cycle, user=request.user, **form.cleaned_data)
+            create_once(
+                request,
+                form,
+                lambda: services.cycle_task_add(
+                    cycle=cycle, user=request.user, **form.cleaned_data
+                ),
+            )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
@@ -711,7 +745,13 @@ def cycle_comment(request, pk):
         raise PermissionDenied
     form = CommentForm(request.POST)
     if form.is_valid():
-        services.cycle_comment_add(cycle=cycle, author=request.user, body=form.cleaned_data["body"])
+        create_once(
+            request,
+            form,
+            lambda: services.cycle_comment_add(
+                cycle=cycle, author=request.user, body=form.cleaned_data["body"]
+            ),
+        )
         messages.success(request, "Comment added.")
     else:
         messages.error(request, "Write a comment first.")

@@ -33,6 +33,7 @@ from practices.forms import (
 )
 from practices.models import AgreedAction, Practice, Programme, Visit
 from qiproject.forms import add_validation_error
+from qiproject.idempotency import create_once
 
 PRACTICES_PER_PAGE = 50
 VISITS_PER_PAGE = 25
@@ -96,8 +97,12 @@ def invitation_create(request, pk):
     form = InvitationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            invitation, _ = services.invitation_create(
-                practice=practice, invited_by=request.user, **form.cleaned_data
+            invitation = create_once(
+                request,
+                form,
+                lambda: services.invitation_create(
+                    practice=practice, invited_by=request.user, **form.cleaned_data
+                )[0],
             )
         except ValidationError as error:
             add_validation_error(form, error)
@@ -203,7 +208,7 @@ def _visit_form(request, practice, *, visit):
         _without_errors(form, formset)
     elif data is not None and form.is_valid() and formset.is_valid():
         try:
-            visit = _visit_save(request.user, practice, visit, form, formset)
+            visit = _visit_save(request, practice, visit, form, formset)
         except services.StaleEdit as error:
             # Keep the user's text, show the saved version, and let a resubmit overwrite it.
             add_validation_error(form, error)
@@ -220,7 +225,8 @@ def _visit_form(request, practice, *, visit):
     return render(request, "practices/visit_form.html", context)
 
 
-def _visit_save(user, practice, visit, form, formset) -> Visit:
+def _visit_save(request, practice, visit, form, formset) -> Visit:
+    user = request.user
     fields = {name: form.cleaned_data[name] for name in services.VISIT_EDITABLE_FIELDS}
     participants = list(form.cleaned_data["participants"])
     actions = [
@@ -235,12 +241,16 @@ def _visit_save(user, practice, visit, form, formset) -> Visit:
         if row.has_changed() and row.cleaned_data
     ]
     if visit is None:
-        return services.visit_record(
-            practice=practice,
-            facilitator=user,
-            participants=participants,
-            actions=actions,
-            **fields,
+        return create_once(
+            request,
+            form,
+            lambda: services.visit_record(
+                practice=practice,
+                facilitator=user,
+                participants=participants,
+                actions=actions,
+                **fields,
+            ),
         )
     return services.visit_update(
         visit=visit,

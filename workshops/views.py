@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from practices.access import can_run_programme
 from practices.models import Membership, Practice, Programme
 from qiproject.forms import add_validation_error
+from qiproject.idempotency import create_once
 from workshops import charts, selectors, services
 from workshops.calendar import session_ics
 from workshops.forms import (
@@ -65,7 +66,9 @@ def session_create(request, programme_pk):
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         try:
-            session = services.session_create(programme=programme, **data)
+            session = create_once(
+                request, form, lambda: services.session_create(programme=programme, **data)
+            )
         except ValidationError as error:
             add_validation_error(form, error)
         else:
@@ -173,11 +176,15 @@ def material_upload(request, pk):
     form = MaterialForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            services.material_add(
-                session=session,
-                by=request.user,
-                upload=form.cleaned_data["file"],
-                title=form.cleaned_data["title"],
+            create_once(
+                request,
+                form,
+                lambda: services.material_add(
+                    session=session,
+                    by=request.user,
+                    upload=form.cleaned_data["file"],
+                    title=form.cleaned_data["title"],
+                ),
             )
         except ValidationError as error:
             add_validation_error(form, error)
@@ -285,7 +292,13 @@ def learning_topic_add(request, programme_pk):
     form = TopicForm(request.POST)
     if form.is_valid():
         try:
-            services.learning_topic_add(programme=programme, name=form.cleaned_data["name"])
+            create_once(
+                request,
+                form,
+                lambda: services.learning_topic_add(
+                    programme=programme, name=form.cleaned_data["name"]
+                ),
+            )
         except ValidationError:
             messages.error(request, "That topic is already on the list.")
         else:
