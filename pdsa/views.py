@@ -46,6 +46,7 @@ from practices.access import can_comment_on_practice, can_curate_evidence, can_e
 from practices.models import Practice
 from qiproject.forms import add_validation_error
 from qiproject.idempotency import create_once, submitted_before
+from qiproject.uniqueness import unique_violation_as_error
 
 
 def _editable(queryset, user, pk):
@@ -239,11 +240,12 @@ def measure_create(request, plan_pk):
     form = MeasureForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            measure = create_once(
-                request,
-                form,
-                lambda: services.measure_create(plan=plan, **form.cleaned_data),
-            )
+            with unique_violation_as_error(form):
+                measure = create_once(
+                    request,
+                    form,
+                    lambda: services.measure_create(plan=plan, **form.cleaned_data),
+                )
         except ValidationError as error:
             add_validation_error(form, error)
         else:
@@ -259,7 +261,10 @@ def measure_edit(request, pk):
     form = MeasureForm(request.POST or None, instance=measure)
     if request.method == "POST" and form.is_valid():
         try:
-            services.measure_update(measure=Measure.objects.get(pk=measure.pk), **form.cleaned_data)
+            with unique_violation_as_error(form):
+                services.measure_update(
+                    measure=Measure.objects.get(pk=measure.pk), **form.cleaned_data
+                )
         except ValidationError as error:
             add_validation_error(form, error)
         else:
@@ -277,11 +282,12 @@ def measure_adopt(request, plan_pk, library_pk):
         LibraryMeasure.objects.filter(is_active=True), pk=library_pk
     )
     try:
-        measure = create_once(
-            request,
-            None,
-            lambda: services.measure_adopt(plan=plan, library_measure=library_measure),
-        )
+        with unique_violation_as_error(None, model=Measure):
+            measure = create_once(
+                request,
+                None,
+                lambda: services.measure_adopt(plan=plan, library_measure=library_measure),
+            )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("pdsa:plan_detail", pk=plan.pk)
@@ -398,11 +404,12 @@ def measure_data(request, pk):
             raise PermissionDenied
         if form.is_valid():
             try:
-                create_once(
-                    request,
-                    form,
-                    lambda: services.data_point_record(measure=measure, **form.cleaned_data),
-                )
+                with unique_violation_as_error(form, model=DataPoint):
+                    create_once(
+                        request,
+                        form,
+                        lambda: services.data_point_record(measure=measure, **form.cleaned_data),
+                    )
             except ValidationError as error:
                 add_validation_error(form, error)
             else:
@@ -514,20 +521,22 @@ def library_edit(request, pk=None):
         return redirect("pdsa:library_list")
     if request.method == "POST" and form.is_valid():
         try:
-            if instance:
-                services.library_measure_update(
-                    library_measure=LibraryMeasure.objects.get(pk=pk), **form.cleaned_data
-                )
-            else:
-                create_once(
-                    request, form, lambda: services.library_measure_create(**form.cleaned_data)
-                )
+            with unique_violation_as_error(form):
+                _library_save(request, form, instance)
         except ValidationError as error:
             add_validation_error(form, error)
         else:
             messages.success(request, "Library measure saved.")
             return redirect("pdsa:library_list")
     return render(request, "pdsa/library_form.html", {"form": form, "instance": instance})
+
+
+def _library_save(request, form, instance):
+    if instance:
+        return services.library_measure_update(
+            library_measure=LibraryMeasure.objects.get(pk=instance.pk), **form.cleaned_data
+        )
+    return create_once(request, form, lambda: services.library_measure_create(**form.cleaned_data))
 
 
 # PDSA cycles ----------------------------------------------------------------------------------

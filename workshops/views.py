@@ -11,6 +11,7 @@ from practices.access import can_run_programme
 from practices.models import Membership, Practice, Programme
 from qiproject.forms import add_validation_error
 from qiproject.idempotency import create_once
+from qiproject.uniqueness import unique_violation_as_error
 from workshops import charts, selectors, services
 from workshops.calendar import session_ics
 from workshops.forms import (
@@ -66,9 +67,10 @@ def session_create(request, programme_pk):
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         try:
-            session = create_once(
-                request, form, lambda: services.session_create(programme=programme, **data)
-            )
+            with unique_violation_as_error(form):
+                session = create_once(
+                    request, form, lambda: services.session_create(programme=programme, **data)
+                )
         except ValidationError as error:
             add_validation_error(form, error)
         else:
@@ -90,7 +92,8 @@ def session_edit(request, pk):
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         try:
-            services.session_update(session=session, **data)
+            with unique_violation_as_error(form):
+                services.session_update(session=session, **data)
         except ValidationError as error:
             add_validation_error(form, error)
         else:
@@ -292,13 +295,14 @@ def learning_topic_add(request, programme_pk):
     form = TopicForm(request.POST)
     if form.is_valid():
         try:
-            create_once(
-                request,
-                form,
-                lambda: services.learning_topic_add(
-                    programme=programme, name=form.cleaned_data["name"]
-                ),
-            )
+            with unique_violation_as_error(form, model=LearningTopic):
+                create_once(
+                    request,
+                    form,
+                    lambda: services.learning_topic_add(
+                        programme=programme, name=form.cleaned_data["name"]
+                    ),
+                )
         except ValidationError:
             messages.error(request, "That topic is already on the list.")
         else:
