@@ -4,6 +4,7 @@ from django import forms
 
 from evidence.models import EvidenceItem, Kind, Status, Topic
 from evidence.services import EDITABLE_FIELDS
+from qiproject import forms as bounded
 
 
 class SearchForm(forms.Form):
@@ -26,13 +27,14 @@ class SearchForm(forms.Form):
 class EvidenceItemForm(forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     url = forms.URLField(label="Link", required=False, max_length=500, assume_scheme="https")
-    topics = forms.ModelMultipleChoiceField(
+    topics = bounded.ModelMultipleChoiceField(
         queryset=Topic.objects.order_by("name"),
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
 
     class Meta:
+        formfield_callback = bounded.bounded_formfield
         model = EvidenceItem
         # What the service may change, with the topics chosen before the review date.
         fields = [*EDITABLE_FIELDS[:-1], "topics", EDITABLE_FIELDS[-1]]

@@ -6,8 +6,12 @@ from django.db.models import Q
 
 from evidence.models import EvidenceItem, Status
 from pdsa.models import (
+    COUNT_LIMIT,
+    MAX_COUNT,
+    MAX_VALUE,
     NO_PID,
     PROGRESS_SCORES,
+    VALUE_LIMITS,
     ChangeIdea,
     DataType,
     Driver,
@@ -20,6 +24,7 @@ from pdsa.models import (
     Stage,
 )
 from pdsa.services import MEASURE_FIELDS, PLAN_FIELDS, STAGE_FIELDS
+from qiproject import forms as bounded
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -57,6 +62,7 @@ class PlanForm(forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
+        formfield_callback = bounded.bounded_formfield
         model = ImprovementPlan
         fields = [*PLAN_FIELDS, "team"]
         widgets = {
@@ -90,7 +96,7 @@ class ProgressScoreForm(forms.Form):
 
 class DriverForm(forms.Form):
     text = forms.CharField(label="Driver", max_length=300, help_text=NO_PID)
-    parent = forms.ModelChoiceField(
+    parent = bounded.ModelChoiceField(
         label="Under primary driver",
         queryset=Driver.objects.none(),
         required=False,
@@ -104,12 +110,12 @@ class DriverForm(forms.Form):
 
 
 class ChangeIdeaForm(forms.Form):
-    driver = forms.ModelChoiceField(label="Driver it acts on", queryset=Driver.objects.none())
+    driver = bounded.ModelChoiceField(label="Driver it acts on", queryset=Driver.objects.none())
     title = forms.CharField(label="Change idea", max_length=200, help_text=NO_PID)
     description = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 2}), required=False, help_text=NO_PID
     )
-    evidence = forms.ModelMultipleChoiceField(
+    evidence = bounded.ModelMultipleChoiceField(
         label="Evidence behind it", queryset=EvidenceItem.objects.none()
     )
 
@@ -163,6 +169,7 @@ MEASURE_FORM_FIELDS = [*MEASURE_FIELDS, "target"]
 
 class MeasureForm(forms.ModelForm):
     class Meta:
+        formfield_callback = bounded.bounded_formfield
         model = Measure
         fields = [*MEASURE_FORM_FIELDS, "baseline_end"]
         widgets = {
@@ -173,6 +180,7 @@ class MeasureForm(forms.ModelForm):
 
 class LibraryMeasureForm(forms.ModelForm):
     class Meta:
+        formfield_callback = bounded.bounded_formfield
         model = LibraryMeasure
         fields = [
             "clinical_topic",
@@ -202,13 +210,23 @@ class RebaseForm(forms.Form):
         return data
 
 
+COUNT_MESSAGES = {"max_value": COUNT_LIMIT.message}
+VALUE_MESSAGES = {"min_value": VALUE_LIMITS[0].message, "max_value": VALUE_LIMITS[1].message}
+
+
 class DataPointForm(forms.Form):
     period = forms.DateField(
         widget=DATE_INPUT, help_text="Any day in the period: it is stored as the period's start."
     )
-    numerator = forms.IntegerField(min_value=0, required=False)
-    denominator = forms.IntegerField(min_value=1, required=False)
-    value = forms.FloatField(required=False)
+    numerator = forms.IntegerField(
+        min_value=0, max_value=MAX_COUNT, required=False, error_messages=COUNT_MESSAGES
+    )
+    denominator = forms.IntegerField(
+        min_value=1, max_value=MAX_COUNT, required=False, error_messages=COUNT_MESSAGES
+    )
+    value = forms.FloatField(
+        min_value=-MAX_VALUE, max_value=MAX_VALUE, required=False, error_messages=VALUE_MESSAGES
+    )
     note = forms.CharField(max_length=300, required=False, help_text=NO_PID)
 
     def __init__(self, *args, measure, **kwargs):
@@ -225,7 +243,9 @@ class DataPointForm(forms.Form):
             del self.fields["denominator"]
             self.fields["value"].required = True
             if measure.data_type == DataType.COUNT:
-                self.fields["value"] = forms.IntegerField(min_value=0, label="Count")
+                self.fields["value"] = forms.IntegerField(
+                    min_value=0, max_value=MAX_COUNT, label="Count", error_messages=COUNT_MESSAGES
+                )
 
     def clean(self):
         data = super().clean()
@@ -256,6 +276,7 @@ class CsvImportForm(forms.Form):
 
 class CycleCreateForm(forms.ModelForm):
     class Meta:
+        formfield_callback = bounded.bounded_formfield
         model = PDSACycle
         fields = [*STAGE_FIELDS[Stage.PLAN], "measures", "evidence"]
         widgets = {

@@ -12,6 +12,7 @@ from practices.models import (
     Visit,
     VisitMode,
 )
+from qiproject import forms as bounded
 
 
 class InvitationForm(forms.Form):
@@ -66,6 +67,7 @@ class VisitForm(forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
+        formfield_callback = bounded.bounded_formfield
         model = Visit
         fields = [
             "visited_on",
@@ -113,13 +115,15 @@ class VisitForm(forms.ModelForm):
 class ActionForm(forms.Form):
     """One agreed action: who in the practice owns it, what it is, when it is due."""
 
-    pk = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    pk = forms.IntegerField(
+        widget=forms.HiddenInput, required=False, min_value=1, max_value=bounded.LARGEST_ID
+    )
     description = forms.CharField(
         max_length=300,
         label="What was agreed",
         help_text="No patient-identifiable data.",
     )
-    owner = forms.ModelChoiceField(queryset=User.objects.none(), label="Owner in the practice")
+    owner = bounded.ModelChoiceField(queryset=User.objects.none(), label="Owner in the practice")
     due_on = forms.DateField(label="Due", widget=DateInput())
 
     def __init__(self, *args, practice, **kwargs):
@@ -179,7 +183,9 @@ def with_one_more_row(data):
 class TimeSummaryForm(forms.Form):
     start = forms.DateField(label="From", widget=DateInput())
     end = forms.DateField(label="To", widget=DateInput())
-    facilitator = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    facilitator = forms.IntegerField(
+        required=False, widget=forms.HiddenInput, min_value=1, max_value=bounded.LARGEST_ID
+    )
 
     def clean(self):
         data = super().clean()

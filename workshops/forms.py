@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 
 from evidence.models import EvidenceItem, Status
+from qiproject import forms as bounded
 from workshops.models import Feedback, Response, WorkshopSession
 
 RATINGS = [(n, str(n)) for n in range(1, 6)]
@@ -17,6 +18,7 @@ class SessionForm(forms.ModelForm):
     )
 
     class Meta:
+        formfield_callback = bounded.bounded_formfield
         model = WorkshopSession
         fields = [
             "title",
@@ -89,6 +91,7 @@ class FeedbackForm(forms.ModelForm):
     )
 
     class Meta:
+        formfield_callback = bounded.bounded_formfield
         model = Feedback
         fields = ["usefulness", "confidence", "comments"]
         widgets = {"comments": forms.Textarea(attrs={"rows": 3})}
