@@ -6,24 +6,42 @@ while the winner's row is already in the table, so the loser's insert meets the 
 constraint, exactly as on PostgreSQL under load.
 """
 
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
+from datetime import timedelta
+from threading import Barrier
 
 import pytest
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
+from django.utils import timezone
 
-from pdsa.models import DataPoint, LibraryMeasure, Measure
+from pdsa.models import DataPoint, LibraryMeasure, Measure, SharedIdea
 from qiproject.uniqueness import unique_violation_as_error
 from tests.pdsa.factories import (
+    ChangeIdeaFactory,
     DataPointFactory,
+    DriverFactory,
     ImprovementPlanFactory,
     LibraryMeasureFactory,
     MeasureFactory,
 )
-from tests.workshops.factories import LearningTopicFactory, WorkshopSessionFactory
-from workshops.models import LearningTopic, WorkshopSession
+from tests.workshops.factories import (
+    AttendanceFactory,
+    InvitationFactory,
+    LearningTopicFactory,
+    WorkshopSessionFactory,
+)
+from workshops.models import (
+    Attendance,
+    Feedback,
+    Invitation,
+    LearningNeed,
+    LearningTopic,
+    WorkshopSession,
+)
 
 
 @contextmanager
@@ -180,3 +198,98 @@ def test_a_unique_rule_whose_fields_are_not_on_the_form_is_an_error_above_it(pla
         Measure.objects.create(plan=plan, name="Scans", **MEASURE)
     assert not hasattr(raised.value, "error_dict")
     assert "already exists" in raised.value.messages[0]
+
+
+# Save-over services: a parallel second submit waits for the first and replaces it ------------
+
+
+def _in_parallel(call, times=8):
+    """Run `call` from `times` threads released together; returns what each raised (or None)."""
+    start = Barrier(times)
+
+    def run(_):
+        try:
+            start.wait()
+            call()
+        except Exception as error:  # noqa: BLE001 - the test reports what went wrong
+            return error
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(times) as pool:
+        return list(pool.map(run, range(times)))
+
+
+def _feedback(world):
+    from workshops import services
+
+    services.feedback_submit(
+        session=world["session"], user=world["member_a"], usefulness=4, confidence=3
+    )
+    return Feedback.objects.filter(session=world["session"])
+
+
+def _answers(world):
+    from workshops import services
+
+    services.learning_needs_answer(
+        user=world["member_a"],
+        practice=world["practice_a"],
+        round="before",
+        answers={world["topic"].pk: 3},
+    )
+    return LearningNeed.objects.all()
+
+
+def _invite(world):
+    from workshops import services
+
+    services.session_invite(session=world["session"], send=False)
+    return Invitation.objects.filter(user=world["member_a"])
+
+
+def _register(world):
+    from workshops import services
+
+    services.attendance_record(
+        session=world["session"], by=world["lead"], user_ids={world["member_a"].pk}
+    )
+    return Attendance.objects.filter(session=world["session"])
+
+
+def _share(world):
+    from pdsa import services
+
+    services.idea_share(change_idea=world["idea"], user=world["member_a"], summary="Try it")
+    return SharedIdea.objects.all()
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="SQLite takes one writer at a time, so saves cannot race; CI runs PostgreSQL",
+)
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("save", [_feedback, _answers, _invite, _register, _share])
+def test_parallel_saves_of_a_once_per_person_row_keep_one_row_and_raise_nothing(
+    save, programme, practice_a, member_a, lead
+):
+    session = WorkshopSessionFactory(
+        programme=programme, starts_at=timezone.now() - timedelta(days=1)
+    )
+    AttendanceFactory(session=session, user=member_a, practice=practice_a)
+    InvitationFactory(session=session, user=lead, practice=practice_a)
+    InvitationFactory(session=session, user=member_a, practice=practice_a)
+    Invitation.objects.filter(user=member_a).delete() if save is _invite else None
+    plan = ImprovementPlanFactory(practice=practice_a)
+    world = {
+        "session": session,
+        "member_a": member_a,
+        "lead": lead,
+        "practice_a": practice_a,
+        "topic": LearningTopicFactory(programme=programme),
+        "idea": ChangeIdeaFactory(plan=plan, driver=DriverFactory(plan=plan)),
+    }
+    if save is _register:
+        Attendance.objects.all().delete()
+    assert _in_parallel(lambda: save(world)) == [None] * 8
+    assert save(world).count() == 1
