@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from evidence.models import EvidenceItem, Kind, Status, Topic
 from evidence.services import EDITABLE_FIELDS
+from qiproject import forms as bounded
 from qiproject.forms import DateField
 from qiproject.locking import VersionedForm
 
@@ -38,13 +39,14 @@ class EvidenceItemForm(VersionedForm, forms.ModelForm):
     )
     next_review_on = DateField(label="Next review date", required=False)
     url = forms.URLField(label="Link", required=False, max_length=500, assume_scheme="https")
-    topics = forms.ModelMultipleChoiceField(
+    topics = bounded.ModelMultipleChoiceField(
         queryset=Topic.objects.order_by("name"),
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
 
     class Meta:
+        formfield_callback = bounded.model_formfield
         model = EvidenceItem
         # What the service may change, with the topics chosen before the review date.
         fields = [*EDITABLE_FIELDS[:-1], "topics", EDITABLE_FIELDS[-1]]

@@ -12,6 +12,7 @@ from evidence.forms import EvidenceItemForm, RetireForm, SearchForm
 from evidence.models import EvidenceItem
 from practices.access import can_curate_evidence
 from qiproject.forms import add_validation_error
+from qiproject.idempotency import create_once
 from qiproject.locking import StaleEditError, refuse_stale
 
 
@@ -54,7 +55,11 @@ def evidence_create(request):
         data.pop("version", None)
         topics = list(data.pop("topics"))
         try:
-            item = services.evidence_create(curator=request.user, topics=topics, **data)
+            item = create_once(
+                request,
+                form,
+                lambda: services.evidence_create(curator=request.user, topics=topics, **data),
+            )
         except ValidationError as error:
             add_validation_error(form, error)
         else:

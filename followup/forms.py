@@ -4,6 +4,7 @@ from django import forms
 
 from followup.factors import FACTORS
 from followup.models import NO_PID, InPlace, Survey
+from qiproject import forms as bounded
 
 SCORES = [(score, str(score)) for score in range(1, 6)]
 
@@ -75,6 +76,7 @@ class QuestionsForm(forms.ModelForm):
     """A lead's edit of the survey's wording before it goes out."""
 
     class Meta:
+        formfield_callback = bounded.model_formfield
         model = Survey
         fields = ["intro", "change_question", "why_question", "factor_intro", "free_text_question"]
 

@@ -4,10 +4,12 @@ from django import forms
 from django.urls import reverse_lazy
 
 from messaging.models import Preference
+from qiproject import forms as bounded
 
 
 class PreferenceForm(forms.ModelForm):
     class Meta:
+        formfield_callback = bounded.model_formfield
         model = Preference
         fields = ["digests", "reminders"]
 

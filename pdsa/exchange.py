@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from pdsa import selectors, services
 from pdsa.forms import CommentForm, CopyForm, ExchangeFilterForm, ShareForm
 from pdsa.models import ChangeIdea, SharedIdea, display_ramp
+from qiproject.idempotency import create_once
 
 
 @login_required
@@ -57,8 +58,12 @@ def exchange_comment(request, pk):
         raise PermissionDenied("You can read shared ideas but not comment on them.")
     form = CommentForm(request.POST)
     if form.is_valid():
-        services.idea_comment_add(
-            shared_idea=shared, author=request.user, body=form.cleaned_data["body"]
+        create_once(
+            request,
+            form,
+            lambda: services.idea_comment_add(
+                shared_idea=shared, author=request.user, body=form.cleaned_data["body"]
+            ),
         )
         messages.success(request, "Comment added.")
     else:
@@ -79,7 +84,11 @@ def exchange_copy(request, pk):
     if form.is_valid():
         plan, driver = form.cleaned_data["target"]
         try:
-            idea = services.idea_copy(shared_idea=shared, plan=plan, driver=driver)
+            idea = create_once(
+                request,
+                form,
+                lambda: services.idea_copy(shared_idea=shared, plan=plan, driver=driver),
+            )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
@@ -107,8 +116,12 @@ def idea_share(request, pk):
     initial = {"summary": current.summary} if current else {}
     form = ShareForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        shared = services.idea_share(
-            change_idea=idea, user=request.user, summary=form.cleaned_data["summary"]
+        shared = create_once(
+            request,
+            form,
+            lambda: services.idea_share(
+                change_idea=idea, user=request.user, summary=form.cleaned_data["summary"]
+            ),
         )
         messages.success(request, "Shared with the other practices of the programme.")
         return redirect(shared.get_absolute_url())

@@ -6,8 +6,12 @@ from django.db.models import Q
 
 from evidence.models import EvidenceItem, Status
 from pdsa.models import (
+    COUNT_LIMIT,
+    MAX_COUNT,
+    MAX_VALUE,
     NO_PID,
     PROGRESS_SCORES,
+    VALUE_LIMITS,
     ChangeIdea,
     DataType,
     Driver,
@@ -20,7 +24,8 @@ from pdsa.models import (
     Stage,
 )
 from pdsa.services import IMPORT_MAX_ROWS, MEASURE_FIELDS, PLAN_FIELDS, STAGE_FIELDS
-from qiproject.forms import DateField, date_formfield
+from qiproject import forms as bounded
+from qiproject.forms import DateField
 from qiproject.locking import OUT_OF_DATE_FORM, VersionedForm
 
 EVIDENCE_HELP = "Published items only. Hold Ctrl (or Cmd) to pick several."
@@ -48,9 +53,9 @@ def _practice_people(practice):
 
 class PlanForm(VersionedForm, forms.ModelForm):
     class Meta:
+        formfield_callback = bounded.model_formfield
         model = ImprovementPlan
         fields = [*PLAN_FIELDS, "team"]
-        formfield_callback = date_formfield
         widgets = {
             "team": forms.CheckboxSelectMultiple,
             "problem": forms.Textarea(attrs={"rows": 3}),
@@ -80,7 +85,7 @@ class ProgressScoreForm(forms.Form):
 
 class DriverForm(forms.Form):
     text = forms.CharField(label="Driver", max_length=300, help_text=NO_PID)
-    parent = forms.ModelChoiceField(
+    parent = bounded.ModelChoiceField(
         label="Under primary driver",
         queryset=Driver.objects.none(),
         required=False,
@@ -94,12 +99,12 @@ class DriverForm(forms.Form):
 
 
 class ChangeIdeaForm(VersionedForm):
-    driver = forms.ModelChoiceField(label="Driver it acts on", queryset=Driver.objects.none())
+    driver = bounded.ModelChoiceField(label="Driver it acts on", queryset=Driver.objects.none())
     title = forms.CharField(label="Change idea", max_length=200, help_text=NO_PID)
     description = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 2}), required=False, help_text=NO_PID
     )
-    evidence = forms.ModelMultipleChoiceField(
+    evidence = bounded.ModelMultipleChoiceField(
         label="Evidence behind it", queryset=EvidenceItem.objects.none()
     )
 
@@ -156,9 +161,9 @@ MEASURE_FORM_FIELDS = [*MEASURE_FIELDS, "target"]
 
 class MeasureForm(VersionedForm, forms.ModelForm):
     class Meta:
+        formfield_callback = bounded.model_formfield
         model = Measure
         fields = [*MEASURE_FORM_FIELDS, "baseline_end"]
-        formfield_callback = date_formfield
         widgets = {
             "definition": forms.Textarea(attrs={"rows": 3}),
         }
@@ -171,6 +176,7 @@ class MeasureForm(VersionedForm, forms.ModelForm):
 
 class LibraryMeasureForm(VersionedForm, forms.ModelForm):
     class Meta:
+        formfield_callback = bounded.model_formfield
         model = LibraryMeasure
         fields = [
             "clinical_topic",
@@ -206,13 +212,23 @@ class RebaseForm(VersionedForm):
         return data
 
 
+COUNT_MESSAGES = {"max_value": COUNT_LIMIT.message}
+VALUE_MESSAGES = {"min_value": VALUE_LIMITS[0].message, "max_value": VALUE_LIMITS[1].message}
+
+
 class DataPointForm(VersionedForm):
     """A period's value: a new one (no version) or a correction of a saved one (its version)."""
 
     period = DateField(help_text="Any day in the period: it is stored as the period's start.")
-    numerator = forms.IntegerField(min_value=0, required=False)
-    denominator = forms.IntegerField(min_value=1, required=False)
-    value = forms.FloatField(required=False)
+    numerator = forms.IntegerField(
+        min_value=0, max_value=MAX_COUNT, required=False, error_messages=COUNT_MESSAGES
+    )
+    denominator = forms.IntegerField(
+        min_value=1, max_value=MAX_COUNT, required=False, error_messages=COUNT_MESSAGES
+    )
+    value = forms.FloatField(
+        min_value=-MAX_VALUE, max_value=MAX_VALUE, required=False, error_messages=VALUE_MESSAGES
+    )
     note = forms.CharField(max_length=300, required=False, help_text=NO_PID)
 
     def __init__(self, *args, measure, version=None, **kwargs):
@@ -231,7 +247,9 @@ class DataPointForm(VersionedForm):
             del self.fields["denominator"]
             self.fields["value"].required = True
             if measure.data_type == DataType.COUNT:
-                self.fields["value"] = forms.IntegerField(min_value=0, label="Count")
+                self.fields["value"] = forms.IntegerField(
+                    min_value=0, max_value=MAX_COUNT, label="Count", error_messages=COUNT_MESSAGES
+                )
 
     def clean(self):
         data = super().clean()
@@ -265,9 +283,9 @@ class CsvImportForm(forms.Form):
 
 class CycleCreateForm(forms.ModelForm):
     class Meta:
+        formfield_callback = bounded.model_formfield
         model = PDSACycle
         fields = [*STAGE_FIELDS[Stage.PLAN], "measures", "evidence"]
-        formfield_callback = date_formfield
         widgets = {
             "measures": forms.CheckboxSelectMultiple,
             "objective": forms.Textarea(attrs={"rows": 3}),

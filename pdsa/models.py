@@ -4,12 +4,13 @@ Everything here belongs to one practice through its plan; querysets scope themse
 `practices.access.practice_scoped`, so views load rows with `Model.objects.visible_to(user)`.
 """
 
+import math
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -20,6 +21,19 @@ from pdsa.charts import ASSURANCE_LABELS, VARIATION_LABELS
 from practices.access import curated_scoped, practice_scoped, signed_in_only
 from practices.models import DEFAULT_STALE_CYCLE_DAYS, Practice, Programme
 from qiproject.dates import format_month
+
+# What a practice's measures can mean: no practice counts more than a million of anything in one
+# period (the largest list in England is under 150,000 patients), and no measured value or target
+# needs more than nine digits. Larger numbers are typing slips (or `1e20`), refused with a message.
+MAX_COUNT = 1_000_000
+MAX_VALUE = 1_000_000_000
+COUNT_LIMIT = MaxValueValidator(
+    MAX_COUNT, "A count above 1,000,000 in one period cannot be right: check the number."
+)
+VALUE_LIMITS = [
+    MinValueValidator(-MAX_VALUE, "A value below -1,000,000,000 cannot be right: check it."),
+    MaxValueValidator(MAX_VALUE, "A value above 1,000,000,000 cannot be right: check it."),
+]
 
 NO_PID = "Do not enter patient-identifiable data (names, NHS numbers, dates of birth)."
 
@@ -301,7 +315,10 @@ class LibraryMeasure(MeasureDefinition):
         max_length=300, blank=True, help_text="Where the measure comes from (guideline, standard)."
     )
     suggested_target = models.FloatField(
-        null=True, blank=True, help_text="In the measure's units; percent for proportions."
+        null=True,
+        blank=True,
+        validators=VALUE_LIMITS,
+        help_text="In the measure's units; percent for proportions.",
     )
     is_active = models.BooleanField(default=True)
     # Optimistic lock (qiproject.locking): a stale edit form is refused.
@@ -328,6 +345,7 @@ class Measure(MeasureDefinition):
     target = models.FloatField(
         null=True,
         blank=True,
+        validators=VALUE_LIMITS,
         help_text="Optional. In the measure's units; percent for proportions.",
     )
     baseline_end = models.DateField(
@@ -430,11 +448,11 @@ class DataPoint(models.Model):
 
     measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="data_points")
     period = models.DateField(help_text="Any day in the period: months start on the 1st.")
-    numerator = models.PositiveIntegerField(null=True, blank=True)
+    numerator = models.PositiveIntegerField(null=True, blank=True, validators=[COUNT_LIMIT])
     denominator = models.PositiveIntegerField(
-        null=True, blank=True, validators=[MinValueValidator(1)]
+        null=True, blank=True, validators=[MinValueValidator(1), COUNT_LIMIT]
     )
-    value = models.FloatField(null=True, blank=True)
+    value = models.FloatField(null=True, blank=True, validators=VALUE_LIMITS)
     note = models.CharField(max_length=300, blank=True, help_text=NO_PID)
     # Optimistic lock (qiproject.locking): a stale correction is refused.
     version = models.PositiveIntegerField(default=1, editable=False)
@@ -477,6 +495,10 @@ class DataPoint(models.Model):
         else:
             if self.value is None:
                 raise ValidationError({"value": "Enter a value."})
+            if not math.isfinite(self.value) or abs(self.value) > MAX_VALUE:
+                raise ValidationError({"value": VALUE_LIMITS[1].message})
+            if self.measure.data_type == DataType.COUNT and self.value > MAX_COUNT:
+                raise ValidationError({"value": COUNT_LIMIT.message})
             if self.measure.data_type == DataType.COUNT and (
                 self.value < 0 or self.value != int(self.value)
             ):

@@ -46,7 +46,9 @@ from practices.access import can_comment_on_practice, can_curate_evidence, can_e
 from practices.models import Practice
 from qiproject.dates import format_month
 from qiproject.forms import add_validation_error
+from qiproject.idempotency import create_once, submitted_before
 from qiproject.locking import refuse_stale
+from qiproject.uniqueness import unique_violation_as_error
 
 
 def _editable(queryset, user, pk):
@@ -82,7 +84,9 @@ def plan_create(request, practice_pk):
         data = dict(form.cleaned_data)
         data.pop("version", None)
         try:
-            plan = services.plan_create(practice=practice, **data)
+            plan = create_once(
+                request, form, lambda: services.plan_create(practice=practice, **data)
+            )
         except ValidationError as error:
             add_validation_error(form, error)
         else:
@@ -162,7 +166,7 @@ def plan_drivers(request, pk):
             form, save = idea_form, lambda d: services.change_idea_add(plan=plan, **d)
         if form.is_valid():
             try:
-                save(form.cleaned_data)
+                create_once(request, None, lambda: save(form.cleaned_data))
             except ValidationError as error:
                 add_validation_error(form, error)
             else:
@@ -232,7 +236,12 @@ def measure_create(request, plan_pk):
     form = MeasureForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            measure = services.measure_create(plan=plan, **form.cleaned_data)
+            with unique_violation_as_error(form):
+                measure = create_once(
+                    request,
+                    form,
+                    lambda: services.measure_create(plan=plan, **form.cleaned_data),
+                )
         except ValidationError as error:
             add_validation_error(form, error)
         else:
@@ -249,7 +258,8 @@ def measure_edit(request, pk):
     context = {"form": form, "plan": measure.plan, "measure": measure}
     if request.method == "POST" and form.is_valid():
         try:
-            services.measure_update(measure=selectors.as_saved(measure), **form.cleaned_data)
+            with unique_violation_as_error(form):
+                services.measure_update(measure=selectors.as_saved(measure), **form.cleaned_data)
         except services.StaleEditError as stale:
             return refuse_stale(request, form, stale, "pdsa/measure_form.html", context)
         except ValidationError as error:
@@ -266,7 +276,12 @@ def measure_adopt(request, plan_pk, library_pk):
     plan = _editable(ImprovementPlan.objects, request.user, plan_pk)
     library_measure = selectors.library_measure_to_adopt(pk=library_pk)
     try:
-        measure = services.measure_adopt(plan=plan, library_measure=library_measure)
+        with unique_violation_as_error(None, model=Measure):
+            measure = create_once(
+                request,
+                None,
+                lambda: services.measure_adopt(plan=plan, library_measure=library_measure),
+            )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("pdsa:plan_detail", pk=plan.pk)
@@ -342,7 +357,12 @@ def measure_data(request, pk):
             raise PermissionDenied
         if form.is_valid():
             try:
-                services.data_point_record(measure=measure, **form.cleaned_data)
+                with unique_violation_as_error(form, model=DataPoint):
+                    create_once(
+                        request,
+                        form,
+                        lambda: services.data_point_record(measure=measure, **form.cleaned_data),
+                    )
             except ValidationError as error:
                 add_validation_error(form, error)
             else:
@@ -456,14 +476,12 @@ def library_edit(request, pk=None):
     )
     form = LibraryMeasureForm(request.POST or None, instance=instance)
     context = {"form": form, "instance": instance}
+    if request.method == "POST" and not instance and submitted_before(request):
+        return redirect("pdsa:library_list")
     if request.method == "POST" and form.is_valid():
         try:
-            if instance:
-                services.library_measure_update(
-                    library_measure=selectors.as_saved(instance), **form.cleaned_data
-                )
-            else:
-                services.library_measure_create(**form.cleaned_data)
+            with unique_violation_as_error(form):
+                _library_save(request, form, instance)
         except services.StaleEditError as stale:
             return refuse_stale(request, form, stale, "pdsa/library_form.html", context)
         except ValidationError as error:
@@ -472,6 +490,14 @@ def library_edit(request, pk=None):
             messages.success(request, "Library measure saved.")
             return redirect("pdsa:library_list")
     return render(request, "pdsa/library_form.html", context)
+
+
+def _library_save(request, form, instance):
+    if instance:
+        return services.library_measure_update(
+            library_measure=selectors.as_saved(instance), **form.cleaned_data
+        )
+    return create_once(request, form, lambda: services.library_measure_create(**form.cleaned_data))
 
 
 # PDSA cycles ----------------------------------------------------------------------------------
@@ -486,12 +512,13 @@ def cycle_create(request, plan_pk):
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         try:
-            cycle = services.cycle_create(
-                plan=plan,
-                user=request.user,
-                measures=data.pop("measures"),
-                evidence=data.pop("evidence"),
-                **data,
+            measures, evidence = data.pop("measures"), data.pop("evidence")
+            cycle = create_once(
+                request,
+                form,
+                lambda: services.cycle_create(
+                    plan=plan, user=request.user, measures=measures, evidence=evidence, **data
+                ),
             )
         except ValidationError as error:
             add_validation_error(form, error)
@@ -623,7 +650,9 @@ def cycle_abandon(request, pk):
 def cycle_next(request, pk):
     cycle = _editable(PDSACycle.objects, request.user, pk)
     try:
-        new = services.cycle_start_next(cycle=cycle, user=request.user)
+        new = create_once(
+            request, None, lambda: services.cycle_start_next(cycle=cycle, user=request.user)
+        )
     except (ValidationError, services.StaleEditError) as error:
         messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
         return redirect("pdsa:cycle_detail", pk=pk)
@@ -638,7 +667,13 @@ def cycle_question_add(request, pk):
     form = QuestionForm(request.POST)
     if form.is_valid():
         try:
-            services.cycle_question_add(cycle=cycle, user=request.user, **form.cleaned_data)
+            create_once(
+                request,
+                form,
+                lambda: services.cycle_question_add(
+                    cycle=cycle, user=request.user, **form.cleaned_data
+                ),
+            )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
@@ -667,7 +702,13 @@ def cycle_task_add(request, pk):
     form = TaskForm(request.POST)
     if form.is_valid():
         try:
-            services.cycle_task_add(cycle=cycle, user=request.user, **form.cleaned_data)
+            create_once(
+                request,
+                form,
+                lambda: services.cycle_task_add(
+                    cycle=cycle, user=request.user, **form.cleaned_data
+                ),
+            )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
@@ -685,7 +726,13 @@ def cycle_comment(request, pk):
         raise PermissionDenied
     form = CommentForm(request.POST)
     if form.is_valid():
-        services.cycle_comment_add(cycle=cycle, author=request.user, body=form.cleaned_data["body"])
+        create_once(
+            request,
+            form,
+            lambda: services.cycle_comment_add(
+                cycle=cycle, author=request.user, body=form.cleaned_data["body"]
+            ),
+        )
         messages.success(request, "Comment added.")
     else:
         messages.error(request, "Write a comment first.")

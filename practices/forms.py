@@ -14,7 +14,8 @@ from practices.models import (
     VisitMode,
     canonical_email,
 )
-from qiproject.forms import DateField, date_formfield
+from qiproject import forms as bounded
+from qiproject.forms import DateField
 from qiproject.locking import VersionedForm
 
 
@@ -93,6 +94,7 @@ class VisitForm(VersionedForm, forms.ModelForm):
     """
 
     class Meta:
+        formfield_callback = bounded.model_formfield
         model = Visit
         fields = [
             "visited_on",
@@ -105,7 +107,7 @@ class VisitForm(VersionedForm, forms.ModelForm):
             "notes",
             "private_notes",
         ]
-        formfield_callback = date_formfield
+        formfield_callback = bounded.model_formfield
         widgets = {
             "participants": forms.CheckboxSelectMultiple,
             "notes": forms.Textarea(attrs={"rows": 4}),
@@ -143,13 +145,15 @@ class VisitForm(VersionedForm, forms.ModelForm):
 class ActionForm(forms.Form):
     """One agreed action: who in the practice owns it, what it is, when it is due."""
 
-    pk = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    pk = forms.IntegerField(
+        widget=forms.HiddenInput, required=False, min_value=1, max_value=bounded.LARGEST_ID
+    )
     description = forms.CharField(
         max_length=300,
         label="What was agreed",
         help_text="No patient-identifiable data.",
     )
-    owner = forms.ModelChoiceField(queryset=User.objects.none(), label="Owner in the practice")
+    owner = bounded.ModelChoiceField(queryset=User.objects.none(), label="Owner in the practice")
     due_on = DateField(label="Due")
 
     def __init__(self, *args, practice, **kwargs):
@@ -209,7 +213,9 @@ def with_one_more_row(data):
 class TimeSummaryForm(forms.Form):
     start = DateField(label="From")
     end = DateField(label="To")
-    facilitator = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    facilitator = forms.IntegerField(
+        required=False, widget=forms.HiddenInput, min_value=1, max_value=bounded.LARGEST_ID
+    )
 
     def clean(self):
         data = super().clean()

@@ -33,6 +33,11 @@ ods_code_validator = RegexValidator(
     message="Enter an ODS code as one capital letter followed by five digits, e.g. J81001.",
 )
 
+# What a programme can mean: the largest practice in England has under 150,000 patients, and a
+# cycle left a year without an update is stale under any rule a programme would choose.
+MAX_LIST_SIZE = 1_000_000
+MAX_STALE_CYCLE_DAYS = 365
+
 
 def add_one_year(day: date) -> date:
     """The same day a year later (28 Feb when the start is 29 Feb)."""
@@ -131,7 +136,12 @@ class Programme(models.Model):
     stale_cycle_days = models.PositiveSmallIntegerField(
         "days before a cycle is stale",
         default=DEFAULT_STALE_CYCLE_DAYS,
-        validators=[MinValueValidator(1)],
+        validators=[
+            MinValueValidator(1),
+            MaxValueValidator(
+                MAX_STALE_CYCLE_DAYS, "A cycle is stale after at most 365 days (one year)."
+            ),
+        ],
         help_text="An open PDSA cycle with no update for more than this many days is stale.",
     )
     dashboard_token = models.UUIDField(
@@ -183,7 +193,14 @@ class Practice(models.Model):
     )
     address = models.TextField(blank=True)
     list_size = models.PositiveIntegerField(
-        "registered list size", validators=[MinValueValidator(1)]
+        "registered list size",
+        validators=[
+            MinValueValidator(1),
+            MaxValueValidator(
+                MAX_LIST_SIZE,
+                "No practice has more than 1,000,000 registered patients: check the list size.",
+            ),
+        ],
     )
     dashboard_token = models.UUIDField(
         default=uuid.uuid4,

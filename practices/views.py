@@ -36,6 +36,7 @@ from practices.forms import (
 from practices.models import AgreedAction, Practice, Programme, Visit
 from qiproject.dates import add_months, month_start
 from qiproject.forms import add_validation_error
+from qiproject.idempotency import create_once
 from qiproject.locking import StaleEditError, refuse_stale
 from qiproject.redirects import safe_next_url
 
@@ -92,8 +93,12 @@ def invitation_create(request, pk):
     form = InvitationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            invitation, _ = services.invitation_create(
-                practice=practice, invited_by=request.user, **form.cleaned_data
+            invitation = create_once(
+                request,
+                form,
+                lambda: services.invitation_create(
+                    practice=practice, invited_by=request.user, **form.cleaned_data
+                )[0],
             )
         except ValidationError as error:
             add_validation_error(form, error)
@@ -226,7 +231,7 @@ def _visit_form(request, practice, *, visit):
         _without_errors(form, formset)
     elif data is not None and form.is_valid() and formset.is_valid():
         try:
-            visit = _visit_save(request.user, practice, visit, form, formset)
+            visit = _visit_save(request, practice, visit, form, formset)
         except StaleEditError as stale:
             return refuse_stale(request, form, stale, "practices/visit_form.html", context)
         except ValidationError as error:
@@ -237,7 +242,8 @@ def _visit_form(request, practice, *, visit):
     return render(request, "practices/visit_form.html", context)
 
 
-def _visit_save(user, practice, visit, form, formset) -> Visit:
+def _visit_save(request, practice, visit, form, formset) -> Visit:
+    user = request.user
     fields = {name: form.cleaned_data[name] for name in services.VISIT_EDITABLE_FIELDS}
     participants = list(form.cleaned_data["participants"])
     actions = [
@@ -252,12 +258,16 @@ def _visit_save(user, practice, visit, form, formset) -> Visit:
         if row.has_changed() and row.cleaned_data
     ]
     if visit is None:
-        return services.visit_record(
-            practice=practice,
-            facilitator=user,
-            participants=participants,
-            actions=actions,
-            **fields,
+        return create_once(
+            request,
+            form,
+            lambda: services.visit_record(
+                practice=practice,
+                facilitator=user,
+                participants=participants,
+                actions=actions,
+                **fields,
+            ),
         )
     return services.visit_update(
         visit=visit,

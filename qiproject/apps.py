@@ -9,4 +9,13 @@ class QiprojectConfig(AppConfig):
 
     def ready(self):
         # Start-up wiring that every app relies on is added here, one import per concern.
-        pass
+        from messaging.schedules import ScheduleSpec, register_schedule
+
+        register_schedule(
+            ScheduleSpec(
+                name="Forms: forget old one-time tokens",
+                task="qiproject.tasks.form_submissions_sweep",
+                description="Deletes double-submit tokens of create forms older than 7 days.",
+                crontab={"minute": 30, "hour": 3},
+            )
+        )

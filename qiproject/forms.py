@@ -10,6 +10,7 @@ from datetime import date, datetime, time
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.utils import timezone
 
 from qiproject.dates import add_months, format_date
@@ -138,12 +139,53 @@ class DateTimeField(forms.DateTimeField):
         return attrs
 
 
-def date_formfield(model_field, **kwargs):
-    """ModelForm `formfield_callback`: every model date becomes the shared bounded ISO field."""
-    from django.db import models
+# Choices by id: an id no row can have is "Select a valid choice", not a database error.
 
-    if isinstance(model_field, models.DateTimeField):
-        return model_field.formfield(form_class=DateTimeField, **kwargs)
-    if isinstance(model_field, models.DateField):
-        return model_field.formfield(form_class=DateField, **kwargs)
-    return model_field.formfield(**kwargs)
+# Primary keys are 64-bit signed integers (BigAutoField); SQLite raises OverflowError, rather than
+# finding nothing, when a lookup is given a larger number.
+LARGEST_ID = 2**63 - 1
+
+
+def _id_out_of_range(value) -> bool:
+    try:
+        number = int(str(value).strip())
+    except (TypeError, ValueError):
+        return False  # not a number at all: Django's own check refuses it in its own words
+    return not -LARGEST_ID <= number <= LARGEST_ID
+
+
+class ModelChoiceField(forms.ModelChoiceField):
+    """A choice of one row by id that refuses an id out of any key's range as an invalid choice."""
+
+    def to_python(self, value):
+        if value not in self.empty_values and _id_out_of_range(value):
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)
+
+
+class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """A choice of rows by id that refuses ids out of any key's range as invalid choices."""
+
+    def _check_values(self, value):
+        for pk in value if isinstance(value, list | tuple) else []:
+            if _id_out_of_range(pk):
+                raise ValidationError(
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": pk},
+                )
+        return super()._check_values(value)
+
+
+def model_formfield(db_field, **kwargs):
+    """ModelForm `formfield_callback`: dates become the bounded ISO fields, relations the
+    bounded choice fields, so every model form gets both rules from one place."""
+    if isinstance(db_field, models.DateTimeField):
+        kwargs.setdefault("form_class", DateTimeField)
+    elif isinstance(db_field, models.DateField):
+        kwargs.setdefault("form_class", DateField)
+    elif isinstance(db_field, models.ManyToManyField):
+        kwargs.setdefault("form_class", ModelMultipleChoiceField)
+    elif isinstance(db_field, models.ForeignKey):
+        kwargs.setdefault("form_class", ModelChoiceField)
+    return db_field.formfield(**kwargs)

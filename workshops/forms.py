@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 
 from evidence.models import EvidenceItem, Status
-from qiproject.forms import date_formfield
+from qiproject import forms as bounded
 from qiproject.locking import VersionedForm
 from workshops.models import Feedback, Response, WorkshopSession
 
@@ -18,6 +18,7 @@ class SessionForm(VersionedForm, forms.ModelForm):
     )
 
     class Meta:
+        formfield_callback = bounded.model_formfield
         model = WorkshopSession
         fields = [
             "title",
@@ -30,7 +31,7 @@ class SessionForm(VersionedForm, forms.ModelForm):
             "learning_objectives",
             "evidence",
         ]
-        formfield_callback = date_formfield
+        formfield_callback = bounded.model_formfield
         widgets = {
             "agenda": forms.Textarea(attrs={"rows": 5}),
             "learning_objectives": forms.Textarea(attrs={"rows": 4}),
@@ -92,6 +93,7 @@ class FeedbackForm(forms.ModelForm):
     )
 
     class Meta:
+        formfield_callback = bounded.model_formfield
         model = Feedback
         fields = ["usefulness", "confidence", "comments"]
         widgets = {"comments": forms.Textarea(attrs={"rows": 3})}

@@ -110,6 +110,11 @@ def session_update(
     return locked
 
 
+def _lock(session: WorkshopSession) -> None:
+    """Serialise writes that check a session's rows and then insert (one per session and user)."""
+    list(WorkshopSession.objects.select_for_update().filter(pk=session.pk).values_list("pk"))
+
+
 @transaction.atomic
 def session_invite(*, session: WorkshopSession, send: bool = True) -> list[Invitation]:
     """Invite every team member and patient representative of the enrolled practices.
@@ -117,6 +122,7 @@ def session_invite(*, session: WorkshopSession, send: bool = True) -> list[Invit
     People already invited are left alone, so this can be run again when teams grow.
     The emails go after commit (`send=False` records invitations without emailing).
     """
+    _lock(session)  # a second "invite" at the same moment waits, then finds everyone invited
     invited = set(session.invitations.values_list("user_id", flat=True))
     memberships = (
         Membership.objects.filter(practice__programme=session.programme, user__is_active=True)
@@ -191,6 +197,7 @@ def attendance_record(
     *, session: WorkshopSession, by: User, user_ids: set[int]
 ) -> list[Attendance]:
     """Set the register to exactly these invitees; others' ticks are removed."""
+    _lock(session)  # two registers saved at once: the second waits and then sets its own
     invitations = {i.user_id: i for i in session.invitations.all()}
     unknown = set(user_ids) - set(invitations)
     if unknown:
@@ -258,7 +265,8 @@ def feedback_submit(
     """Record (or replace) an attendee's feedback once the session has started."""
     if not session.has_happened:
         raise ValidationError("Feedback opens when the session starts.")
-    if not session.attendances.filter(user=user).exists():
+    # Locking the attendance row makes a second submit (another tab) wait and then replace.
+    if not session.attendances.select_for_update().filter(user=user).exists():
         raise ValidationError("Only people who attended can give feedback.")
     feedback = Feedback.objects.filter(session=session, user=user).first() or Feedback(
         session=session, user=user
@@ -299,6 +307,8 @@ def learning_needs_answer(
     when: datetime | None = None,
 ) -> list[LearningNeed]:
     """Save one person's confidence on each topic for a round (answering again replaces it)."""
+    # One person's answers are saved one submit at a time: a second submit waits and replaces.
+    list(User.objects.select_for_update().filter(pk=user.pk).values_list("pk"))
     topics = {t.pk: t for t in LearningTopic.objects.filter(programme=practice.programme)}
     if set(answers) - set(topics):
         raise ValidationError("Answer only the programme's topics.")

@@ -10,7 +10,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from practices.access import can_run_programme
 from practices.models import Practice, Programme
 from qiproject.forms import add_validation_error
+from qiproject.idempotency import create_once
 from qiproject.locking import StaleEditError, refuse_stale
+from qiproject.uniqueness import unique_violation_as_error
 from workshops import charts, selectors, services
 from workshops.calendar import session_ics
 from workshops.forms import (
@@ -66,7 +68,10 @@ def session_create(request, programme_pk):
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         try:
-            session = services.session_create(programme=programme, **data)
+            with unique_violation_as_error(form):
+                session = create_once(
+                    request, form, lambda: services.session_create(programme=programme, **data)
+                )
         except ValidationError as error:
             add_validation_error(form, error)
         else:
@@ -89,7 +94,8 @@ def session_edit(request, pk):
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         try:
-            services.session_update(session=session, **data)
+            with unique_violation_as_error(form):
+                services.session_update(session=session, **data)
         except StaleEditError as stale:
             return refuse_stale(request, form, stale, "workshops/session_form.html", context)
         except ValidationError as error:
@@ -176,11 +182,15 @@ def material_upload(request, pk):
     form = MaterialForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            services.material_add(
-                session=session,
-                by=request.user,
-                upload=form.cleaned_data["file"],
-                title=form.cleaned_data["title"],
+            create_once(
+                request,
+                form,
+                lambda: services.material_add(
+                    session=session,
+                    by=request.user,
+                    upload=form.cleaned_data["file"],
+                    title=form.cleaned_data["title"],
+                ),
             )
         except ValidationError as error:
             add_validation_error(form, error)
@@ -282,7 +292,14 @@ def learning_topic_add(request, programme_pk):
     form = TopicForm(request.POST)
     if form.is_valid():
         try:
-            services.learning_topic_add(programme=programme, name=form.cleaned_data["name"])
+            with unique_violation_as_error(form, model=LearningTopic):
+                create_once(
+                    request,
+                    form,
+                    lambda: services.learning_topic_add(
+                        programme=programme, name=form.cleaned_data["name"]
+                    ),
+                )
         except ValidationError:
             messages.error(request, "That topic is already on the list.")
         else:

@@ -40,6 +40,8 @@ def ramp_snapshot(cycles) -> list[dict]:
 @transaction.atomic
 def idea_share(*, change_idea: ChangeIdea, user, summary: str = "") -> SharedIdea:
     """Share a change idea with the programme (or refresh its snapshot, or share it again)."""
+    # One share per idea: a second share at the same moment waits here, then updates the first.
+    list(ChangeIdea.objects.select_for_update().filter(pk=change_idea.pk).values_list("pk"))
     change_idea = ChangeIdea.objects.select_related("driver__parent", "plan").get(pk=change_idea.pk)
     cycles = list(change_idea.cycles.prefetch_related("evidence").order_by("created_at"))
     driver = change_idea.driver
