@@ -9,4 +9,6 @@ class QiprojectConfig(AppConfig):
 
     def ready(self):
         # Start-up wiring that every app relies on is added here, one import per concern.
-        pass
+        from qiproject.validators import attach_text_validators
+
+        attach_text_validators()
