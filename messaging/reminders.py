@@ -19,7 +19,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Prefetch
 from django.template.loader import render_to_string
@@ -82,7 +81,6 @@ def reminder_body(*, recipient, intro: str, lines: list[str], link: str = "", **
         "intro": intro,
         "lines": lines,
         "link": link,
-        "site_url": settings.SITE_URL,
         **extra,
     }
     return render_to_string("messaging/email/reminder.txt", context)
@@ -187,7 +185,7 @@ def facilitator_digests(today: date) -> list[DigestEntry]:
 )
 def facilitator_digest(today: date) -> Iterable[Outgoing]:
     for entry in facilitator_digests(today):
-        context = {"entry": entry, "today": today, "site_url": settings.SITE_URL}
+        context = {"entry": entry, "today": today}
         yield Outgoing(
             recipient=entry.facilitator,
             subject_key="digest",

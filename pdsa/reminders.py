@@ -3,7 +3,6 @@
 from collections.abc import Iterable
 from datetime import date
 
-from django.conf import settings
 from django.urls import reverse
 
 from messaging.models import Category
@@ -16,6 +15,7 @@ from messaging.reminders import (
 )
 from pdsa.selectors import measure_data_due, stale_cycles
 from practices.selectors import practice_leads
+from qiproject.links import absolute_url
 
 
 @register_digest_section("Stale PDSA cycles", order=10)
@@ -54,7 +54,7 @@ def measure_data_due_reminders(today: date) -> Iterable[Outgoing]:
         groups.setdefault((item.practice_id, item.frequency), []).append(item)
     for (practice_id, frequency), items in groups.items():
         first = items[0]
-        link = settings.SITE_URL + reverse("pdsa:practice_dashboard", args=[practice_id])
+        link = absolute_url(reverse("pdsa:practice_dashboard", args=[practice_id]))
         for lead in leads.get(practice_id, []):
             yield Outgoing(
                 recipient=lead,
@@ -69,7 +69,7 @@ def measure_data_due_reminders(today: date) -> Iterable[Outgoing]:
                     ),
                     lines=[
                         f"{item.measure_name} ({item.plan_title}): "
-                        f"{settings.SITE_URL}{reverse('pdsa:measure_data', args=[item.measure_id])}"
+                        + absolute_url(reverse("pdsa:measure_data", args=[item.measure_id]))
                         for item in items
                     ],
                     link=link,

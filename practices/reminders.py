@@ -3,7 +3,6 @@
 from collections.abc import Iterable
 from datetime import date, timedelta
 
-from django.conf import settings
 from django.urls import reverse
 
 from messaging.models import Category
@@ -22,6 +21,7 @@ from practices.selectors import (
     planned_visits,
     practice_leads,
 )
+from qiproject.links import absolute_url
 
 COMING_WEEK = timedelta(days=7)
 
@@ -87,7 +87,7 @@ def practice_overdue_actions(today: date) -> Iterable[Outgoing]:
     leads = practice_leads(found)
     for practice_id, actions in found.items():
         practice_name = actions[0].practice_name
-        link = settings.SITE_URL + reverse("action_list", args=[practice_id])
+        link = absolute_url(reverse("action_list", args=[practice_id]))
         for lead in leads.get(practice_id, []):
             yield Outgoing(
                 recipient=lead,

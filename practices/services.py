@@ -29,6 +29,7 @@ from practices.models import (
     Role,
     Visit,
 )
+from qiproject.links import absolute_url
 
 User = get_user_model()
 
@@ -155,7 +156,7 @@ def invitation_create(
             expires_at=now + timedelta(days=settings.INVITATION_VALID_DAYS),
         )
     )
-    link = settings.SITE_URL + reverse("invitation_accept", args=[token])
+    link = absolute_url(reverse("invitation_accept", args=[token]))
     transaction.on_commit(lambda: _invitation_send(invitation, link))
     return invitation, token
 

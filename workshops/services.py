@@ -4,7 +4,6 @@ import uuid
 from collections.abc import Iterable
 from datetime import datetime
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
@@ -17,6 +16,7 @@ from messaging.models import Category
 from messaging.services import Attachment, message_claim
 from practices.freshness import practices_changed
 from practices.models import Membership, Practice, Programme, User
+from qiproject.links import absolute_url
 from workshops.calendar import session_ics
 from workshops.models import (
     Attendance,
@@ -156,7 +156,7 @@ def invitation_send(*, invitation: Invitation) -> bool:
     however often this runs; returns whether this call claimed it.
     """
     session = invitation.session
-    link = settings.SITE_URL + reverse("workshops:session_detail", args=[session.pk])
+    link = absolute_url(reverse("workshops:session_detail", args=[session.pk]))
     context = {"invitation": invitation, "session": session, "link": link}
     ics = session_ics(session, attendee=invitation.user).decode()
     _, created = message_claim(
