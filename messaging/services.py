@@ -72,6 +72,7 @@ def message_claim(
     *,
     recipient,
     kind: str,
+    to_email: str = "",
     subject_key: str,
     period: str = "",
     category: str,
@@ -82,22 +83,34 @@ def message_claim(
 ) -> tuple[Message | None, bool]:
     """Claim a message under its key and queue it after commit; a repeated claim sends nothing.
 
+    `recipient` is the person's account; for someone without one (an invitation to join) it is
+    None and `to_email` is their address, which then takes the account's place in the key.
+    The subject is made one line (it becomes a header), whatever text it was built from.
     Returns (message, created). The message is None when the person turned this category off.
     """
+    if recipient is not None:
+        to_email = recipient.email
+    elif not to_email:
+        raise ValueError("A message needs a recipient or an address.")
     key = {"recipient": recipient, "kind": kind, "subject_key": subject_key, "period": period}
+    if recipient is None:
+        key["to_email"] = to_email
     existing = Message.objects.filter(**key).first()
     if existing is not None:
         return existing, False
-    if not wants_message(recipient, category):
+    if recipient is not None and not wants_message(recipient, category):
         return None, False
     message = Message(
-        **key,
+        **{**key, "to_email": to_email},
         category=category,
         message_id=message_id_for(
-            recipient_id=recipient.pk, kind=kind, subject_key=subject_key, period=period
+            recipient_id=recipient.pk if recipient is not None else None,
+            kind=kind,
+            subject_key=subject_key,
+            period=period,
+            to_email=to_email,
         ),
-        to_email=recipient.email,
-        subject=subject[:250],
+        subject=" ".join(subject.split())[:250],
         body=body,
         attachments=[
             {"filename": a.filename, "content": a.content, "mimetype": a.mimetype}

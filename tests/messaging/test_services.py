@@ -305,3 +305,29 @@ def test_resending_a_failed_message_gives_it_a_fresh_set_of_attempts(member_a, s
     message.refresh_from_db()
     assert message.status == Status.PENDING
     assert message.attempts == 0
+
+
+def test_a_message_to_an_address_without_an_account_is_claimed_once(db):
+    values = {
+        "recipient": None,
+        "to_email": "new.person@example.test",
+        "kind": "invitation",
+        "subject_key": "invitation:1",
+        "category": Category.ESSENTIAL,
+        "subject": "You are invited",
+        "body": "Hello,",
+    }
+
+    first, created = services.message_claim(**values)
+    again, created_again = services.message_claim(**values)
+
+    assert created and not created_again
+    assert again == first
+    assert first.recipient is None
+    assert first.to_email == "new.person@example.test"
+
+
+def test_a_claimed_subject_is_one_line_whatever_it_was_built_from(member_a):
+    message, _ = claim(member_a, subject="Workshop: Back pain\r\nand red flags ")
+
+    assert message.subject == "Workshop: Back pain and red flags"
