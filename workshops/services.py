@@ -152,7 +152,7 @@ def invitation_send_many(*, invitation_ids: list[int]) -> None:
 def invitation_send(*, invitation: Invitation) -> bool:
     """Claim one invitation's email (with its .ics) in the outbox, and note when it went.
 
-    The message key is the person and the session, so the invitation is emailed exactly once
+    The message key is the person and the session, so the invitation is claimed once
     however often this runs; returns whether this call claimed it.
     """
     session = invitation.session
