@@ -60,11 +60,11 @@ def measure_data_due_reminders(today: date) -> Iterable[Outgoing]:
                 recipient=lead,
                 subject_key=f"practice:{practice_id}:{frequency}",
                 period=first.period_start.isoformat(),
-                subject=f"Data due for the {first.period_label}: {first.practice_name}",
+                subject=f"Data due for {first.period_label}: {first.practice_name}",
                 body=reminder_body(
                     recipient=lead,
                     intro=(
-                        f"These measures of {first.practice_name} have no data yet for the "
+                        f"These measures of {first.practice_name} have no data yet for "
                         f"{first.period_label}:"
                     ),
                     lines=[
