@@ -182,6 +182,27 @@ def _invitation_claim_email(invitation: Invitation, *, link: str) -> None:
     )
 
 
+PASSWORD_RESET_KIND = "password_reset"
+
+
+def password_reset_email_claim(*, user: User, subject: str, body: str, token: str) -> None:
+    """Claim a password-reset email in the outbox; its token is removed once it is sent.
+
+    Keyed by the second it was asked for, so a double submit sends one email and a later
+    request another.
+    """
+    message_claim(
+        recipient=user,
+        kind=PASSWORD_RESET_KIND,
+        subject_key=f"user:{user.pk}",
+        period=timezone.now().strftime("%Y-%m-%dT%H:%M:%S"),
+        category=Category.ESSENTIAL,
+        subject=subject,
+        body=body,
+        redact=[token],
+    )
+
+
 def invitation_for_token(token: str) -> Invitation | None:
     """The invitation a link points at, usable or not; None for an unknown token."""
     return (

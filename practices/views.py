@@ -26,6 +26,7 @@ from practices.access import (
 from practices.forms import (
     AcceptInvitationForm,
     InvitationForm,
+    PasswordResetForm,
     TimeSummaryForm,
     VisitForm,
     action_formset,
@@ -126,6 +127,12 @@ def invitation_accept(request, token):
     return render(
         request, "practices/invitation_accept.html", {"form": form, "invitation": invitation}
     )
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Asking for a reset link: the email goes through the outbox."""
+
+    form_class = PasswordResetForm
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):

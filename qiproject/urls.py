@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from practices.views import PasswordResetConfirmView
+from practices.views import PasswordResetConfirmView, PasswordResetView
 from qiproject.health import healthz
 
 admin.site.site_header = "qiproject administration"
@@ -10,6 +10,7 @@ admin.site.site_title = "qiproject admin"
 urlpatterns = [
     path("healthz/", healthz, name="healthz"),
     path("admin/", admin.site.urls),
+    path("accounts/password_reset/", PasswordResetView.as_view(), name="password_reset"),
     path(
         "accounts/reset/<uidb64>/<token>/",
         PasswordResetConfirmView.as_view(),
