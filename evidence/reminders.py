@@ -3,7 +3,6 @@
 from collections.abc import Iterable
 from datetime import date
 
-from django.conf import settings
 from django.urls import reverse
 
 from evidence.selectors import items_due_for_review
@@ -11,6 +10,7 @@ from messaging.models import Category
 from messaging.reminders import Outgoing, iso_week, register, reminder_body
 from practices.access import evidence_curators
 from qiproject.dates import format_date
+from qiproject.links import absolute_url
 
 
 @register(
@@ -27,7 +27,7 @@ def evidence_review_due(today: date) -> Iterable[Outgoing]:
         return
     lines = [
         f"{item.title}: review was due {format_date(item.next_review_on)} "
-        f"({settings.SITE_URL}{reverse('evidence:edit', args=[item.pk])})"
+        f"({absolute_url(reverse('evidence:edit', args=[item.pk]))})"
         for item in items
     ]
     for curator in evidence_curators().order_by("pk"):
@@ -40,7 +40,7 @@ def evidence_review_due(today: date) -> Iterable[Outgoing]:
                 recipient=curator,
                 intro="These items of the evidence library have reached their review date:",
                 lines=lines,
-                link=settings.SITE_URL + reverse("evidence:list"),
+                link=absolute_url(reverse("evidence:list")),
                 link_text="The library",
             ),
         )

@@ -3,7 +3,6 @@
 import secrets
 from datetime import date, datetime, time, timedelta
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -16,6 +15,7 @@ from messaging.models import Category, Message
 from messaging.services import message_claim, wants_message
 from practices.freshness import practices_changed
 from practices.models import Membership, Programme
+from qiproject.links import absolute_url
 
 LINK_VALID_DAYS = 60
 REMINDER_DAYS = (14, 28)
@@ -73,10 +73,9 @@ def _send(recipient: Recipient, *, kind: str, period: str, category: str) -> boo
             "recipient": recipient,
             "survey": survey,
             "programme": survey.programme,
-            "link": settings.SITE_URL + reverse("followup_answer", args=[token]),
+            "link": absolute_url(reverse("followup_answer", args=[token])),
             "expires_on": timezone.localdate(link.expires_at) - timedelta(days=1),
             "is_reminder": kind == REMINDER,
-            "site_url": settings.SITE_URL,
         }
         prefix = "Reminder: " if kind == REMINDER else ""
         message, created = message_claim(

@@ -1,4 +1,4 @@
-"""Messaging: every email the product sends, delivered exactly once, and the reminders.
+"""Messaging: every email the product sends, claimed once and delivered at least once.
 
 Its own app because message delivery is a cross-cutting concern that fits none of
 practices, workshops, pdsa or evidence: each of them (and the follow-up survey) has

@@ -25,9 +25,13 @@ class Status(models.TextChoices):
     FAILED = "failed", "Failed"
 
 
-def message_id_for(*, recipient_id: int, kind: str, subject_key: str, period: str) -> str:
+def message_id_for(
+    *, recipient_id: int | None, kind: str, subject_key: str, period: str, to_email: str = ""
+) -> str:
     """The stable Message-ID of a key: a resend of the same message carries the same one."""
-    key = f"{recipient_id}|{kind}|{subject_key}|{period}"
+    # A message to someone without an account (an invitation) is keyed by their address.
+    who = recipient_id if recipient_id is not None else f"to:{to_email.lower()}"
+    key = f"{who}|{kind}|{subject_key}|{period}"
     # 192 bits of the SHA-256 keep the header on one line (a folded Message-ID confuses some
     # mail software) and are still unique for every key there will ever be.
     return f"<{hashlib.sha256(key.encode()).hexdigest()[:48]}@qiproject>"
@@ -42,10 +46,19 @@ class MessageQuerySet(models.QuerySet):
 
 
 class Message(models.Model):
-    """An email claimed under (recipient, kind, subject key, period) and its delivery state."""
+    """An email claimed under (recipient, kind, subject key, period) and its delivery state.
+
+    A message to someone who has no account yet (an invitation to join a practice) has no
+    recipient and is claimed under its address instead.
+    """
 
     recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="messages"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="messages",
+        null=True,
+        blank=True,
+        help_text="Empty for someone without an account, e.g. an invitation to join.",
     )
     kind = models.CharField(max_length=60, help_text="What sort of message, e.g. digest.")
     subject_key = models.CharField(
@@ -81,6 +94,11 @@ class Message(models.Model):
             models.UniqueConstraint(
                 fields=["recipient", "kind", "subject_key", "period"], name="message_key_unique"
             ),
+            models.UniqueConstraint(
+                fields=["to_email", "kind", "subject_key", "period"],
+                condition=Q(recipient__isnull=True),
+                name="message_address_key_unique",
+            ),
             models.CheckConstraint(
                 condition=~Q(status="sent") | Q(sent_at__isnull=False),
                 name="message_sent_has_time",
@@ -93,7 +111,8 @@ class Message(models.Model):
 
     @property
     def key(self) -> str:
-        return f"{self.recipient_id}|{self.kind}|{self.subject_key}|{self.period}"
+        who = self.recipient_id if self.recipient_id is not None else f"to:{self.to_email}"
+        return f"{who}|{self.kind}|{self.subject_key}|{self.period}"
 
     def clean(self):
         for attachment in self.attachments or []:

@@ -17,7 +17,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from django.conf import settings
 from django.template.loader import render_to_string
 
 from messaging import services
@@ -77,7 +76,6 @@ def reminder_body(*, recipient, intro: str, lines: list[str], link: str = "", **
         "intro": intro,
         "lines": lines,
         "link": link,
-        "site_url": settings.SITE_URL,
         **extra,
     }
     return render_to_string("messaging/email/reminder.txt", context)

@@ -1,6 +1,10 @@
-"""Writes for the outbox: claim a message under its key, deliver it once, resend a failure."""
+"""Writes for the outbox: claim a message under its key, deliver it, resend a failure.
 
-import smtplib
+Delivery is at least once: a worker killed between the SMTP server's acceptance and the
+database write leaves the message "sending", and the sweeper sends it again (with the same
+Message-ID, so mail software can drop the repeat).
+"""
+
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -13,8 +17,6 @@ from django.utils import timezone
 
 from messaging.models import Category, Message, Preference, Status, message_id_for
 
-# What counts as a mail error worth retrying: the server refused, or could not be reached.
-MAIL_ERRORS = (smtplib.SMTPException, OSError)
 REDACTED = "[personal link removed after sending]"
 
 
@@ -23,6 +25,16 @@ class Attachment:
     filename: str
     content: str
     mimetype: str = "text/plain"
+
+
+def max_attempts() -> int:
+    """How many times a message is tried before it is failed: the first send and its retries."""
+    return settings.MESSAGING_MAX_RETRIES + 1
+
+
+def error_text(error: BaseException) -> str:
+    """The error of a failed attempt as the outbox records it."""
+    return f"{type(error).__name__}: {error}"[:2000]
 
 
 def _enqueue(message_id: int) -> None:
@@ -60,6 +72,7 @@ def message_claim(
     *,
     recipient,
     kind: str,
+    to_email: str = "",
     subject_key: str,
     period: str = "",
     category: str,
@@ -70,22 +83,34 @@ def message_claim(
 ) -> tuple[Message | None, bool]:
     """Claim a message under its key and queue it after commit; a repeated claim sends nothing.
 
+    `recipient` is the person's account; for someone without one (an invitation to join) it is
+    None and `to_email` is their address, which then takes the account's place in the key.
+    The subject is made one line (it becomes a header), whatever text it was built from.
     Returns (message, created). The message is None when the person turned this category off.
     """
+    if recipient is not None:
+        to_email = recipient.email
+    elif not to_email:
+        raise ValueError("A message needs a recipient or an address.")
     key = {"recipient": recipient, "kind": kind, "subject_key": subject_key, "period": period}
+    if recipient is None:
+        key["to_email"] = to_email
     existing = Message.objects.filter(**key).first()
     if existing is not None:
         return existing, False
-    if not wants_message(recipient, category):
+    if recipient is not None and not wants_message(recipient, category):
         return None, False
     message = Message(
-        **key,
+        **{**key, "to_email": to_email},
         category=category,
         message_id=message_id_for(
-            recipient_id=recipient.pk, kind=kind, subject_key=subject_key, period=period
+            recipient_id=recipient.pk if recipient is not None else None,
+            kind=kind,
+            subject_key=subject_key,
+            period=period,
+            to_email=to_email,
         ),
-        to_email=recipient.email,
-        subject=subject[:250],
+        subject=" ".join(subject.split())[:250],
         body=body,
         attachments=[
             {"filename": a.filename, "content": a.content, "mimetype": a.mimetype}
@@ -123,8 +148,10 @@ def _build_email(message: Message) -> EmailMessage:
 def message_deliver(*, message_id: int) -> bool:
     """Send a claimed message if no one else is sending it; True when this call sent it.
 
-    A mail error puts the message back to pending with the error recorded and is re-raised,
-    so the task can retry with backoff.
+    Any error (the server refused or could not be reached, or the message could not even be
+    built, e.g. a header with a line break) is a failed attempt: the message goes back to
+    pending with the true error recorded and the error is re-raised, so the task can retry
+    with backoff and fail the message once its attempts are used up.
     """
     now = timezone.now()
     # The conditional update takes the row: a second worker or a duplicate task finds
@@ -137,9 +164,9 @@ def message_deliver(*, message_id: int) -> bool:
     message = Message.objects.select_related("recipient").get(pk=message_id)
     try:
         _build_email(message).send(fail_silently=False)
-    except MAIL_ERRORS as error:
+    except Exception as error:
         Message.objects.filter(pk=message_id, status=Status.SENDING).update(
-            status=Status.PENDING, last_error=f"{type(error).__name__}: {error}"[:2000]
+            status=Status.PENDING, last_error=error_text(error)
         )
         raise
     body = message.body
@@ -158,6 +185,11 @@ def message_retry_later(*, message_id: int, delay_seconds: int) -> None:
     )
 
 
+def message_has_attempts_left(*, message_id: int) -> bool:
+    """Whether a message may be tried again (MESSAGING_MAX_RETRIES bounds every path)."""
+    return Message.objects.filter(pk=message_id, attempts__lt=max_attempts()).exists()
+
+
 def message_fail(*, message_id: int, error: str) -> None:
     """Give up on a message after its last retry: it shows as failed in the admin."""
     Message.objects.filter(pk=message_id, status=Status.PENDING).update(
@@ -167,14 +199,17 @@ def message_fail(*, message_id: int, error: str) -> None:
 
 @transaction.atomic
 def message_resend(*, message_ids: Iterable[int]) -> int:
-    """Put failed messages back in the queue (same key, same Message-ID); returns how many."""
+    """Put failed messages back in the queue (same key, same Message-ID); returns how many.
+
+    A resent message gets a fresh set of attempts.
+    """
     ids = list(
         Message.objects.select_for_update()
         .filter(pk__in=list(message_ids), status=Status.FAILED)
         .values_list("pk", flat=True)
     )
     Message.objects.filter(pk__in=ids).update(
-        status=Status.PENDING, next_attempt_at=timezone.now(), failed_at=None
+        status=Status.PENDING, next_attempt_at=timezone.now(), failed_at=None, attempts=0
     )
     for pk in ids:
         _enqueue(pk)
@@ -187,18 +222,19 @@ def messages_requeue_stale(*, now=None) -> list[int]:
 
     Pending messages whose next attempt is overdue by MESSAGING_STALE_AFTER are queued again;
     a message stuck in "sending" for longer than MESSAGING_SENDING_STALE_AFTER (more than the
-    task's hard time limit, so nobody is still sending it) goes back to pending first.
+    task's hard time limit, so nobody is still sending it) goes back to pending first. A
+    message whose attempts are used up is failed instead, keeping its last error.
     """
     now = now or timezone.now()
     stale_sending = now - timedelta(seconds=settings.MESSAGING_SENDING_STALE_AFTER)
     Message.objects.filter(status=Status.SENDING, sending_started_at__lte=stale_sending).update(
-        status=Status.PENDING, last_error="The worker stopped while sending; queued again."
+        status=Status.PENDING, last_error="The worker stopped while sending."
     )
     overdue = now - timedelta(seconds=settings.MESSAGING_STALE_AFTER)
+    unsent = Message.objects.filter(Q(status=Status.PENDING), Q(next_attempt_at__lte=overdue))
+    unsent.filter(attempts__gte=max_attempts()).update(status=Status.FAILED, failed_at=now)
     ids = list(
-        Message.objects.filter(Q(status=Status.PENDING), Q(next_attempt_at__lte=overdue))
-        .order_by("pk")
-        .values_list("pk", flat=True)
+        unsent.filter(attempts__lt=max_attempts()).order_by("pk").values_list("pk", flat=True)
     )
     for pk in ids:
         _enqueue(pk)

@@ -9,12 +9,18 @@ from messaging import reminders, services
 
 @shared_task(bind=True, max_retries=settings.MESSAGING_MAX_RETRIES)
 def message_deliver_task(self, message_id: int) -> bool:
-    """Deliver one message; mail errors retry with exponential backoff, then mark it failed."""
+    """Deliver one message; any error retries with exponential backoff, then fails the message.
+
+    Its attempts are counted on the message, so a task the sweeper queues again does not
+    start a new series of retries.
+    """
     try:
         return services.message_deliver(message_id=message_id)
-    except services.MAIL_ERRORS as error:
-        if self.request.retries >= self.max_retries:
-            services.message_fail(message_id=message_id, error=f"{type(error).__name__}: {error}")
+    except Exception as error:
+        if self.request.retries >= self.max_retries or not services.message_has_attempts_left(
+            message_id=message_id
+        ):
+            services.message_fail(message_id=message_id, error=services.error_text(error))
             return False
         delay = settings.MESSAGING_RETRY_BASE_SECONDS * 2**self.request.retries
         services.message_retry_later(message_id=message_id, delay_seconds=delay)

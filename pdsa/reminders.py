@@ -3,7 +3,6 @@
 from collections.abc import Iterable
 from datetime import date
 
-from django.conf import settings
 from django.urls import reverse
 
 from messaging.models import Category
@@ -12,6 +11,7 @@ from pdsa.selectors import measure_data_due, stale_cycles
 from practices.reminders import lines_by_facilitator, register_digest_section
 from practices.selectors import practice_leads
 from qiproject.dates import format_date
+from qiproject.links import absolute_url
 
 
 @register_digest_section("Stale PDSA cycles", order=10)
@@ -54,22 +54,22 @@ def measure_data_due_reminders(today: date) -> Iterable[Outgoing]:
         groups.setdefault((item.practice_id, item.frequency), []).append(item)
     for (practice_id, frequency), items in groups.items():
         first = items[0]
-        link = settings.SITE_URL + reverse("pdsa:practice_dashboard", args=[practice_id])
+        link = absolute_url(reverse("pdsa:practice_dashboard", args=[practice_id]))
         for lead in leads.get(practice_id, []):
             yield Outgoing(
                 recipient=lead,
                 subject_key=f"practice:{practice_id}:{frequency}",
                 period=first.period_start.isoformat(),
-                subject=f"Data due for the {first.period_label}: {first.practice_name}",
+                subject=f"Data due for {first.period_label}: {first.practice_name}",
                 body=reminder_body(
                     recipient=lead,
                     intro=(
-                        f"These measures of {first.practice_name} have no data yet for the "
+                        f"These measures of {first.practice_name} have no data yet for "
                         f"{first.period_label}:"
                     ),
                     lines=[
                         f"{item.measure_name} ({item.plan_title}): "
-                        f"{settings.SITE_URL}{reverse('pdsa:measure_data', args=[item.measure_id])}"
+                        + absolute_url(reverse("pdsa:measure_data", args=[item.measure_id]))
                         for item in items
                     ],
                     link=link,

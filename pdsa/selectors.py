@@ -454,8 +454,9 @@ class DataDue:
 
     @property
     def period_label(self) -> str:
+        """The period as a sentence names it: "the week beginning 4 Jan 2027", "January 2027"."""
         if self.frequency == Frequency.WEEKLY:
-            return f"week beginning {format_date(self.period_start)}"
+            return f"the week beginning {format_date(self.period_start)}"
         return f"{self.period_start:%B %Y}"
 
 

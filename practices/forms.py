@@ -1,7 +1,9 @@
 """Forms for people, invitations and the visit log."""
 
 from django import forms
+from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
+from django.template.loader import render_to_string
 from django.utils import timezone
 
 from practices.models import (
@@ -14,6 +16,7 @@ from practices.models import (
     VisitMode,
     canonical_email,
 )
+from practices.services import password_reset_email_claim
 from qiproject import forms as bounded
 from qiproject.forms import DateField
 from qiproject.locking import VersionedForm
@@ -68,6 +71,26 @@ class InvitationForm(forms.Form):
                 "is_practice_lead", "A patient representative cannot be the practice lead."
             )
         return data
+
+
+class PasswordResetForm(auth_forms.PasswordResetForm):
+    """Django's reset form, with the email sent through the outbox like every other."""
+
+    def send_mail(
+        self,
+        subject_template_name,
+        email_template_name,
+        context,
+        from_email,
+        to_email,
+        html_email_template_name=None,
+    ):
+        password_reset_email_claim(
+            user=context["user"],
+            subject=render_to_string(subject_template_name, context),
+            body=render_to_string(email_template_name, context),
+            token=context["token"],
+        )
 
 
 class AcceptInvitationForm(SetPasswordForm):

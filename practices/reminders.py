@@ -12,7 +12,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.conf import settings
 from django.db.models import Prefetch
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -28,6 +27,7 @@ from practices.selectors import (
     practice_leads,
 )
 from qiproject.dates import format_date
+from qiproject.links import absolute_url
 from qiproject.text import and_list
 
 COMING_WEEK = timedelta(days=7)
@@ -116,12 +116,12 @@ def facilitator_digests(today: date) -> list[DigestEntry]:
 def facilitator_digest(today: date) -> Iterable[Outgoing]:
     """Each facilitator with anything to hear of gets one digest a day."""
     for entry in facilitator_digests(today):
-        context = {"entry": entry, "today": today, "site_url": settings.SITE_URL}
+        context = {"entry": entry, "today": today}
         yield Outgoing(
             recipient=entry.facilitator,
             subject_key="digest",
             period=today.isoformat(),
-            subject=f"Your qiproject digest for {today:%-d %b %Y}",
+            subject=f"Your qiproject digest for {format_date(today)}",
             body=render_to_string("practices/email/digest.txt", context),
         )
 
@@ -187,7 +187,7 @@ def practice_overdue_actions(today: date) -> Iterable[Outgoing]:
     leads = practice_leads(found)
     for practice_id, actions in found.items():
         practice_name = actions[0].practice_name
-        link = settings.SITE_URL + reverse("action_list", args=[practice_id])
+        link = absolute_url(reverse("action_list", args=[practice_id]))
         for lead in leads.get(practice_id, []):
             yield Outgoing(
                 recipient=lead,

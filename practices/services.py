@@ -9,12 +9,13 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from messaging.models import Category
+from messaging.services import message_claim
 from practices import selectors
 from practices.access import can_record_visits
 from practices.freshness import practices_changed
@@ -31,9 +32,12 @@ from practices.models import (
     Visit,
     canonical_email,
 )
+from qiproject.links import absolute_url
 from qiproject.locking import claim_version
 
 User = get_user_model()
+
+INVITATION_KIND = "practice_invitation"
 
 
 def _saved(instance):
@@ -169,18 +173,47 @@ def invitation_create(
             expires_at=now + timedelta(days=settings.INVITATION_VALID_DAYS),
         )
     )
-    link = settings.SITE_URL + reverse("invitation_accept", args=[token])
-    transaction.on_commit(lambda: _invitation_send(invitation, link))
+    link = absolute_url(reverse("invitation_accept", args=[token]))
+    _invitation_claim_email(invitation, link=link)
     return invitation, token
 
 
-def _invitation_send(invitation: Invitation, link: str) -> None:
+def _invitation_claim_email(invitation: Invitation, *, link: str) -> None:
+    # Through the outbox like every other email: retried, listed in the admin, sent after
+    # commit, and the link (a password-setting secret) removed from the stored copy once sent.
+    # Someone with an account gets it as theirs (in their messages); anyone else by address.
+    account = User.objects.filter(email__iexact=invitation.email, is_active=True).first()
     context = {"invitation": invitation, "link": link}
-    send_mail(
-        subject=f"You are invited to join {invitation.practice} on qiproject",
-        message=render_to_string("practices/email/invitation.txt", context),
-        from_email=None,
-        recipient_list=[invitation.email],
+    message_claim(
+        recipient=account,
+        to_email=invitation.email,
+        kind=INVITATION_KIND,
+        subject_key=f"invitation:{invitation.pk}",
+        category=Category.ESSENTIAL,
+        subject=f"You are invited to join {invitation.practice.name} on qiproject",
+        body=render_to_string("practices/email/invitation.txt", context),
+        redact=[link],
+    )
+
+
+PASSWORD_RESET_KIND = "password_reset"
+
+
+def password_reset_email_claim(*, user: User, subject: str, body: str, token: str) -> None:
+    """Claim a password-reset email in the outbox; its token is removed once it is sent.
+
+    Keyed by the second it was asked for, so a double submit sends one email and a later
+    request another.
+    """
+    message_claim(
+        recipient=user,
+        kind=PASSWORD_RESET_KIND,
+        subject_key=f"user:{user.pk}",
+        period=timezone.now().strftime("%Y-%m-%dT%H:%M:%S"),
+        category=Category.ESSENTIAL,
+        subject=subject,
+        body=body,
+        redact=[token],
     )
 
 

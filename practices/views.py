@@ -27,6 +27,7 @@ from practices.access import (
 from practices.forms import (
     AcceptInvitationForm,
     InvitationForm,
+    PasswordResetForm,
     SignInForm,
     TimeSummaryForm,
     VisitForm,
@@ -157,6 +158,12 @@ class SignInView(auth_views.LoginView):
 
     def get_redirect_url(self):
         return safe_next_url(self.request, "")
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Asking for a reset link: the email goes through the outbox."""
+
+    form_class = PasswordResetForm
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):

@@ -10,7 +10,9 @@ class QiprojectConfig(AppConfig):
     def ready(self):
         # Start-up wiring that every app relies on is added here, one import per concern.
         from messaging.schedules import ScheduleSpec, register_schedule
+        from qiproject.validators import attach_text_validators
 
+        attach_text_validators()
         register_schedule(
             ScheduleSpec(
                 name="Forms: forget old one-time tokens",

@@ -213,7 +213,11 @@ EMAIL_BACKEND = os.environ.get(
     if EMAIL_HOST
     else "qiproject.mail.FileAndConsoleBackend",
 )
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Where emailed links point (qiproject/links.py). Locally it follows the port `make run` serves
+# on (bin/serve exports PORT to the web server and the worker that builds the emails).
+SITE_URL = (
+    os.environ.get("SITE_URL") or f"http://127.0.0.1:{os.environ.get('PORT') or '8000'}"
+).rstrip("/")
 
 # Celery: an embedded filesystem broker by default, Redis in production.
 CELERY_BROKER_DIR = VAR_DIR / "broker"

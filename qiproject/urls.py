@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from practices.views import PasswordResetConfirmView, SignInView
+from practices.views import PasswordResetConfirmView, PasswordResetView, SignInView
 from qiproject.health import healthz
 
 admin.site.site_header = "qiproject administration"
@@ -11,6 +11,7 @@ urlpatterns = [
     path("healthz/", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("accounts/login/", SignInView.as_view(), name="login"),
+    path("accounts/password_reset/", PasswordResetView.as_view(), name="password_reset"),
     path(
         "accounts/reset/<uidb64>/<token>/",
         PasswordResetConfirmView.as_view(),

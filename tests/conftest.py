@@ -11,6 +11,7 @@
 import pytest
 
 from practices.models import Role
+from tests.messaging.smtp import SMTPServer
 from tests.practices.factories import (
     FacilitatorAssignmentFactory,
     MembershipFactory,
@@ -84,3 +85,30 @@ def login(client):
         return client
 
     return _login
+
+
+@pytest.fixture
+def smtp_server(settings):
+    """A real SMTP server on a free localhost port, with Django's SMTP backend pointed at it."""
+    with SMTPServer() as server:
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST = "127.0.0.1"
+        settings.EMAIL_PORT = server.port
+        settings.EMAIL_USE_TLS = False
+        settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+        settings.EMAIL_TIMEOUT = 5
+        yield server
+
+
+@pytest.fixture
+def smtp_down(settings):
+    """Django's SMTP backend pointed at a localhost port where no server listens."""
+    from tests.messaging.smtp import free_port
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = free_port()
+    settings.EMAIL_USE_TLS = False
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    settings.EMAIL_TIMEOUT = 2
+    settings.MESSAGING_MAX_RETRIES = 1

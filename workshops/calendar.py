@@ -2,10 +2,11 @@
 
 from datetime import UTC
 
-from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar, Event, vCalAddress, vText
+
+from qiproject.links import absolute_url
 
 
 def session_ics(session, *, attendee=None) -> bytes:
@@ -21,7 +22,7 @@ def session_ics(session, *, attendee=None) -> bytes:
     event.add("dtstart", session.starts_at.astimezone(UTC))
     event.add("dtend", session.ends_at.astimezone(UTC))
     event.add("summary", f"{session.title} ({session.programme.name})")
-    link = settings.SITE_URL + reverse("workshops:session_detail", args=[session.pk])
+    link = absolute_url(reverse("workshops:session_detail", args=[session.pk]))
     location = session.venue or session.online_url
     event.add("location", vText(location))
     description = [session.agenda.strip(), f"Details and answers: {link}"]

@@ -113,6 +113,16 @@ class Response(models.TextChoices):
     NO = "no", "No, I cannot come"
 
 
+# How an answer reads in the third person (the register, lists of invitees): the labels above
+# are what the invitee says ("Yes, I will come"), which reads wrongly about someone else.
+ANSWER_SUMMARIES = {
+    Response.PENDING: "not answered yet",
+    Response.YES: "said they will come",
+    Response.MAYBE: "said maybe",
+    Response.NO: "said they cannot come",
+}
+
+
 class Invitation(models.Model):
     """A team member or patient representative invited to a session, and their answer."""
 
@@ -136,6 +146,11 @@ class Invitation(models.Model):
 
     def __str__(self):
         return f"{self.user} to {self.session}"
+
+    @property
+    def answer_summary(self) -> str:
+        """The invitee's answer as others read it, e.g. "said they will come"."""
+        return ANSWER_SUMMARIES.get(self.response, self.get_response_display().lower())
 
 
 class Attendance(models.Model):

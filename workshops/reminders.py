@@ -3,7 +3,6 @@
 from collections.abc import Iterable
 from datetime import date
 
-from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -12,6 +11,7 @@ from messaging.models import Category
 from messaging.reminders import Outgoing, register
 from messaging.services import Attachment
 from practices.reminders import register_digest_section
+from qiproject.links import absolute_url
 from workshops.calendar import session_ics
 from workshops.selectors import invitations_to_remind, sessions_starting
 
@@ -68,8 +68,7 @@ def workshop_reminders(today: date) -> Iterable[Outgoing]:
             "invitation": invitation,
             "session": session,
             "days_left": days_left,
-            "link": settings.SITE_URL + reverse("workshops:session_detail", args=[session.pk]),
-            "site_url": settings.SITE_URL,
+            "link": absolute_url(reverse("workshops:session_detail", args=[session.pk])),
         }
         when = "tomorrow" if days_left == 1 else f"in {days_left} days"
         ics = session_ics(session, attendee=invitation.user).decode()

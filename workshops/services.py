@@ -4,7 +4,6 @@ import uuid
 from collections.abc import Iterable
 from datetime import datetime
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
@@ -17,6 +16,7 @@ from messaging.models import Category
 from messaging.services import Attachment, message_claim
 from practices.freshness import practices_changed
 from practices.models import Membership, Practice, Programme, User
+from qiproject.links import absolute_url
 from qiproject.locking import claim_version
 from workshops.calendar import session_ics
 from workshops.models import (
@@ -162,11 +162,11 @@ def invitation_send_many(*, invitation_ids: list[int]) -> None:
 def invitation_send(*, invitation: Invitation) -> bool:
     """Claim one invitation's email (with its .ics) in the outbox, and note when it went.
 
-    The message key is the person and the session, so the invitation is emailed exactly once
+    The message key is the person and the session, so the invitation is claimed once
     however often this runs; returns whether this call claimed it.
     """
     session = invitation.session
-    link = settings.SITE_URL + reverse("workshops:session_detail", args=[session.pk])
+    link = absolute_url(reverse("workshops:session_detail", args=[session.pk]))
     context = {"invitation": invitation, "session": session, "link": link}
     ics = session_ics(session, attendee=invitation.user).decode()
     _, created = message_claim(

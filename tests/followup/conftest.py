@@ -4,8 +4,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from tests.messaging.conftest import smtp_server  # noqa: F401  (shared fixture)
-
 DUE = date(2027, 6, 1)  # the follow-up date of the persona programme
 LONDON = ZoneInfo("Europe/London")
 

@@ -231,3 +231,103 @@ def test_the_sweeper_leaves_a_message_waiting_for_its_retry(member_a):
         services.message_retry_later(message_id=message.pk, delay_seconds=3600)
     with time_machine.travel(NOW + timedelta(minutes=30), tick=False):
         assert services.messages_requeue_stale() == []
+
+
+def test_any_delivery_error_is_a_failed_attempt_with_the_true_error(member_a, smtp_server):
+    # Django refuses a header with a line break (BadHeaderError, a ValueError, not a mail error).
+    message = MessageFactory(recipient=member_a, subject="A workshop\nwith a line break")
+
+    with pytest.raises(ValueError):
+        services.message_deliver(message_id=message.pk)
+
+    message.refresh_from_db()
+    assert message.status == Status.PENDING
+    assert message.attempts == 1
+    assert message.last_error.startswith("BadHeaderError:")
+    assert smtp_server.received == []
+
+
+def test_a_message_that_can_never_be_built_fails_after_its_retries(member_a, settings):
+    message = MessageFactory(recipient=member_a, subject="A workshop\nwith a line break")
+
+    message_deliver_task.apply(args=[message.pk])
+
+    message.refresh_from_db()
+    assert message.status == Status.FAILED
+    assert message.attempts == settings.MESSAGING_MAX_RETRIES + 1
+    assert message.last_error.startswith("BadHeaderError:")
+    assert "worker stopped" not in message.last_error
+
+
+def test_the_sweeper_fails_a_pending_message_whose_attempts_are_used_up(member_a, settings):
+    attempts = settings.MESSAGING_MAX_RETRIES + 1
+    with time_machine.travel(NOW, tick=False):
+        message = MessageFactory(recipient=member_a, attempts=attempts, last_error="SMTP: 451")
+    with time_machine.travel(NOW + timedelta(hours=1), tick=False):
+        assert services.messages_requeue_stale() == []
+
+    message.refresh_from_db()
+    assert message.status == Status.FAILED
+    assert message.failed_at is not None
+    assert message.last_error == "SMTP: 451"
+
+
+def test_the_sweeper_fails_a_message_stuck_sending_on_its_last_attempt(member_a, settings):
+    attempts = settings.MESSAGING_MAX_RETRIES + 1
+    with time_machine.travel(NOW, tick=False):
+        stuck = MessageFactory(
+            recipient=member_a, status=Status.SENDING, sending_started_at=NOW, attempts=attempts
+        )
+    later = NOW + timedelta(seconds=settings.MESSAGING_SENDING_STALE_AFTER + 1)
+
+    with time_machine.travel(later, tick=False):
+        assert services.messages_requeue_stale() == []
+
+    stuck.refresh_from_db()
+    assert stuck.status == Status.FAILED
+    assert "worker stopped" in stuck.last_error
+
+
+def test_the_sweeper_still_queues_a_message_with_attempts_left(member_a, settings):
+    with time_machine.travel(NOW, tick=False):
+        message = MessageFactory(recipient=member_a, attempts=settings.MESSAGING_MAX_RETRIES)
+    with time_machine.travel(NOW + timedelta(hours=1), tick=False):
+        assert services.messages_requeue_stale() == [message.pk]
+
+
+def test_resending_a_failed_message_gives_it_a_fresh_set_of_attempts(member_a, settings):
+    message = MessageFactory(
+        recipient=member_a, status=Status.FAILED, attempts=settings.MESSAGING_MAX_RETRIES + 1
+    )
+
+    services.message_resend(message_ids=[message.pk])
+
+    message.refresh_from_db()
+    assert message.status == Status.PENDING
+    assert message.attempts == 0
+
+
+def test_a_message_to_an_address_without_an_account_is_claimed_once(db):
+    values = {
+        "recipient": None,
+        "to_email": "new.person@example.test",
+        "kind": "invitation",
+        "subject_key": "invitation:1",
+        "category": Category.ESSENTIAL,
+        "subject": "You are invited",
+        "body": "Hello,",
+    }
+
+    first, created = services.message_claim(**values)
+    again, created_again = services.message_claim(**values)
+
+    assert created and not created_again
+    assert again == first
+    assert first.recipient is None
+    assert first.to_email == "new.person@example.test"
+
+
+def test_a_claimed_subject_is_one_line_whatever_it_was_built_from(member_a):
+    message, _ = claim(member_a, subject="Workshop: Back pain\r\nand red flags ")
+
+    assert message.subject == "Workshop: Back pain and red flags"

@@ -5,6 +5,8 @@ import time_machine
 from django.core import mail
 from django.core.exceptions import ValidationError
 
+from messaging.models import Message, Status
+from messaging.services import REDACTED
 from practices import services
 from practices.models import FacilitatorAssignment, Invitation, Membership, Role
 from tests.practices.factories import UserFactory
@@ -117,3 +119,51 @@ def test_an_invitation_expires_after_the_configured_days(practice_a, member_a, s
     settings.INVITATION_VALID_DAYS = 7
     invitation, _ = invite(practice_a, member_a)
     assert invitation.expires_at - invitation.created_at == timedelta(days=7)
+
+
+def test_an_invitation_goes_through_the_outbox_and_its_link_is_removed_once_sent(
+    practice_a, member_a, smtp_server, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        invitation, token = invite(practice_a, member_a)
+
+    (received,) = smtp_server.received
+    assert received["To"] == "new.nurse@example.test"
+    assert token in received.get_payload()
+    message = Message.objects.get(kind=services.INVITATION_KIND)
+    assert message.recipient is None
+    assert message.to_email == "new.nurse@example.test"
+    assert message.subject_key == f"invitation:{invitation.pk}"
+    assert message.status == Status.SENT
+    assert received["Message-ID"] == message.message_id
+    assert token not in message.body
+    assert REDACTED in message.body
+
+
+def test_an_invitation_is_kept_in_the_outbox_when_the_mail_server_is_down(
+    practice_a, member_a, smtp_down, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        invitation, _ = invite(practice_a, member_a)
+
+    message = Message.objects.get(kind=services.INVITATION_KIND)
+    assert message.to_email == invitation.email
+    assert message.status == Status.FAILED
+    assert "ConnectionRefusedError" in message.last_error
+
+
+def test_an_invitation_to_someone_with_an_account_is_listed_in_their_messages(
+    practice_b, lead, member_a
+):
+    invite(practice_b, lead, email=member_a.email, full_name=member_a.full_name)
+
+    assert Message.objects.get(kind=services.INVITATION_KIND).recipient == member_a
+
+
+def test_two_invitations_to_one_address_are_two_messages(practice_a, practice_b, lead):
+    invite(practice_a, lead)
+    invite(practice_b, lead)
+
+    messages = Message.objects.filter(kind=services.INVITATION_KIND)
+    assert messages.count() == 2
+    assert len({message.message_id for message in messages}) == 2

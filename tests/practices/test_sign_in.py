@@ -5,6 +5,8 @@ from axes.models import AccessAttempt
 from django.core import mail
 from django.urls import reverse
 
+from messaging.models import Message, Status
+from messaging.services import REDACTED
 from tests.practices.factories import UserFactory
 
 
@@ -27,11 +29,14 @@ def test_five_failures_lock_the_account_from_that_address_with_a_clear_message(c
     assert attempt(client, user.email, "password").status_code == 429
 
 
-def test_a_locked_out_person_can_reset_their_password_and_sign_in(client, db):
+def test_a_locked_out_person_can_reset_their_password_and_sign_in(
+    client, db, django_capture_on_commit_callbacks
+):
     user = UserFactory(email="nurse@example.test")
     for _ in range(5):
         attempt(client, user.email, "wrong")
-    response = client.post(reverse("password_reset"), {"email": user.email})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("password_reset"), {"email": user.email})
     assert response.status_code == 302
     link = re.search(r"https?://[^/]+(/accounts/reset/\S+)", mail.outbox[0].body).group(1)
     form_page = client.get(link, follow=True)
@@ -78,3 +83,34 @@ def test_an_over_long_email_gets_a_clear_message_and_counts_no_attempt(client, d
     assert response.status_code == 200
     assert "An email address has at most 254 characters" in response.content.decode()
     assert not AccessAttempt.objects.exists()
+
+
+def test_a_password_reset_email_goes_through_the_outbox_and_its_link_is_removed_once_sent(
+    client, db, smtp_server, django_capture_on_commit_callbacks
+):
+    user = UserFactory(email="nurse@example.test", full_name="Nina Nurse")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("password_reset"), {"email": "Nurse@Example.test"})
+
+    assert response.status_code == 302
+    (received,) = smtp_server.received
+    link = re.search(r"https?://\S+/accounts/reset/\S+", received.get_payload()).group(0)
+    message = Message.objects.get(recipient=user, kind="password_reset")
+    assert message.status == Status.SENT
+    assert message.subject == "Reset your qiproject password"
+    assert received["Message-ID"] == message.message_id
+    assert link not in message.body
+    assert REDACTED in message.body
+
+
+def test_asking_for_a_reset_while_the_mail_server_is_down_is_no_error(
+    client, db, smtp_down, django_capture_on_commit_callbacks
+):
+    UserFactory(email="nurse@example.test")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("password_reset"), {"email": "nurse@example.test"})
+
+    assert response.status_code == 302
+    assert "ConnectionRefusedError" in Message.objects.get(kind="password_reset").last_error

@@ -2,6 +2,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
+from messaging.models import Message
 from practices.models import Invitation, Membership, Role
 from practices.services import invitation_create
 from tests.practices.factories import MembershipFactory, PracticeFactory
@@ -257,3 +258,17 @@ def test_someone_else_signed_in_cannot_accept_an_existing_persons_invitation(
     assert "This invitation is for" in response.content.decode()
     assert not member_a.memberships.filter(practice=practice_b).exists()
     assert not patient_rep.memberships.filter(practice=practice_b).exists()
+
+
+def test_inviting_while_the_mail_server_is_down_still_succeeds_and_keeps_the_email(
+    login, member_a, practice_a, smtp_down, django_capture_on_commit_callbacks
+):
+    url = reverse("invitation_create", args=[practice_a.pk])
+    data = {"full_name": "Nina Nurse", "email": "nina@example.test", "role": Role.NURSE}
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = login(member_a).post(url, data)
+
+    assert response.status_code == 302
+    assert Invitation.objects.get().email == "nina@example.test"
+    assert Message.objects.get(to_email="nina@example.test").last_error

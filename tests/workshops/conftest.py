@@ -1,7 +1,6 @@
 import pytest
 
 from practices.models import Role
-from tests.messaging.conftest import smtp_server  # noqa: F401  (shared fixture)
 from tests.practices.factories import MembershipFactory, PracticeFactory, UserFactory
 from tests.workshops.factories import WorkshopSessionFactory
 

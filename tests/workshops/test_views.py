@@ -133,6 +133,26 @@ def test_a_facilitator_takes_the_register(login, facilitator, session, invitatio
     assert Attendance.objects.get(session=session).user == member_a
 
 
+def test_the_register_says_in_plain_words_what_each_invitee_answered(
+    login, facilitator, session, practice_a
+):
+    answers = {
+        Response.PENDING: "not answered yet",
+        Response.YES: "said they will come",
+        Response.MAYBE: "said maybe",
+        Response.NO: "said they cannot come",
+    }
+    for response in answers:
+        InvitationFactory(session=session, practice=practice_a, response=response)
+
+    page = login(facilitator).get(url("attendance_register", session.pk)).content.decode()
+
+    for summary in answers.values():
+        assert f"; {summary})" in page
+    assert "answered not answered" not in page
+    assert "yes, i will come" not in page
+
+
 def test_members_cannot_take_the_register(login, member_a, session, invitation):
     client = login(member_a)
     assert client.get(url("attendance_register", session.pk)).status_code == 404
