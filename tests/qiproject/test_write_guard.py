@@ -80,10 +80,13 @@ def test_a_write_rolled_back_with_its_savepoint_needs_no_mark(action):
 
 
 def test_a_mark_queued_after_commit_counts_once_it_runs(action, django_capture_on_commit_callbacks):
-    with guarded() as guard:
-        with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
-            AgreedAction.objects.filter(pk=action.pk).update(description="Queued")
-            transaction.on_commit(lambda: practices_changed([action.practice_id]))
+    with (
+        guarded() as guard,
+        django_capture_on_commit_callbacks(execute=True),
+        transaction.atomic(),
+    ):
+        AgreedAction.objects.filter(pk=action.pk).update(description="Queued")
+        transaction.on_commit(lambda: practices_changed([action.practice_id]))
     assert guard.failures() == []
 
 
