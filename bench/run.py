@@ -561,11 +561,21 @@ def build_workshops_and_follow_up(world: World) -> None:
     )
 
 
+def mark_written(world: World) -> None:
+    """bulk_create sends no signals: give the built practices and programme new dashboard
+    tokens, as the services would, so no cached row outlives the data it was built from."""
+    from practices.freshness import practices_changed, programmes_changed
+
+    practices_changed(practice.pk for practice in world.practices)
+    programmes_changed([world.programme.pk])
+
+
 BUILDERS = [
     build_people_and_practices,
     build_visits,
     build_improvement_work,
     build_workshops_and_follow_up,
+    mark_written,
 ]
 
 

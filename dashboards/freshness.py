@@ -12,7 +12,7 @@ invalidation, not domain work (one UPDATE of a token, no rule of the domain), an
 follow every save, including the admin's change forms and services written later. A call in
 each service would leave any new write path one forgotten line away from a dashboard that
 shows old data; the receivers cannot be forgotten, and the writes that bypass them are
-found by a test.
+found by tests/write_guard.py, which checks every write the test suite makes.
 """
 
 import uuid

@@ -6,7 +6,8 @@ programme's, so a row built before a write is never read after it: the write and
 token commit in the same transaction. Saves and deletes of the models a row shows are caught
 by the receivers in dashboards.freshness; a write that bypasses save() (a conditional
 update(), a bulk_create()) on one of those models calls practices_changed() itself, and
-tests/dashboards/test_row_cache.py checks every such write in the code does.
+tests/write_guard.py, which watches every statement the test suite sends to the database,
+fails any test in which such a write leaves the token unchanged.
 
 The token is random rather than a counter so that a cache outliving a database (a re-seeded
 demo, a restored backup) cannot match a row of the new data to a key of the old.

@@ -6,9 +6,13 @@
 - `member_b`: GP of `practice_b` (the outsider for practice A's work);
 - `patient_rep`: patient representative of `practice_a`;
 - `staff`: admin staff; anonymous is the plain `client`.
+
+Every test that uses the database runs under tests/write_guard.py: a write to what a dashboard
+row shows must replace the affected practice's token.
 """
 
 import pytest
+from django.db import connection
 
 from practices.models import Role
 from tests.messaging.smtp import SMTPServer
@@ -19,6 +23,20 @@ from tests.practices.factories import (
     ProgrammeFactory,
     UserFactory,
 )
+from tests.write_guard import guarding
+
+
+@pytest.fixture(autouse=True)
+def write_guard(request):
+    """Fail the test if a write to a tracked table leaves its practice's dashboard token alone."""
+    if "_django_db_helper" not in request.fixturenames and not request.node.get_closest_marker(
+        "django_db"
+    ):
+        yield None
+        return
+    request.getfixturevalue("_django_db_helper")  # the harness's own transaction comes first
+    with guarding(connection, baseline=len(connection.atomic_blocks)) as guard:
+        yield guard
 
 
 @pytest.fixture

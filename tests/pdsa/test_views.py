@@ -6,6 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from pdsa.models import CycleComment, DataPoint, ImprovementPlan, Measure, PDSACycle, Stage
+from tests import write_guard
 from tests.pdsa.factories import (
     ChangeIdeaFactory,
     CycleQuestionFactory,
@@ -114,7 +115,8 @@ def test_changes_need_an_editor(client, login, request, member_b, patient_rep, n
 
 
 def test_a_former_facilitator_no_longer_sees_the_practice(login, facilitator, plan):
-    facilitator.facilitations.update(ended_on=date(2026, 5, 1))
+    with write_guard.unmarked_writes("test data set behind the services"):
+        facilitator.facilitations.update(ended_on=date(2026, 5, 1))
     assert login(facilitator).get(reverse("pdsa:plan_detail", args=[plan.pk])).status_code == 404
 
 
@@ -146,7 +148,8 @@ def test_a_stale_plan_form_is_refused_with_the_newer_text_shown(login, member_a,
         "start_date": "2026-01-05",
         "version": 1,
     }
-    ImprovementPlan.objects.filter(pk=plan.pk).update(title="Renamed by a colleague", version=2)
+    with write_guard.unmarked_writes("test data set behind the services"):
+        ImprovementPlan.objects.filter(pk=plan.pk).update(title="Renamed by a colleague", version=2)
     response = login(member_a).post(url, form)
     assert response.status_code == 409
     assert "saved this after you opened it" in response.content.decode()
@@ -269,7 +272,8 @@ def test_the_chart_page_shows_the_spc_chart_with_flags_explained_and_a_table(
             numerator=None,
             denominator=None,
         )
-    PDSACycle.objects.filter(pk=cycle.pk).update(start_date=date(2026, 1, 10))
+    with write_guard.unmarked_writes("test data set behind the services"):
+        PDSACycle.objects.filter(pk=cycle.pk).update(start_date=date(2026, 1, 10))
     url = reverse("pdsa:measure_chart", args=[measure.pk])
     run_page = login(member_a).get(url).content.decode()
     assert "Run chart of" in run_page and "Median" in run_page
@@ -363,7 +367,8 @@ def test_a_stale_move_to_do_click_says_the_cycle_has_moved_on(login, member_a, c
 
 
 def test_a_stale_cycle_form_is_refused_with_both_versions_shown(login, member_a, cycle):
-    PDSACycle.objects.filter(pk=cycle.pk).update(objective="Saved by a colleague", version=2)
+    with write_guard.unmarked_writes("test data set behind the services"):
+        PDSACycle.objects.filter(pk=cycle.pk).update(objective="Saved by a colleague", version=2)
     response = login(member_a).post(
         reverse("pdsa:cycle_edit", args=[cycle.pk]),
         {"title": "Leaflet", "objective": "My stale text", "version": 1},
