@@ -221,8 +221,11 @@ def funnel_criteria(template: AuditTemplate) -> list[Criterion]:
     return list(template_criteria(template).criteria.all())
 
 
-def funnel(*, programme, template: AuditTemplate, key: str, user) -> Funnel:
-    """The latest complete round of each practice in the programme that audited `key`.
+FIRST, LATEST = "first", "latest"
+
+
+def funnel(*, programme, template: AuditTemplate, key: str, user, which: str = LATEST) -> Funnel:
+    """The latest (or first) complete round of each practice in the programme that audited `key`.
 
     Practices the user may see are named; any other practice is a letter, in an order that
     does not rank them (by practice id), so the plot is never a league table.
@@ -236,7 +239,13 @@ def funnel(*, programme, template: AuditTemplate, key: str, user) -> Funnel:
             template_version__criteria__key=key,
         )
         .select_related("practice")
-        .order_by("practice_id", "-period_end", "-pk")
+        .order_by(
+            *(
+                ("practice_id", "period_end", "pk")
+                if which == FIRST
+                else ("practice_id", "-period_end", "-pk")
+            )
+        )
     )
     for r in rounds:
         latest.setdefault(r.practice_id, r)

@@ -373,7 +373,10 @@ def funnel(request, pk, template_pk):
     key = request.GET.get("criterion") or criteria[0].key
     if key not in {c.key for c in criteria}:
         raise Http404("No such criterion.")
-    result = selectors.funnel(programme=programme, template=template, key=key, user=request.user)
+    which = selectors.FIRST if request.GET.get("rounds") == selectors.FIRST else selectors.LATEST
+    result = selectors.funnel(
+        programme=programme, template=template, key=key, user=request.user, which=which
+    )
     chart = ""
     if result.points:
         chart = mark_safe(  # noqa: S308 - charts escape every piece of text they draw
@@ -394,6 +397,7 @@ def funnel(request, pk, template_pk):
         "template": template,
         "criteria": criteria,
         "key": key,
+        "which": which,
         "funnel": result,
         "chart": chart,
     }
