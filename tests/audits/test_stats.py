@@ -198,6 +198,9 @@ def test_stats_module_imports_nothing_from_django():
 
     tree = ast.parse(Path(stats.__file__).read_text())
     modules = [
-        alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names
+        alias.name
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Import)
+        for alias in node.names
     ] + [node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)]
     assert not [name for name in modules if name and name.startswith("django")]
