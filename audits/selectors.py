@@ -38,6 +38,7 @@ def rounds_for(user):
         AuditRound.objects.visible_to(user)
         .select_related("practice", "template_version__template")
         .annotate(case_count=Count("cases"))
+        .order_by("-period_end", "-pk")
     )
 
 
@@ -273,7 +274,7 @@ def funnel(*, programme, template: AuditTemplate, key: str, user, which: str = L
         named = r.practice_id in visible
         points.append(
             FunnelPoint(
-                label=r.practice.name if named else f"Practice {next(letters)}",
+                label=r.practice.name if named else next(letters),
                 named=named,
                 is_own=r.practice_id in own,
                 met=met,
