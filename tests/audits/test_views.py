@@ -285,3 +285,60 @@ def test_an_outsider_gets_404_for_linking_another_practices_measure(login, membe
     measure = MeasureFactory(plan=ImprovementPlanFactory(practice=practice_a))
     response = login(member_b).get(reverse("audits:measure_link", args=[measure.pk]))
     assert response.status_code == 404
+
+
+def test_every_page_of_a_round_renders_for_its_practice(login, member_a, practice_a, template):
+    from tests.audits.factories import make_start_back_template
+
+    start_back_round = make_round(practice_a, make_start_back_template(), sample_size=12)
+    measure = MeasureFactory(plan=ImprovementPlanFactory(practice=practice_a))
+    client = login(member_a)
+    urls = _round_urls(start_back_round) + [
+        reverse("audits:round_cases", args=[start_back_round.pk]) + "?from=11",
+        reverse("audits:template_detail", args=[template.pk]) + "?version=1",
+        reverse("audits:measure_link", args=[measure.pk]),
+        reverse("audits:round_create", args=[practice_a.pk]),
+    ]
+    for url in urls:
+        assert client.get(url).status_code == 200, url
+    grid = client.get(reverse("audits:round_cases", args=[start_back_round.pk])).text
+    assert "Case 1, STarT Back item 9" in grid and "Case 1, care given" in grid
+    assert (
+        client.get(reverse("audits:template_detail", args=[template.pk]) + "?version=9").status_code
+        == 404
+    )
+
+
+def test_the_grid_scores_start_back_answers(login, member_a, practice_a):
+    from tests.audits.factories import make_start_back_template
+
+    audit_round = make_round(practice_a, make_start_back_template(), sample_size=2)
+    data = {f"c1_item{i}": "1" if i in (5, 6, 7, 8) else "0" for i in range(1, 10)}
+    data |= {"c1_care": "pipt", "c1_recorded": "met", "save": "1"}
+    response = login(member_a).post(reverse("audits:round_cases", args=[audit_round.pk]), data)
+    assert response.status_code == 302
+    case = audit_round.cases.get()
+    assert (case.start_back_total, case.stratum) == (4, "high")
+    assert case.answers.get(criterion__key="matched").answer == "met"
+
+
+def test_half_filled_start_back_answers_are_refused(login, member_a, practice_a):
+    from tests.audits.factories import make_start_back_template
+
+    audit_round = make_round(practice_a, make_start_back_template(), sample_size=2)
+    response = login(member_a).post(
+        reverse("audits:round_cases", args=[audit_round.pk]),
+        {"c1_item1": "1", "c1_recorded": "met", "save": "1"},
+    )
+    assert response.status_code == 200
+    assert "answer all nine STarT Back items" in response.text
+    assert not audit_round.cases.exists()
+
+
+def test_the_measure_page_says_an_audit_feeds_it(
+    login, member_a, practice_a, template, complete_round
+):
+    measure = MeasureFactory(plan=ImprovementPlanFactory(practice=practice_a))
+    services.measure_link_set(measure=measure, template=template, criterion_key="advice")
+    text = login(member_a).get(measure.get_absolute_url()).text
+    assert "Fed by the clinical audit" in text and "Values from audit rounds" in text
