@@ -27,6 +27,7 @@ from audits.models import (
     Care,
     CaseAnswer,
     Criterion,
+    Judgement,
     MeasureLink,
     RoundStatus,
     TemplateVersion,
@@ -72,6 +73,11 @@ def _version_create(template: AuditTemplate, *, number: int, criteria: list[dict
     keys = [spec.get("key") for spec in criteria]
     if len(set(keys)) != len(keys):
         raise ValidationError("Each criterion needs its own key.")
+    judged = {spec.get("judged", Judgement.ANSWERED) for spec in criteria}
+    if Judgement.MATCHED_CARE in judged and not template.records_start_back:
+        raise ValidationError(
+            "Only a template that records STarT Back scores can judge matched care."
+        )
     version = _saved(TemplateVersion(template=template, number=number, note=note))
     for position, spec in enumerate(criteria):
         values = {name: spec[name] for name in CRITERION_FIELDS if name in spec}

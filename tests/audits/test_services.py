@@ -65,6 +65,13 @@ def test_a_template_needs_distinct_criterion_keys(db):
         make_template([criterion("advice"), criterion("advice")])
 
 
+def test_matched_care_needs_a_template_that_records_start_back(db):
+    from audits.models import Judgement
+
+    with pytest.raises(ValidationError):
+        make_template([criterion("matched", judged=Judgement.MATCHED_CARE)])
+
+
 def test_saving_rows_records_answers_and_an_empty_row_removes_its_case(audit_round):
     services.cases_save(
         audit_round=audit_round,
