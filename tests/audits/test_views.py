@@ -342,3 +342,28 @@ def test_the_measure_page_says_an_audit_feeds_it(
     services.measure_link_set(measure=measure, template=template, criterion_key="advice")
     text = login(member_a).get(measure.get_absolute_url()).text
     assert "Fed by the clinical audit" in text and "Values from audit rounds" in text
+
+
+def test_a_stale_template_edit_is_refused_and_makes_no_version(login, lead, template):
+    services.template_revise(template=template, version=1, criteria=[criterion("advice", 80)])
+    data = {
+        "version": "1",
+        "name": template.name,
+        "clinical_area": "Low back pain",
+        "description": "",
+        "kind": "criteria",
+        "note": "Mine",
+        "criteria-TOTAL_FORMS": "1",
+        "criteria-INITIAL_FORMS": "0",
+        "criteria-MIN_NUM_FORMS": "0",
+        "criteria-MAX_NUM_FORMS": "40",
+        "criteria-0-key": "advice",
+        "criteria-0-short_name": "Advice",
+        "criteria-0-question": "Advice given?",
+        "criteria-0-eligibility": "Every case",
+        "criteria-0-standard": "70",
+        "criteria-0-judged": "answered",
+    }
+    response = login(lead).post(reverse("audits:template_edit", args=[template.pk]), data)
+    assert response.status_code == 409
+    assert template.versions.count() == 2
