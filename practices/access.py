@@ -194,6 +194,11 @@ def can_curate_evidence(user) -> bool:
     return apps.get_model("practices", "Programme").objects.run_by(user).exists()
 
 
+def can_curate_audit_templates(user) -> bool:
+    """Curators of the audit templates (criteria and standards): programme leads and staff."""
+    return can_curate_evidence(user)
+
+
 def evidence_curators():
     """Everyone who curates the evidence library (active staff and programme leads), as users."""
     users = apps.get_model("practices", "User").objects.filter(is_active=True)

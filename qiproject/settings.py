@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "workshops",
     "pdsa",
     "evidence",
+    "audits",
     "messaging",
     "followup",
     "dashboards",

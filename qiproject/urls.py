@@ -19,6 +19,7 @@ urlpatterns = [
     ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("evidence/", include("evidence.urls")),
+    path("audits/", include("audits.urls")),
     path("workshops/", include("workshops.urls")),
     path("pdsa/", include("pdsa.urls")),
     path("messages/", include("messaging.urls")),

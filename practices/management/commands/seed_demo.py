@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from practices import demo
 
 # Each app that has demo content provides `<app>.demo.seed(programme)`; order matters.
-DEMO_APPS = ["evidence", "pdsa", "workshops"]
+DEMO_APPS = ["evidence", "pdsa", "audits", "workshops"]
 
 
 class Command(BaseCommand):

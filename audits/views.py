@@ -1,0 +1,404 @@
+"""Clinical audit pages: parse, call a service or selector, render or redirect."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.safestring import mark_safe
+from django.views.decorators.http import require_http_methods, require_POST
+
+from audits import charts, selectors, services
+from audits._contract import StaleEditError, create_once, refuse_stale
+from audits.forms import (
+    NO_PID_CASES,
+    CaseGridForm,
+    CaseImportForm,
+    CriterionFormSet,
+    MeasureLinkForm,
+    RoundEditForm,
+    RoundForm,
+    TemplateEditForm,
+    TemplateForm,
+    criterion_initial,
+)
+from audits.models import AuditRound, AuditTemplate, MeasureLink
+from pdsa.models import Measure, PDSACycle
+from practices.access import can_curate_audit_templates
+from practices.models import Practice, Programme
+from qiproject.forms import add_validation_error
+
+ROUNDS_PER_PAGE = 25
+ROWS_PER_SCREEN = 10
+
+
+def _editable_round(user, pk) -> AuditRound:
+    """A round the user may see (404 otherwise); 403 if they may only look at it."""
+    audit_round = get_object_or_404(
+        AuditRound.objects.visible_to(user).select_related(
+            "practice", "template_version__template"
+        ),
+        pk=pk,
+    )
+    if not AuditRound.objects.editable_by(user).filter(pk=pk).exists():
+        raise PermissionDenied("You can view this audit but not change it.")
+    return audit_round
+
+
+def _curator_only(user) -> None:
+    if not can_curate_audit_templates(user):
+        raise Http404("No such page.")
+
+
+@login_required
+def audit_list(request):
+    page = Paginator(selectors.rounds_for(request.user), ROUNDS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    context = {
+        "page": page,
+        "templates": selectors.templates_for_list(),
+        "practices": Practice.objects.editable_by(request.user).order_by("name"),
+        "programmes": Programme.objects.visible_to(request.user).order_by("name"),
+        "can_curate": can_curate_audit_templates(request.user),
+    }
+    return render(request, "audits/audit_list.html", context)
+
+
+@login_required
+def template_detail(request, pk):
+    template = get_object_or_404(AuditTemplate, pk=pk)
+    number = request.GET.get("version")
+    try:
+        version = selectors.template_criteria(template, int(number) if number else None)
+    except (ValueError, template.versions.model.DoesNotExist):
+        raise Http404("No such version.") from None
+    context = {
+        "template": template,
+        "version": version,
+        "versions": selectors.versions_of(template),
+        "can_curate": can_curate_audit_templates(request.user),
+        "programmes": Programme.objects.visible_to(request.user).order_by("name"),
+    }
+    return render(request, "audits/template_detail.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def template_create(request):
+    _curator_only(request.user)
+    form = TemplateForm(request.POST or None)
+    criteria = CriterionFormSet(request.POST or None, prefix="criteria")
+    if request.method == "POST" and form.is_valid() and criteria.is_valid():
+        data = dict(form.cleaned_data)
+        note = data.pop("note") or "First version"
+        try:
+            template = create_once(
+                request,
+                form,
+                lambda: services.template_create(criteria=criteria.criteria(), note=note, **data),
+            )
+        except ValidationError as error:
+            add_validation_error(form, error)
+        else:
+            messages.success(request, "Template saved.")
+            return redirect(template)
+    context = {"form": form, "criteria": criteria}
+    return render(request, "audits/template_form.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def template_edit(request, pk):
+    _curator_only(request.user)
+    template = get_object_or_404(AuditTemplate, pk=pk)
+    latest = selectors.template_criteria(template)
+    form = TemplateEditForm(request.POST or None, instance=template)
+    criteria = CriterionFormSet(
+        request.POST or None, prefix="criteria", initial=criterion_initial(latest)
+    )
+    context = {"form": form, "criteria": criteria, "template": template}
+    if request.method == "POST" and form.is_valid() and criteria.is_valid():
+        data = dict(form.cleaned_data)
+        version, note = data.pop("version"), data.pop("note")
+        try:
+            services.template_revise(
+                template=template, version=version, criteria=criteria.criteria(), note=note, **data
+            )
+        except StaleEditError as stale:
+            return refuse_stale(request, form, stale, "audits/template_form.html", context)
+        except ValidationError as error:
+            add_validation_error(form, error)
+        else:
+            messages.success(request, f"Saved as version {template.version}.")
+            return redirect(template)
+    return render(request, "audits/template_form.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def round_create(request, practice_pk):
+    practice = get_object_or_404(Practice.objects.visible_to(request.user), pk=practice_pk)
+    if not Practice.objects.editable_by(request.user).filter(pk=practice.pk).exists():
+        raise PermissionDenied("You can view this practice's audits but not start one.")
+    form = RoundForm(request.POST or None, initial={"template": request.GET.get("template")})
+    if request.method == "POST" and form.is_valid():
+        try:
+            audit_round = create_once(
+                request,
+                form,
+                lambda: services.round_create(practice=practice, **form.cleaned_data),
+            )
+        except ValidationError as error:
+            add_validation_error(form, error)
+        else:
+            messages.success(request, "Audit round started: enter its cases.")
+            return redirect("audits:round_cases", pk=audit_round.pk)
+    return render(request, "audits/round_form.html", {"form": form, "practice": practice})
+
+
+def _results_chart(results, title: str) -> str:
+    series = charts.Series(
+        name="This round",
+        intervals=[
+            charts.Interval(result.proportion, result.low, result.high) if result.eligible else None
+            for result in results
+        ],
+    )
+    return mark_safe(  # noqa: S308 - charts escape every piece of text they draw
+        charts.criteria_chart(
+            title=title,
+            description="Each criterion's proportion met with its 95% confidence interval; "
+            "the dashed red line is the standard. The table below gives the numbers.",
+            labels=[result.criterion.short_name for result in results],
+            standards=[result.standard for result in results],
+            series=[series],
+        )
+    )
+
+
+def _comparison_chart(comparison) -> str:
+    series = []
+    for index, audit_round in enumerate(comparison.rounds):
+        series.append(
+            charts.Series(
+                name=f"Round {index + 1} ({audit_round.period_end:%b %Y})",
+                intervals=[
+                    charts.Interval(cell.proportion, cell.low, cell.high)
+                    if cell is not None and cell.eligible
+                    else None
+                    for cell in (row.cells[index] for row in comparison.rows)
+                ],
+            )
+        )
+    return mark_safe(  # noqa: S308 - charts escape every piece of text they draw
+        charts.criteria_chart(
+            title="Every round of this audit in the practice",
+            description="Each criterion's proportion met in each round, with 95% confidence "
+            "intervals; the dashed red line is the standard. The table gives the numbers.",
+            labels=[row.short_name for row in comparison.rows],
+            standards=[row.standard / 100 for row in comparison.rows],
+            series=series,
+            ident="rounds-chart",
+        )
+    )
+
+
+@login_required
+def round_detail(request, pk):
+    audit_round = get_object_or_404(
+        AuditRound.objects.visible_to(request.user).select_related(
+            "practice__programme", "template_version__template"
+        ),
+        pk=pk,
+    )
+    results = selectors.round_results(audit_round)
+    comparison = selectors.rounds_compared(audit_round)
+    template = audit_round.template_version.template
+    context = {
+        "round": audit_round,
+        "template": template,
+        "results": results,
+        "chart": _results_chart(results, f"{template.name}: results against the standards"),
+        "comparison": comparison if len(comparison.rounds) > 1 else None,
+        "comparison_chart": _comparison_chart(comparison) if len(comparison.rounds) > 1 else "",
+        "cycles": audit_round.cycles.select_related("plan"),
+        "links": MeasureLink.objects.filter(
+            template=template, measure__plan__practice=audit_round.practice
+        ).select_related("measure__plan"),
+        "can_edit": AuditRound.objects.editable_by(request.user).filter(pk=pk).exists(),
+        "missing": [] if audit_round.is_complete else services.missing_for_completion(audit_round),
+        "NO_PID_CASES": NO_PID_CASES,
+    }
+    return render(request, "audits/round_detail.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def round_edit(request, pk):
+    audit_round = _editable_round(request.user, pk)
+    cycles = PDSACycle.objects.filter(plan__practice=audit_round.practice).select_related("plan")
+    form = RoundEditForm(request.POST or None, instance=audit_round, cycles=cycles)
+    context = {"form": form, "round": audit_round, "practice": audit_round.practice}
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        version, chosen = data.pop("version"), data.pop("cycles")
+        try:
+            services.round_update(audit_round=audit_round, version=version, cycles=chosen, **data)
+        except StaleEditError as stale:
+            return refuse_stale(request, form, stale, "audits/round_form.html", context)
+        except ValidationError as error:
+            add_validation_error(form, error)
+        else:
+            messages.success(request, "Round saved.")
+            return redirect(audit_round)
+    return render(request, "audits/round_form.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def round_cases(request, pk):
+    audit_round = _editable_round(request.user, pk)
+    try:
+        start = max(1, min(int(request.GET.get("from", 1)), audit_round.sample_size))
+    except ValueError:
+        start = 1
+    numbers = list(range(start, min(start + ROWS_PER_SCREEN, audit_round.sample_size + 1)))
+    cases = audit_round.cases.filter(number__in=numbers).prefetch_related("answers")
+    form = CaseGridForm(request.POST or None, audit_round=audit_round, numbers=numbers, cases=cases)
+    errors = []
+    if request.method == "POST" and form.is_valid():
+        rows = form.case_inputs()
+        if form.is_valid():
+            try:
+                saved = services.cases_save(audit_round=audit_round, rows=rows)
+            except services.CaseErrors as error:
+                errors = error.errors
+            except ValidationError as error:
+                add_validation_error(form, error)
+            else:
+                messages.success(request, f"Saved {saved} case(s).")
+                following = numbers[-1] + 1
+                if "next" in request.POST and following <= audit_round.sample_size:
+                    return redirect(f"{request.path}?from={following}")
+                return redirect(f"{request.path}?from={start}")
+    context = {
+        "round": audit_round,
+        "form": form,
+        "errors": errors,
+        "start": start,
+        "previous": max(1, start - ROWS_PER_SCREEN) if start > 1 else None,
+        "following": numbers[-1] + 1 if numbers[-1] < audit_round.sample_size else None,
+        "NO_PID_CASES": NO_PID_CASES,
+        "screens": range(1, audit_round.sample_size + 1, ROWS_PER_SCREEN),
+    }
+    return render(request, "audits/round_cases.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def round_import(request, pk):
+    audit_round = _editable_round(request.user, pk)
+    form = CaseImportForm(request.POST or None, request.FILES or None)
+    errors = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.cases_import_csv(
+                audit_round=audit_round, text=form.cleaned_data["file"]
+            )
+        except services.CaseErrors as error:
+            errors = error.errors
+        except ValidationError as error:
+            add_validation_error(form, error)
+        else:
+            messages.success(request, f"Imported {saved} case(s).")
+            return redirect(audit_round)
+    criteria = audit_round.template_version.criteria.all()
+    context = {"round": audit_round, "form": form, "errors": errors, "criteria": criteria}
+    return render(request, "audits/round_import.html", context)
+
+
+@login_required
+@require_POST
+def round_complete(request, pk):
+    audit_round = _editable_round(request.user, pk)
+    try:
+        services.round_complete(audit_round=audit_round)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, "Round marked complete.")
+    return redirect(audit_round)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def measure_link(request, measure_pk):
+    measure = get_object_or_404(
+        Measure.objects.visible_to(request.user).select_related("plan__practice"), pk=measure_pk
+    )
+    if not Measure.objects.editable_by(request.user).filter(pk=measure.pk).exists():
+        raise PermissionDenied("You can view this measure but not change it.")
+    link = MeasureLink.objects.filter(measure=measure).select_related("template").first()
+    form = MeasureLinkForm(request.POST or None)
+    if request.method == "POST" and "remove" in request.POST:
+        services.measure_link_remove(measure=measure)
+        messages.success(request, "The measure is no longer fed by the audit.")
+        return redirect(measure)
+    if request.method == "POST" and form.is_valid():
+        template_id, key = form.chosen()
+        try:
+            services.measure_link_set(
+                measure=measure,
+                template=AuditTemplate.objects.get(pk=template_id),
+                criterion_key=key,
+            )
+        except ValidationError as error:
+            add_validation_error(form, error)
+        else:
+            messages.success(request, "Completed audit rounds now feed this measure.")
+            return redirect(measure)
+    return render(
+        request, "audits/measure_link.html", {"measure": measure, "link": link, "form": form}
+    )
+
+
+@login_required
+def funnel(request, pk, template_pk):
+    programme = get_object_or_404(Programme.objects.visible_to(request.user), pk=pk)
+    template = get_object_or_404(AuditTemplate, pk=template_pk)
+    criteria = selectors.funnel_criteria(template)
+    key = request.GET.get("criterion") or criteria[0].key
+    if key not in {c.key for c in criteria}:
+        raise Http404("No such criterion.")
+    which = selectors.FIRST if request.GET.get("rounds") == selectors.FIRST else selectors.LATEST
+    result = selectors.funnel(
+        programme=programme, template=template, key=key, user=request.user, which=which
+    )
+    chart = ""
+    if result.points:
+        chart = mark_safe(  # noqa: S308 - charts escape every piece of text they draw
+            charts.funnel_chart(
+                title=f"{result.criterion_name}: practices compared",
+                description="Each practice's proportion met against its eligible cases, with "
+                "the programme's overall proportion and its 95% (dashed) and 99.8% limits. "
+                "The table below gives the numbers.",
+                centre=result.centre,
+                dots=[
+                    charts.FunnelDot(p.label, p.met, p.eligible, highlight=p.is_own)
+                    for p in result.points
+                ],
+            )
+        )
+    context = {
+        "programme": programme,
+        "template": template,
+        "criteria": criteria,
+        "key": key,
+        "which": which,
+        "funnel": result,
+        "chart": chart,
+    }
+    return render(request, "audits/funnel.html", context)
