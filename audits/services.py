@@ -15,7 +15,6 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from audits import stats
-from audits._contract import claim_version
 from audits.models import (
     MATCHED_CARE,
     MAX_SAMPLE,
@@ -35,6 +34,7 @@ from audits.models import (
 from pdsa import services as pdsa_services
 from pdsa.models import DataPoint, Measure
 from practices.models import Practice
+from qiproject.locking import claim_version
 
 TEMPLATE_FIELDS = ["name", "clinical_area", "description", "kind"]
 CRITERION_FIELDS = [
@@ -425,8 +425,13 @@ def _write_point(audit_round, measure: Measure, key: str, counts) -> None:
     note = f"From the clinical audit: {audit_round.template_version.template.name}"[:300]
     if existing is not None:
         if eligible:
+            # The audit owns its point: it corrects whatever version is saved now.
             pdsa_services.data_point_update(
-                point=existing.data_point, numerator=met, denominator=eligible, note=note
+                point=existing.data_point,
+                version=existing.data_point.version,
+                numerator=met,
+                denominator=eligible,
+                note=note,
             )
         else:
             pdsa_services.data_point_delete(point=existing.data_point)

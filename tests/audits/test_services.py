@@ -6,8 +6,8 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from audits import services
-from audits._contract import StaleEditError
 from audits.models import Answer, AuditCase, AuditPoint, CaseAnswer, RoundStatus
+from qiproject.locking import StaleEditError
 from tests.audits.factories import (
     answers,
     criterion,
