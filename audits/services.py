@@ -34,6 +34,7 @@ from audits.models import (
 from pdsa import services as pdsa_services
 from pdsa.models import DataPoint, Measure
 from practices.models import Practice
+from qiproject.dates import format_month
 from qiproject.locking import claim_version
 
 TEMPLATE_FIELDS = ["name", "clinical_area", "description", "kind"]
@@ -441,8 +442,8 @@ def _write_point(audit_round, measure: Measure, key: str, counts) -> None:
     period = measure.normalise_period(audit_round.period_end)
     if DataPoint.objects.filter(measure=measure, period=period).exists():
         raise ValidationError(
-            f"“{measure.name}” already has a value for {period:%b %Y} that did not come from "
-            "this audit: change or remove it on the measure's page, then try again."
+            f"“{measure.name}” already has a value for {format_month(period)} that did not "
+            "come from this audit: change or remove it on the measure's page, then try again."
         )
     point = pdsa_services.data_point_record(
         measure=measure, period=period, numerator=met, denominator=eligible, note=note
