@@ -387,6 +387,9 @@ NOT_CREATES = {
     "audits:measure_link": "one link per measure, set or replaced: a repeat sets the same link",
     "audits:funnel": READ,
     "healthz": READ,
+    "login": "signs in; creates nothing",
+    "password_reset": "sends a one-use reset link; a repeat sends another link, and either "
+    "one works",
     "password_reset_confirm": "Django's password reset; its token is one-use",
     "dashboards:facilitator": READ,
     "dashboards:programme": READ,
@@ -402,6 +405,7 @@ NOT_CREATES = {
     "followup_practice_results": READ,
     "followup_programme_results": READ,
     "followup_programme_csv": READ,
+    "followup_programme_comments_csv": READ,
     "followup_answer": "the survey link's token takes one answer (unique per recipient)",
     "followup_questions": EDIT,
     "message_list": READ,
