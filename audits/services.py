@@ -212,6 +212,9 @@ def _checked_case(audit_round, criteria, row: CaseInput):
 
 def _write_case(audit_round, row: CaseInput, score, answers) -> None:
     case, _ = AuditCase.objects.get_or_create(round=audit_round, number=row.number)
+    # Two saves of the same case wait for each other, so the second replaces the first's
+    # answers instead of adding a second answer to the same criterion.
+    case = AuditCase.objects.select_for_update().get(pk=case.pk)
     case.start_back = list(row.start_back) if row.start_back is not None else None
     case.start_back_total = score.total if score else None
     case.start_back_psychosocial = score.psychosocial if score else None
