@@ -100,7 +100,18 @@ def template_create(
 def template_revise(
     *, template: AuditTemplate, version: int, criteria: list[dict], note: str = "", **fields
 ) -> TemplateVersion:
-    """Save a template's edited criteria as a new version; rounds keep the version they used."""
+    """Save a template's edited criteria as a new version; rounds keep the version they used.
+
+    A save that changes nothing makes no version: the latest one is returned as it is.
+    """
+    saved = AuditTemplate.objects.get(pk=template.pk)  # the instance may hold the form's input
+    latest = latest_version(saved)
+    same_fields = all(getattr(saved, name) == value for name, value in fields.items())
+    same_criteria = criteria == [
+        {name: getattr(c, name) for name in CRITERION_FIELDS} for c in latest.criteria.all()
+    ]
+    if same_fields and same_criteria:
+        return latest
     claim_version(template, version)
     for name, value in fields.items():
         setattr(template, name, value)

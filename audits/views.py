@@ -132,9 +132,10 @@ def template_edit(request, pk):
     if request.method == "POST" and form.is_valid() and criteria.is_valid():
         data = dict(form.cleaned_data)
         version, note = data.pop("version"), data.pop("note")
+        before = template.version
         try:
             with unique_violation_as_error(form):
-                services.template_revise(
+                saved = services.template_revise(
                     template=template,
                     version=version,
                     criteria=criteria.criteria(),
@@ -146,7 +147,10 @@ def template_edit(request, pk):
         except ValidationError as error:
             add_validation_error(form, error)
         else:
-            messages.success(request, f"Saved as version {template.version}.")
+            if saved.number == before:
+                messages.info(request, "Nothing had changed, so no new version was made.")
+            else:
+                messages.success(request, f"Saved as version {saved.number}.")
             return redirect(template)
     return render(request, "audits/template_form.html", context)
 

@@ -53,6 +53,21 @@ def test_editing_a_template_makes_a_new_version_and_leaves_collected_rounds_alon
     ]
 
 
+def test_saving_a_template_unchanged_makes_no_new_version(template):
+    latest = services.latest_version(template)
+    same = [
+        {name: getattr(c, name) for name in services.CRITERION_FIELDS}
+        for c in latest.criteria.all()
+    ]
+    saved = services.template_revise(
+        template=template, version=1, criteria=same, name=template.name, note="Looked at it"
+    )
+    assert saved == latest
+    assert template.versions.count() == 1
+    template.refresh_from_db()
+    assert template.version == 1
+
+
 def test_a_template_edit_from_a_stale_form_is_refused(template):
     services.template_revise(template=template, version=1, criteria=[criterion("advice")])
     with pytest.raises(StaleEditError):
