@@ -360,6 +360,7 @@ NOT_CREATES = {
     "followup_practice_results": READ,
     "followup_programme_results": READ,
     "followup_programme_csv": READ,
+    "followup_programme_comments_csv": READ,
     "followup_answer": "the survey link's token takes one answer (unique per recipient)",
     "followup_questions": EDIT,
     "message_list": READ,
