@@ -20,10 +20,9 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def _lock_alone():
-    # These tests claim versions directly; the services that call claim_version mark the
-    # dashboard's change when they save.
-    with write_guard.unmarked_writes("the lock is tested alone, outside the services"):
+def _the_lock_alone():
+    # The lock is tested on its own here; the services that call it mark the practice.
+    with write_guard.unmarked_writes("the lock alone, without the service that marks"):
         yield
 
 
