@@ -274,6 +274,20 @@ def round_edit(request, pk):
     return render(request, "audits/round_form.html", context)
 
 
+def _screen_to_go_to(data, start: int, sample_size: int) -> int:
+    """The first case of the screen a grid's button moves to; every move saves the rows first."""
+    if "next" in data:
+        target = start + ROWS_PER_SCREEN
+    elif "previous" in data:
+        target = max(1, start - ROWS_PER_SCREEN)
+    else:
+        try:
+            target = int(data.get("goto", start))
+        except ValueError:
+            target = start
+    return target if 1 <= target <= sample_size else start
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def round_cases(request, pk):
@@ -297,10 +311,10 @@ def round_cases(request, pk):
                 add_validation_error(form, error)
             else:
                 messages.success(request, f"Saved {saved} case(s).")
-                following = numbers[-1] + 1
-                if "next" in request.POST and following <= audit_round.sample_size:
-                    return redirect(f"{request.path}?from={following}")
-                return redirect(f"{request.path}?from={start}")
+                if "results" in request.POST:
+                    return redirect(audit_round)
+                target = _screen_to_go_to(request.POST, start, audit_round.sample_size)
+                return redirect(f"{request.path}?from={target}")
     context = {
         "round": audit_round,
         "form": form,

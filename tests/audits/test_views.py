@@ -426,3 +426,30 @@ def test_a_saved_template_form_sent_again_goes_to_the_template_instead_of_a_name
     assert first.status_code == second.status_code == 302
     assert second.url == first.url
     assert AuditTemplate.objects.filter(name="Sciatica audit").count() == 1
+
+
+def test_every_move_between_screens_of_the_grid_saves_the_rows_first(
+    login, member_a, practice_a, template
+):
+    audit_round = make_round(practice_a, template, sample_size=25)
+    client = login(member_a)
+    grid = reverse("audits:round_cases", args=[audit_round.pk])
+    page = client.get(grid)
+    assert 'name="goto" value="11"' in page.text
+    assert 'name="results"' in page.text
+
+    response = client.post(grid, {"c1_advice": "met", "c1_imaging": "met", "goto": "21"})
+    assert response.url == f"{grid}?from=21"
+    response = client.post(f"{grid}?from=21", {"c21_advice": "not_met", "previous": "1"})
+    assert response.url == f"{grid}?from=11"
+    response = client.post(f"{grid}?from=11", {"c11_advice": "met", "results": "1"})
+    assert response.url == audit_round.get_absolute_url()
+
+    assert sorted(audit_round.cases.values_list("number", flat=True)) == [1, 11, 21]
+
+
+def test_a_grid_screen_with_an_error_saves_nothing_and_does_not_move(login, member_a, audit_round):
+    grid = reverse("audits:round_cases", args=[audit_round.pk])
+    response = login(member_a).post(grid, {"c1_advice": "met", "c2_advice": "maybe", "next": "1"})
+    assert response.status_code == 200
+    assert not audit_round.cases.exists()
