@@ -13,6 +13,7 @@ from audits.models import (
     Judgement,
 )
 from audits.services import CRITERION_FIELDS, ROUND_FIELDS, TEMPLATE_FIELDS, CaseInput
+from qiproject.forms import ModelChoiceField, ModelMultipleChoiceField
 
 NO_PID_CASES = (
     "Number the cases 1, 2, 3... Never enter a patient identifier (name, NHS number, date of "
@@ -49,6 +50,8 @@ class CriterionForm(forms.ModelForm):
 
 class BaseCriterionFormSet(forms.BaseFormSet):
     def clean(self):
+        if any(self.errors):
+            return  # a criterion is already refused; its key may be missing
         keys = [
             form.cleaned_data["key"]
             for form in self.forms
@@ -78,7 +81,7 @@ def criterion_initial(version) -> list[dict]:
 
 
 class RoundForm(forms.Form):
-    template = forms.ModelChoiceField(queryset=AuditTemplate.objects.all())
+    template = ModelChoiceField(queryset=AuditTemplate.objects.all())
     period_start = DateField(label="Period from")
     period_end = DateField(label="Period to")
     sample_size = forms.IntegerField(min_value=1, max_value=MAX_SAMPLE, initial=30)
@@ -95,7 +98,7 @@ class RoundForm(forms.Form):
 
 
 class RoundEditForm(VersionedForm, RoundForm):
-    cycles = forms.ModelMultipleChoiceField(
+    cycles = ModelMultipleChoiceField(
         queryset=None,
         required=False,
         widget=forms.CheckboxSelectMultiple,
