@@ -15,7 +15,7 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from audits.models import AuditRound, AuditTemplate
+from audits.models import AuditRound, AuditTemplate, RoundStatus
 from evidence.models import EvidenceItem
 from messaging.models import Message
 from pdsa.models import (
@@ -72,6 +72,11 @@ BY_SEGMENT = {
     "rounds": AuditRound,
     "sessions": WorkshopSession,
     "messages": Message,
+}
+# Where the first object would offer no form (a finished cycle or round), visit a live one.
+LIVE = {
+    PDSACycle: lambda objects: objects.open(),
+    AuditRound: lambda objects: objects.exclude(status=RoundStatus.COMPLETE),
 }
 # Arguments no demo object gives: a value the page must cope with (an unknown link is a 404).
 PLACEHOLDERS = {"token": "unknown-token", "uidb64": "MQ", "round": Round.values[0]}
@@ -136,6 +141,8 @@ def _first(model):
     """The demo object to visit: the first practice's where the model belongs to a practice."""
     first_practice = Practice.objects.order_by("ods_code").first()
     objects = model.objects.order_by("pk")
+    if model in LIVE and LIVE[model](objects).exists():
+        objects = LIVE[model](objects)
     for path in ("practice", "plan__practice", "measure__plan__practice", "cycle__plan__practice"):
         try:
             found = objects.filter(**{path: first_practice}).first()
