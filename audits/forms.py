@@ -3,7 +3,6 @@
 from django import forms
 from django.forms import formset_factory
 
-from audits._contract import DateField, VersionedForm
 from audits.models import (
     MAX_SAMPLE,
     Answer,
@@ -13,7 +12,9 @@ from audits.models import (
     Judgement,
 )
 from audits.services import CRITERION_FIELDS, ROUND_FIELDS, TEMPLATE_FIELDS, CaseInput
-from qiproject.forms import ModelChoiceField, ModelMultipleChoiceField
+from qiproject import forms as bounded
+from qiproject.forms import DateField, model_formfield
+from qiproject.locking import VersionedForm
 
 NO_PID_CASES = (
     "Number the cases 1, 2, 3... Never enter a patient identifier (name, NHS number, date of "
@@ -27,6 +28,7 @@ class TemplateForm(forms.ModelForm):
     class Meta:
         model = AuditTemplate
         fields = TEMPLATE_FIELDS
+        formfield_callback = model_formfield
 
 
 class TemplateEditForm(VersionedForm, TemplateForm):
@@ -37,6 +39,7 @@ class CriterionForm(forms.ModelForm):
     class Meta:
         model = Criterion
         fields = CRITERION_FIELDS
+        formfield_callback = model_formfield
         widgets = {"eligibility": forms.TextInput()}
 
     def __init__(self, *args, **kwargs):
@@ -81,7 +84,7 @@ def criterion_initial(version) -> list[dict]:
 
 
 class RoundForm(forms.Form):
-    template = ModelChoiceField(queryset=AuditTemplate.objects.all())
+    template = bounded.ModelChoiceField(queryset=AuditTemplate.objects.all())
     period_start = DateField(label="Period from")
     period_end = DateField(label="Period to")
     sample_size = forms.IntegerField(min_value=1, max_value=MAX_SAMPLE, initial=30)
@@ -98,7 +101,7 @@ class RoundForm(forms.Form):
 
 
 class RoundEditForm(VersionedForm, RoundForm):
-    cycles = ModelMultipleChoiceField(
+    cycles = bounded.ModelMultipleChoiceField(
         queryset=None,
         required=False,
         widget=forms.CheckboxSelectMultiple,
@@ -109,7 +112,7 @@ class RoundEditForm(VersionedForm, RoundForm):
         self.instance = instance
         initial = {name: getattr(instance, name) for name in ROUND_FIELDS}
         initial["cycles"] = list(instance.cycles.all())
-        super().__init__(*args, initial=initial, **kwargs)
+        super().__init__(*args, initial=initial, version=instance.version, **kwargs)
         del self.fields["template"]
         self.fields["cycles"].queryset = cycles
 
@@ -211,7 +214,9 @@ class MeasureLinkForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         choices = []
+        self.templates = {}
         for template in AuditTemplate.objects.prefetch_related("versions__criteria"):
+            self.templates[template.pk] = template
             latest = next(v for v in template.versions.all() if v.number == template.version)
             choices.append(
                 (
@@ -221,6 +226,6 @@ class MeasureLinkForm(forms.Form):
             )
         self.fields["criterion"].choices = [("", "Choose a criterion")] + choices
 
-    def chosen(self) -> tuple[int, str]:
+    def chosen(self) -> tuple[AuditTemplate, str]:
         template_id, key = self.cleaned_data["criterion"].split(":", 1)
-        return int(template_id), key
+        return self.templates[int(template_id)], key

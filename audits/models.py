@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from practices.access import practice_scoped
+from qiproject.dates import format_month
 
 NO_PID = "Do not enter patient-identifiable data (names, NHS numbers, dates of birth)."
 MAX_SAMPLE = 500
@@ -173,7 +174,9 @@ class AuditRound(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.template_version.template} at {self.practice}, {self.period_end:%b %Y}"
+        return (
+            f"{self.template_version.template} at {self.practice}, {format_month(self.period_end)}"
+        )
 
     def get_absolute_url(self):
         return reverse("audits:round_detail", args=[self.pk])

@@ -12,10 +12,12 @@ from audits.models import (
     AuditTemplate,
     CaseAnswer,
     Criterion,
+    MeasureLink,
     RoundStatus,
     TemplateVersion,
 )
-from practices.models import Practice
+from pdsa.models import PDSACycle
+from practices.models import Practice, Programme
 
 VERDICT_WORDS = {
     stats.MEETS: "meets the standard",
@@ -40,6 +42,47 @@ def rounds_for(user):
         .annotate(case_count=Count("cases"))
         .order_by("-period_end", "-pk")
     )
+
+
+def practices_to_audit(user):
+    """Practices in which the user may start an audit round."""
+    return Practice.objects.editable_by(user).order_by("name")
+
+
+def programmes_for(user):
+    """Programmes whose funnel plots the user may open."""
+    return Programme.objects.visible_to(user).order_by("name")
+
+
+def cycles_to_link(audit_round: AuditRound):
+    """The PDSA cycles of the round's practice, which the round may be said to study."""
+    return PDSACycle.objects.filter(plan__practice=audit_round.practice).select_related("plan")
+
+
+def round_links(audit_round: AuditRound):
+    """What a round's page shows beside its results: the cycles it studies and the measures
+    its template feeds in its practice."""
+    cycles = audit_round.cycles.select_related("plan")
+    links = MeasureLink.objects.filter(
+        template=audit_round.template_version.template,
+        measure__plan__practice=audit_round.practice,
+    ).select_related("measure__plan")
+    return list(cycles), list(links)
+
+
+def round_cases(audit_round: AuditRound, numbers: list[int]):
+    """The cases of the round with these numbers, with their answers."""
+    return audit_round.cases.filter(number__in=numbers).prefetch_related("answers")
+
+
+def round_criteria(audit_round: AuditRound):
+    """The criteria of the template version the round is collected with."""
+    return list(audit_round.template_version.criteria.all())
+
+
+def measure_link_of(measure):
+    """The audit criterion feeding the measure, or None."""
+    return MeasureLink.objects.filter(measure=measure).select_related("template").first()
 
 
 def templates_for_list():

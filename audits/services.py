@@ -15,7 +15,6 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from audits import stats
-from audits._contract import claim_version
 from audits.models import (
     MATCHED_CARE,
     MAX_SAMPLE,
@@ -35,6 +34,8 @@ from audits.models import (
 from pdsa import services as pdsa_services
 from pdsa.models import DataPoint, Measure
 from practices.models import Practice
+from qiproject.dates import format_month
+from qiproject.locking import claim_version
 
 TEMPLATE_FIELDS = ["name", "clinical_area", "description", "kind"]
 CRITERION_FIELDS = [
@@ -99,7 +100,18 @@ def template_create(
 def template_revise(
     *, template: AuditTemplate, version: int, criteria: list[dict], note: str = "", **fields
 ) -> TemplateVersion:
-    """Save a template's edited criteria as a new version; rounds keep the version they used."""
+    """Save a template's edited criteria as a new version; rounds keep the version they used.
+
+    A save that changes nothing makes no version: the latest one is returned as it is.
+    """
+    saved = AuditTemplate.objects.get(pk=template.pk)  # the instance may hold the form's input
+    latest = latest_version(saved)
+    same_fields = all(getattr(saved, name) == value for name, value in fields.items())
+    same_criteria = criteria == [
+        {name: getattr(c, name) for name in CRITERION_FIELDS} for c in latest.criteria.all()
+    ]
+    if same_fields and same_criteria:
+        return latest
     claim_version(template, version)
     for name, value in fields.items():
         setattr(template, name, value)
@@ -211,6 +223,9 @@ def _checked_case(audit_round, criteria, row: CaseInput):
 
 def _write_case(audit_round, row: CaseInput, score, answers) -> None:
     case, _ = AuditCase.objects.get_or_create(round=audit_round, number=row.number)
+    # Two saves of the same case wait for each other, so the second replaces the first's
+    # answers instead of adding a second answer to the same criterion.
+    case = AuditCase.objects.select_for_update().get(pk=case.pk)
     case.start_back = list(row.start_back) if row.start_back is not None else None
     case.start_back_total = score.total if score else None
     case.start_back_psychosocial = score.psychosocial if score else None
@@ -425,8 +440,13 @@ def _write_point(audit_round, measure: Measure, key: str, counts) -> None:
     note = f"From the clinical audit: {audit_round.template_version.template.name}"[:300]
     if existing is not None:
         if eligible:
+            # The audit owns its point: it corrects whatever version is saved now.
             pdsa_services.data_point_update(
-                point=existing.data_point, numerator=met, denominator=eligible, note=note
+                point=existing.data_point,
+                version=existing.data_point.version,
+                numerator=met,
+                denominator=eligible,
+                note=note,
             )
         else:
             pdsa_services.data_point_delete(point=existing.data_point)
@@ -436,8 +456,8 @@ def _write_point(audit_round, measure: Measure, key: str, counts) -> None:
     period = measure.normalise_period(audit_round.period_end)
     if DataPoint.objects.filter(measure=measure, period=period).exists():
         raise ValidationError(
-            f"“{measure.name}” already has a value for {period:%b %Y} that did not come from "
-            "this audit: change or remove it on the measure's page, then try again."
+            f"“{measure.name}” already has a value for {format_month(period)} that did not "
+            "come from this audit: change or remove it on the measure's page, then try again."
         )
     point = pdsa_services.data_point_record(
         measure=measure, period=period, numerator=met, denominator=eligible, note=note

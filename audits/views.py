@@ -10,7 +10,6 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods, require_POST
 
 from audits import charts, selectors, services
-from audits._contract import StaleEditError, create_once, refuse_stale
 from audits.forms import (
     NO_PID_CASES,
     CaseGridForm,
@@ -23,11 +22,15 @@ from audits.forms import (
     TemplateForm,
     criterion_initial,
 )
-from audits.models import AuditRound, AuditTemplate, MeasureLink
-from pdsa.models import Measure, PDSACycle
+from audits.models import AuditRound, AuditTemplate
+from pdsa.models import DataPoint, Measure
 from practices.access import can_curate_audit_templates
 from practices.models import Practice, Programme
+from qiproject.dates import format_month
 from qiproject.forms import add_validation_error
+from qiproject.idempotency import create_once, submitted_before
+from qiproject.locking import StaleEditError, refuse_stale
+from qiproject.uniqueness import unique_violation_as_error
 
 ROUNDS_PER_PAGE = 25
 ROWS_PER_SCREEN = 10
@@ -59,8 +62,8 @@ def audit_list(request):
     context = {
         "page": page,
         "templates": selectors.templates_for_list(),
-        "practices": Practice.objects.editable_by(request.user).order_by("name"),
-        "programmes": Programme.objects.visible_to(request.user).order_by("name"),
+        "practices": selectors.practices_to_audit(request.user),
+        "programmes": selectors.programmes_for(request.user),
         "can_curate": can_curate_audit_templates(request.user),
     }
     return render(request, "audits/audit_list.html", context)
@@ -79,7 +82,7 @@ def template_detail(request, pk):
         "version": version,
         "versions": selectors.versions_of(template),
         "can_curate": can_curate_audit_templates(request.user),
-        "programmes": Programme.objects.visible_to(request.user).order_by("name"),
+        "programmes": selectors.programmes_for(request.user),
     }
     return render(request, "audits/template_detail.html", context)
 
@@ -90,15 +93,22 @@ def template_create(request):
     _curator_only(request.user)
     form = TemplateForm(request.POST or None)
     criteria = CriterionFormSet(request.POST or None, prefix="criteria")
+    # A repeat of a saved form would fail the name's uniqueness check: send it to the first.
+    earlier = submitted_before(request) if request.method == "POST" else None
+    if earlier is not None:
+        return redirect(earlier)
     if request.method == "POST" and form.is_valid() and criteria.is_valid():
         data = dict(form.cleaned_data)
         note = data.pop("note") or "First version"
         try:
-            template = create_once(
-                request,
-                form,
-                lambda: services.template_create(criteria=criteria.criteria(), note=note, **data),
-            )
+            with unique_violation_as_error(form):
+                template = create_once(
+                    request,
+                    form,
+                    lambda: services.template_create(
+                        criteria=criteria.criteria(), note=note, **data
+                    ),
+                )
         except ValidationError as error:
             add_validation_error(form, error)
         else:
@@ -122,16 +132,25 @@ def template_edit(request, pk):
     if request.method == "POST" and form.is_valid() and criteria.is_valid():
         data = dict(form.cleaned_data)
         version, note = data.pop("version"), data.pop("note")
+        before = template.version
         try:
-            services.template_revise(
-                template=template, version=version, criteria=criteria.criteria(), note=note, **data
-            )
+            with unique_violation_as_error(form):
+                saved = services.template_revise(
+                    template=template,
+                    version=version,
+                    criteria=criteria.criteria(),
+                    note=note,
+                    **data,
+                )
         except StaleEditError as stale:
             return refuse_stale(request, form, stale, "audits/template_form.html", context)
         except ValidationError as error:
             add_validation_error(form, error)
         else:
-            messages.success(request, f"Saved as version {template.version}.")
+            if saved.number == before:
+                messages.info(request, "Nothing had changed, so no new version was made.")
+            else:
+                messages.success(request, f"Saved as version {saved.number}.")
             return redirect(template)
     return render(request, "audits/template_form.html", context)
 
@@ -183,7 +202,7 @@ def _comparison_chart(comparison) -> str:
     for index, audit_round in enumerate(comparison.rounds):
         series.append(
             charts.Series(
-                name=f"Round {index + 1} ({audit_round.period_end:%b %Y})",
+                name=f"Round {index + 1} ({format_month(audit_round.period_end)})",
                 intervals=[
                     charts.Interval(cell.proportion, cell.low, cell.high)
                     if cell is not None and cell.eligible
@@ -216,6 +235,7 @@ def round_detail(request, pk):
     results = selectors.round_results(audit_round)
     comparison = selectors.rounds_compared(audit_round)
     template = audit_round.template_version.template
+    cycles, links = selectors.round_links(audit_round)
     context = {
         "round": audit_round,
         "template": template,
@@ -223,10 +243,8 @@ def round_detail(request, pk):
         "chart": _results_chart(results, f"{template.name}: results against the standards"),
         "comparison": comparison if len(comparison.rounds) > 1 else None,
         "comparison_chart": _comparison_chart(comparison) if len(comparison.rounds) > 1 else "",
-        "cycles": audit_round.cycles.select_related("plan"),
-        "links": MeasureLink.objects.filter(
-            template=template, measure__plan__practice=audit_round.practice
-        ).select_related("measure__plan"),
+        "cycles": cycles,
+        "links": links,
         "can_edit": AuditRound.objects.editable_by(request.user).filter(pk=pk).exists(),
         "missing": [] if audit_round.is_complete else services.missing_for_completion(audit_round),
         "NO_PID_CASES": NO_PID_CASES,
@@ -238,7 +256,7 @@ def round_detail(request, pk):
 @require_http_methods(["GET", "POST"])
 def round_edit(request, pk):
     audit_round = _editable_round(request.user, pk)
-    cycles = PDSACycle.objects.filter(plan__practice=audit_round.practice).select_related("plan")
+    cycles = selectors.cycles_to_link(audit_round)
     form = RoundEditForm(request.POST or None, instance=audit_round, cycles=cycles)
     context = {"form": form, "round": audit_round, "practice": audit_round.practice}
     if request.method == "POST" and form.is_valid():
@@ -265,7 +283,7 @@ def round_cases(request, pk):
     except ValueError:
         start = 1
     numbers = list(range(start, min(start + ROWS_PER_SCREEN, audit_round.sample_size + 1)))
-    cases = audit_round.cases.filter(number__in=numbers).prefetch_related("answers")
+    cases = selectors.round_cases(audit_round, numbers)
     form = CaseGridForm(request.POST or None, audit_round=audit_round, numbers=numbers, cases=cases)
     errors = []
     if request.method == "POST" and form.is_valid():
@@ -314,7 +332,7 @@ def round_import(request, pk):
         else:
             messages.success(request, f"Imported {saved} case(s).")
             return redirect(audit_round)
-    criteria = audit_round.template_version.criteria.all()
+    criteria = selectors.round_criteria(audit_round)
     context = {"round": audit_round, "form": form, "errors": errors, "criteria": criteria}
     return render(request, "audits/round_import.html", context)
 
@@ -341,20 +359,19 @@ def measure_link(request, measure_pk):
     )
     if not Measure.objects.editable_by(request.user).filter(pk=measure.pk).exists():
         raise PermissionDenied("You can view this measure but not change it.")
-    link = MeasureLink.objects.filter(measure=measure).select_related("template").first()
+    link = selectors.measure_link_of(measure)
     form = MeasureLinkForm(request.POST or None)
     if request.method == "POST" and "remove" in request.POST:
         services.measure_link_remove(measure=measure)
         messages.success(request, "The measure is no longer fed by the audit.")
         return redirect(measure)
     if request.method == "POST" and form.is_valid():
-        template_id, key = form.chosen()
+        template, key = form.chosen()
         try:
-            services.measure_link_set(
-                measure=measure,
-                template=AuditTemplate.objects.get(pk=template_id),
-                criterion_key=key,
-            )
+            # Completed rounds write the measure's points: a value entered meanwhile for the
+            # same period is the one uniqueness race this can lose.
+            with unique_violation_as_error(form, model=DataPoint):
+                services.measure_link_set(measure=measure, template=template, criterion_key=key)
         except ValidationError as error:
             add_validation_error(form, error)
         else:

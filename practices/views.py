@@ -40,6 +40,7 @@ from qiproject.forms import add_validation_error
 from qiproject.idempotency import create_once
 from qiproject.locking import StaleEditError, refuse_stale
 from qiproject.redirects import safe_next_url
+from qiproject.users import is_signed_in
 
 PRACTICES_PER_PAGE = 50
 VISITS_PER_PAGE = 25
@@ -135,7 +136,7 @@ def invitation_accept(request, token):
 
 def _invitation_accept_existing(request, token, invitation, account):
     """An address with an account: its owner signs in, then accepts; no password is set here."""
-    signed_in_as_account = request.user.is_authenticated and request.user.pk == account.pk
+    signed_in_as_account = is_signed_in(request.user) and request.user.pk == account.pk
     if request.method == "POST" and signed_in_as_account:
         try:
             services.invitation_accept(token=token, user=request.user)

@@ -62,7 +62,35 @@ def _check_bounds(value: date, low: date, high: date) -> None:
         )
 
 
-class DateField(forms.DateField):
+class _Bounded:
+    """What both date fields share: limits that may be callables, and "Enter a real ..." for
+    a number too large to be a date (Python raises OverflowError for it)."""
+
+    invalid_message = "Enter a real date."
+
+    def __init__(self, *, min_value=EARLIEST, max_value=latest_date, **kwargs):
+        self.min_value = min_value
+        self.max_value = max_value
+        super().__init__(**kwargs)
+
+    def _limits(self) -> tuple[date, date]:
+        low = self.min_value() if callable(self.min_value) else self.min_value
+        high = self.max_value() if callable(self.max_value) else self.max_value
+        return low, high
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except OverflowError:
+            raise ValidationError(self.invalid_message, code="invalid") from None
+
+    def validate(self, value):
+        super().validate(value)
+        if value is not None:
+            _check_bounds(self._day_of(value), *self._limits())
+
+
+class DateField(_Bounded, forms.DateField):
     """An ISO date between `min_value` and `max_value` (defaults: 2000-01-01, today + 10 years).
 
     `min_value`/`max_value` may be dates or callables returning one (`timezone.localdate`).
@@ -71,26 +99,8 @@ class DateField(forms.DateField):
     widget = DateInput
     input_formats = [ISO_DATE]
 
-    def __init__(self, *, min_value=EARLIEST, max_value=latest_date, **kwargs):
-        self.min_value = min_value
-        self.max_value = max_value
-        super().__init__(**kwargs)
-
-    def _limits(self) -> tuple[date, date]:
-        low = self.min_value() if callable(self.min_value) else self.min_value
-        high = self.max_value() if callable(self.max_value) else self.max_value
-        return low, high
-
-    def to_python(self, value):
-        try:
-            return super().to_python(value)
-        except OverflowError:
-            raise ValidationError("Enter a real date.", code="invalid") from None
-
-    def validate(self, value):
-        super().validate(value)
-        if value is not None:
-            _check_bounds(value, *self._limits())
+    def _day_of(self, value) -> date:
+        return value
 
     def widget_attrs(self, widget):
         attrs = super().widget_attrs(widget)
@@ -99,33 +109,15 @@ class DateField(forms.DateField):
         return attrs
 
 
-class DateTimeField(forms.DateTimeField):
+class DateTimeField(_Bounded, forms.DateTimeField):
     """An ISO date and time whose date lies within the same bounds as DateField's."""
 
     widget = DateTimeInput
     input_formats = [ISO_DATETIME, "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
+    invalid_message = "Enter a real date and time."
 
-    def __init__(self, *, min_value=EARLIEST, max_value=latest_date, **kwargs):
-        self.min_value = min_value
-        self.max_value = max_value
-        super().__init__(**kwargs)
-
-    def _limits(self) -> tuple[date, date]:
-        low = self.min_value() if callable(self.min_value) else self.min_value
-        high = self.max_value() if callable(self.max_value) else self.max_value
-        return low, high
-
-    def to_python(self, value):
-        try:
-            return super().to_python(value)
-        except OverflowError:
-            raise ValidationError("Enter a real date and time.", code="invalid") from None
-
-    def validate(self, value):
-        super().validate(value)
-        if value is not None:
-            local = timezone.localtime(value) if timezone.is_aware(value) else value
-            _check_bounds(local.date(), *self._limits())
+    def _day_of(self, value) -> date:
+        return (timezone.localtime(value) if timezone.is_aware(value) else value).date()
 
     def widget_attrs(self, widget):
         attrs = super().widget_attrs(widget)

@@ -6,8 +6,8 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from audits import services
-from audits._contract import StaleEditError
 from audits.models import Answer, AuditCase, AuditPoint, CaseAnswer, RoundStatus
+from qiproject.locking import StaleEditError
 from tests.audits.factories import (
     answers,
     criterion,
@@ -51,6 +51,21 @@ def test_editing_a_template_makes_a_new_version_and_leaves_collected_rounds_alon
         "advice",
         "plan",
     ]
+
+
+def test_saving_a_template_unchanged_makes_no_new_version(template):
+    latest = services.latest_version(template)
+    same = [
+        {name: getattr(c, name) for name in services.CRITERION_FIELDS}
+        for c in latest.criteria.all()
+    ]
+    saved = services.template_revise(
+        template=template, version=1, criteria=same, name=template.name, note="Looked at it"
+    )
+    assert saved == latest
+    assert template.versions.count() == 1
+    template.refresh_from_db()
+    assert template.version == 1
 
 
 def test_a_template_edit_from_a_stale_form_is_refused(template):

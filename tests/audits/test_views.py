@@ -11,6 +11,7 @@ from audits.models import AuditRound, AuditTemplate, RoundStatus
 from tests.audits.factories import answers, criterion, fill, make_round, make_template
 from tests.pdsa.factories import ImprovementPlanFactory, MeasureFactory
 from tests.practices.factories import PracticeFactory, ProgrammeFactory, UserFactory
+from tests.qiproject.test_uniqueness import check_passes
 
 
 @pytest.fixture
@@ -367,3 +368,61 @@ def test_a_stale_template_edit_is_refused_and_makes_no_version(login, lead, temp
     response = login(lead).post(reverse("audits:template_edit", args=[template.pk]), data)
     assert response.status_code == 409
     assert template.versions.count() == 2
+
+
+def _template_form(name, version=None):
+    data = {
+        "name": name,
+        "clinical_area": "Low back pain",
+        "description": "",
+        "kind": "criteria",
+        "note": "",
+        "criteria-TOTAL_FORMS": "1",
+        "criteria-INITIAL_FORMS": "0",
+        "criteria-MIN_NUM_FORMS": "0",
+        "criteria-MAX_NUM_FORMS": "40",
+        "criteria-0-key": "advice",
+        "criteria-0-short_name": "Advice",
+        "criteria-0-question": "Advice given?",
+        "criteria-0-eligibility": "Every case",
+        "criteria-0-standard": "70",
+        "criteria-0-judged": "answered",
+    }
+    if version is not None:
+        data["version"] = str(version)
+    return data
+
+
+def test_renaming_a_template_to_a_name_taken_in_a_race_is_a_form_error(
+    login, lead, template, monkeypatch
+):
+    make_template(name="Sciatica audit")
+    with check_passes(monkeypatch, AuditTemplate):
+        response = login(lead).post(
+            reverse("audits:template_edit", args=[template.pk]),
+            _template_form("Sciatica audit", version=template.version),
+        )
+    assert response.status_code == 200
+    assert "already exists" in response.context["form"].errors["name"][0]
+    assert AuditTemplate.objects.get(pk=template.pk).name == template.name
+
+
+def test_a_template_created_in_a_race_under_a_taken_name_is_a_form_error(login, lead, monkeypatch):
+    make_template(name="Sciatica audit")
+    with check_passes(monkeypatch, AuditTemplate):
+        response = login(lead).post(
+            reverse("audits:template_create"), _template_form("Sciatica audit")
+        )
+    assert response.status_code == 200
+    assert "already exists" in response.context["form"].errors["name"][0]
+    assert AuditTemplate.objects.filter(name="Sciatica audit").count() == 1
+
+
+def test_a_saved_template_form_sent_again_goes_to_the_template_instead_of_a_name_error(login, lead):
+    client = login(lead)
+    data = {**_template_form("Sciatica audit"), "form_token": "a" * 32}
+    first = client.post(reverse("audits:template_create"), data)
+    second = client.post(reverse("audits:template_create"), data)
+    assert first.status_code == second.status_code == 302
+    assert second.url == first.url
+    assert AuditTemplate.objects.filter(name="Sciatica audit").count() == 1

@@ -21,7 +21,8 @@ def our_apps() -> set[str]:
     return {
         config.name.split(".")[0]
         for config in apps.get_app_configs()
-        if Path(config.path).resolve().is_relative_to(base)
+        # A top-level package of the repository itself (a virtualenv inside it holds others).
+        if Path(config.path).resolve().parent == base
     }
 
 

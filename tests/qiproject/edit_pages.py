@@ -14,6 +14,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from evidence.models import Kind
 from pdsa.services import measure_summary_refresh
+from tests.audits.factories import make_round, make_template
 from tests.evidence.factories import EvidenceItemFactory, TopicFactory
 from tests.pdsa.factories import (
     ChangeIdeaFactory,
@@ -121,6 +122,10 @@ def _visit(fx):
     return visit
 
 
+def _audit_round(fx):
+    return make_round(fx("practice_a"), make_template(), collected_by="Dr Amy A")
+
+
 EDIT_PAGES = [
     EditPage(
         "pdsa:plan_edit",
@@ -187,6 +192,20 @@ EDIT_PAGES = [
         _session,
         lambda o: reverse("workshops:session_edit", args=[o.pk]),
         changes=({"venue": "Room 1"}, {"venue": "Room 2"}),
+    ),
+    EditPage(
+        "audits:template_edit",
+        "lead",
+        lambda fx: make_template(),
+        lambda o: reverse("audits:template_edit", args=[o.pk]),
+        changes=({"name": "First name"}, {"name": "Second name"}),
+    ),
+    EditPage(
+        "audits:round_edit",
+        "member_a",
+        _audit_round,
+        lambda o: reverse("audits:round_edit", args=[o.pk]),
+        changes=({"collected_by": "First team"}, {"collected_by": "Second team"}),
     ),
     EditPage(
         "visit_edit",

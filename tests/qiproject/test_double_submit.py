@@ -22,6 +22,7 @@ from django.db import connection
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from audits.models import AuditRound, AuditTemplate
 from evidence.models import EvidenceItem
 from pdsa import services as pdsa_services
 from pdsa.models import (
@@ -43,6 +44,7 @@ from pdsa.models import (
 from practices.models import Invitation, Role, Visit
 from qiproject.idempotency import FIELD
 from qiproject.models import FormSubmission
+from tests.audits.factories import make_template
 from tests.evidence.factories import EvidenceItemFactory
 from tests.pdsa.factories import (
     ChangeIdeaFactory,
@@ -325,6 +327,34 @@ CREATES = [
         created=lambda w: LearningTopic.objects.filter(name="Sleep and back pain"),
     ),
     Create(
+        "audits:template_create",
+        "lead",
+        page=lambda w: reverse("audits:template_create"),
+        typed=lambda w: {
+            "name": "Sciatica audit",
+            "clinical_area": "Low back pain",
+            "kind": "criteria",
+            "criteria-0-key": "no-gabapentinoids",
+            "criteria-0-short_name": "No gabapentinoids",
+            "criteria-0-question": "Was the person spared gabapentinoids?",
+            "criteria-0-eligibility": "Sciatica",
+            "criteria-0-standard": "95",
+        },
+        created=lambda w: AuditTemplate.objects.filter(name="Sciatica audit"),
+    ),
+    Create(
+        "audits:round_create",
+        "member_a",
+        page=lambda w: reverse("audits:round_create", args=[w.practice_a.pk]),
+        typed=lambda w: {
+            "template": w.audit_template.pk,
+            "period_start": "2026-01-01",
+            "period_end": "2026-03-31",
+            "sample_size": "20",
+        },
+        created=lambda w: AuditRound.objects.filter(practice=w.practice_a),
+    ),
+    Create(
         "evidence:create",
         "lead",
         page=lambda w: reverse("evidence:create"),
@@ -344,7 +374,22 @@ READ = "shows a page or a file; creates nothing"
 EDIT = "changes an existing object; a repeat saves the same values (stale edits: locking)"
 DELETE = "removes or retires an existing object; a repeat finds nothing left to remove"
 NOT_CREATES = {
+    "audits:list": READ,
+    "audits:template_detail": READ,
+    "audits:template_edit": EDIT,
+    "audits:round_detail": READ,
+    "audits:round_edit": EDIT,
+    "audits:round_cases": "saves cases by number (one per round and number): a repeat saves "
+    "the same rows over",
+    "audits:round_import": "imports cases by number (one per round and number), all or "
+    "nothing: a repeat saves the same rows over",
+    "audits:round_complete": "marks a draft round complete; a repeat finds it complete",
+    "audits:measure_link": "one link per measure, set or replaced: a repeat sets the same link",
+    "audits:funnel": READ,
     "healthz": READ,
+    "login": "signs in; creates nothing",
+    "password_reset": "sends a one-use reset link; a repeat sends another link, and either "
+    "one works",
     "password_reset_confirm": "Django's password reset; its token is one-use",
     "dashboards:facilitator": READ,
     "dashboards:programme": READ,
@@ -360,6 +405,7 @@ NOT_CREATES = {
     "followup_practice_results": READ,
     "followup_programme_results": READ,
     "followup_programme_csv": READ,
+    "followup_programme_comments_csv": READ,
     "followup_answer": "the survey link's token takes one answer (unique per recipient)",
     "followup_questions": EDIT,
     "message_list": READ,
@@ -478,6 +524,7 @@ def world(programme, practice_a, practice_b, lead, facilitator, member_a, member
     w.shared_b = pdsa_services.idea_share(change_idea=idea_b, user=member_b, summary="Quick.")
     w.session = WorkshopSessionFactory(programme=programme)
     w.starts = datetime(2026, 4, 1, 13, 30)
+    w.audit_template = make_template(name="Back pain audit")
     return w
 
 

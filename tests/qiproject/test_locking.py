@@ -13,9 +13,17 @@ from qiproject.locking import (
     claim_version,
     refuse_stale,
 )
+from tests import write_guard
 from tests.pdsa.factories import MeasureFactory
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _the_lock_alone():
+    # The lock is tested on its own here; the services that call it mark the practice.
+    with write_guard.unmarked_writes("the lock alone, without the service that marks"):
+        yield
 
 
 def test_claiming_the_current_version_takes_the_next_one():

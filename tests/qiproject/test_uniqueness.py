@@ -89,7 +89,8 @@ def test_renaming_a_measure_to_a_name_taken_in_a_race_is_a_form_error(
     measure = MeasureFactory(plan=plan, name="Referrals")
     with check_passes(monkeypatch, Measure):
         response = login(member_a).post(
-            reverse("pdsa:measure_edit", args=[measure.pk]), {"name": "Scans", **MEASURE}
+            reverse("pdsa:measure_edit", args=[measure.pk]),
+            {"name": "Scans", "version": measure.version, **MEASURE},
         )
     assert response.status_code == 200
     assert response.context["form"].errors["name"]
