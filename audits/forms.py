@@ -53,6 +53,8 @@ class CriterionForm(forms.ModelForm):
 
 class BaseCriterionFormSet(forms.BaseFormSet):
     def clean(self):
+        if any(self.errors):
+            return  # a criterion is already refused; its key may be missing
         keys = [
             form.cleaned_data["key"]
             for form in self.forms

@@ -229,7 +229,11 @@ def action_formset(
 def with_one_more_row(data):
     """The submitted data with one more blank action row (the no-JavaScript 'add' button)."""
     data = data.copy()
-    data["actions-TOTAL_FORMS"] = str(int(data.get("actions-TOTAL_FORMS", 0)) + 1)
+    try:
+        rows = int(data.get("actions-TOTAL_FORMS", 0))
+    except (TypeError, ValueError):
+        return data  # not a count: the formset reports its management data as invalid
+    data["actions-TOTAL_FORMS"] = str(rows + 1)
     return data
 
 

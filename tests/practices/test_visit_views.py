@@ -545,3 +545,13 @@ def test_the_practice_list_still_counts_the_team_and_patient_reps(
     assert (row.team_size, row.patient_rep_count) == (2, 1)
     programme_page = login(lead).get(reverse("programme_detail", args=[programme.pk]))
     assert programme_page.status_code == 200
+
+
+def test_adding_an_action_row_with_a_spoiled_row_count_is_refused_not_a_crash(
+    login, facilitator, practice_a
+):
+    response = login(facilitator).post(
+        reverse("visit_create", args=[practice_a.pk]),
+        {"add_action": "1", "actions-TOTAL_FORMS": "abc", "actions-INITIAL_FORMS": "0"},
+    )
+    assert response.status_code == 200
