@@ -146,7 +146,11 @@ class AuditRoundAdmin(admin.ModelAdmin):
     list_filter = ["status", "template_version__template"]
     list_select_related = ["practice", "template_version__template"]
     readonly_fields = ["practice", "template_version", "status", "completed_at"]
-    filter_horizontal = ["cycles"]
+
+    def has_change_permission(self, request, obj=None):
+        # A round is edited in the browser, through the service that keeps its lock and the
+        # measure it feeds right; here it is only read.
+        return False
 
 
 @admin.register(MeasureLink)

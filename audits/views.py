@@ -93,10 +93,6 @@ def template_create(request):
     _curator_only(request.user)
     form = TemplateForm(request.POST or None)
     criteria = CriterionFormSet(request.POST or None, prefix="criteria")
-    # A repeat of a saved form would fail the name's uniqueness check: send it to the first.
-    earlier = submitted_before(request) if request.method == "POST" else None
-    if earlier is not None:
-        return redirect(earlier)
     if request.method == "POST" and form.is_valid() and criteria.is_valid():
         data = dict(form.cleaned_data)
         note = data.pop("note") or "First version"
@@ -114,6 +110,11 @@ def template_create(request):
         else:
             messages.success(request, "Template saved.")
             return redirect(template)
+    # A repeat fails the name check because its own first submit took the name: asked after
+    # validating, so a repeat racing the first (not yet saved when it began) is caught too.
+    earlier = submitted_before(request) if request.method == "POST" else None
+    if earlier is not None:
+        return redirect(earlier)
     context = {"form": form, "criteria": criteria}
     return render(request, "audits/template_form.html", context)
 

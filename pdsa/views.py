@@ -476,8 +476,6 @@ def library_edit(request, pk=None):
     )
     form = LibraryMeasureForm(request.POST or None, instance=instance)
     context = {"form": form, "instance": instance}
-    if request.method == "POST" and not instance and submitted_before(request):
-        return redirect("pdsa:library_list")
     if request.method == "POST" and form.is_valid():
         try:
             with unique_violation_as_error(form):
@@ -489,6 +487,10 @@ def library_edit(request, pk=None):
         else:
             messages.success(request, "Library measure saved.")
             return redirect("pdsa:library_list")
+    if request.method == "POST" and not instance and submitted_before(request):
+        # A repeat fails the name check because its own first submit took the name: asked
+        # after validating, so a repeat racing the first (not yet saved when it began) is caught.
+        return redirect("pdsa:library_list")
     return render(request, "pdsa/library_form.html", context)
 
 

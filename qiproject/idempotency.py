@@ -100,7 +100,8 @@ def submitted_before(request, form_or_key=None):
     """The object a previous submit of this same rendered form created, or None.
 
     For a form whose own validation would refuse a repeat (a ModelForm checks the model's unique
-    constraints): asked before validating, so the repeat is sent to the first object instead.
+    constraints): asked when validation or the save fails, so a repeat, or one racing the first
+    submit, is sent to the first object instead of seeing its own name reported as taken.
     """
     from qiproject.models import FormSubmission
 

@@ -136,3 +136,13 @@ def test_staff_without_the_template_permissions_are_refused(login, staff):
     client = login(staff)
     assert client.post(ADD, _template_data()).status_code == 403
     assert not AuditTemplate.objects.exists()
+
+
+def test_rounds_are_only_read_in_the_admin(login, curator, practice_a):
+    client = login(curator)
+    client.post(ADD, _template_data())
+    audit_round = make_round(practice_a, AuditTemplate.objects.get(), sample_size=10)
+    url = reverse("admin:audits_auditround_change", args=[audit_round.pk])
+    assert client.post(url, {"sample_size": "99"}).status_code in (302, 403)
+    audit_round.refresh_from_db()
+    assert audit_round.sample_size == 10
