@@ -36,6 +36,7 @@ from pdsa.models import DataPoint, Measure
 from practices.models import Practice
 from qiproject.dates import format_month
 from qiproject.locking import claim_version
+from qiproject.saving import saved
 
 TEMPLATE_FIELDS = ["name", "clinical_area", "description", "kind"]
 CRITERION_FIELDS = [
@@ -59,12 +60,6 @@ class CaseErrors(Exception):
         self.errors = errors
 
 
-def _saved(instance):
-    instance.full_clean()
-    instance.save()
-    return instance
-
-
 # Templates -------------------------------------------------------------------------------
 
 
@@ -79,10 +74,10 @@ def _version_create(template: AuditTemplate, *, number: int, criteria: list[dict
         raise ValidationError(
             "Only a template that records STarT Back scores can judge matched care."
         )
-    version = _saved(TemplateVersion(template=template, number=number, note=note))
+    version = saved(TemplateVersion(template=template, number=number, note=note))
     for position, spec in enumerate(criteria):
         values = {name: spec[name] for name in CRITERION_FIELDS if name in spec}
-        _saved(Criterion(version=version, position=position, **values))
+        saved(Criterion(version=version, position=position, **values))
     return version
 
 
@@ -91,7 +86,7 @@ def template_create(
     *, name: str, kind: str, criteria: list[dict], note: str = "First version", **fields
 ) -> AuditTemplate:
     """Add an audit template with its first version of criteria."""
-    template = _saved(AuditTemplate(name=name, kind=kind, version=1, **fields))
+    template = saved(AuditTemplate(name=name, kind=kind, version=1, **fields))
     _version_create(template, number=1, criteria=criteria, note=note)
     return template
 
@@ -104,9 +99,9 @@ def template_revise(
 
     A save that changes nothing makes no version: the latest one is returned as it is.
     """
-    saved = AuditTemplate.objects.get(pk=template.pk)  # the instance may hold the form's input
-    latest = latest_version(saved)
-    same_fields = all(getattr(saved, name) == value for name, value in fields.items())
+    stored = AuditTemplate.objects.get(pk=template.pk)  # the instance may hold the form's input
+    latest = latest_version(stored)
+    same_fields = all(getattr(stored, name) == value for name, value in fields.items())
     same_criteria = criteria == [
         {name: getattr(c, name) for name in CRITERION_FIELDS} for c in latest.criteria.all()
     ]
@@ -115,7 +110,7 @@ def template_revise(
     claim_version(template, version)
     for name, value in fields.items():
         setattr(template, name, value)
-    _saved(template)
+    saved(template)
     return _version_create(template, number=template.version, criteria=criteria, note=note)
 
 
@@ -138,7 +133,7 @@ def round_create(
     collected_by: str = "",
 ) -> AuditRound:
     """Start a draft round of the template's latest version in a practice."""
-    return _saved(
+    return saved(
         AuditRound(
             practice=practice,
             template_version=latest_version(template),
@@ -161,7 +156,7 @@ def round_update(*, audit_round: AuditRound, version: int, cycles=None, **fields
         raise ValidationError(
             {"sample_size": f"Case {highest} is entered: the sample cannot be smaller."}
         )
-    _saved(audit_round)
+    saved(audit_round)
     if cycles is not None:
         allowed = [c for c in cycles if c.plan.practice_id == audit_round.practice_id]
         audit_round.cycles.set(allowed)
@@ -232,7 +227,7 @@ def _write_case(audit_round, row: CaseInput, score, answers) -> None:
     case.stratum = score.stratum if score else ""
     case.care = row.care
     case.updated_at = timezone.now()
-    _saved(case)
+    saved(case)
     case.answers.all().delete()
     CaseAnswer.objects.bulk_create(
         CaseAnswer(case=case, criterion=criterion, answer=answer)
@@ -259,16 +254,16 @@ def cases_save(*, audit_round: AuditRound, rows: list[CaseInput]) -> int:
         checked.append((row, score, answers))
     if errors:
         raise CaseErrors(errors)
-    saved = 0
+    count_saved = 0
     for row, score, answers in checked:
         if answers is None:
             audit_round.cases.filter(number=row.number).delete()
         else:
             _write_case(audit_round, row, score, answers)
-            saved += 1
+            count_saved += 1
     if audit_round.is_complete:
         _sync_points(audit_round)
-    return saved
+    return count_saved
 
 
 ANSWER_WORDS = {
@@ -393,7 +388,7 @@ def round_complete(*, audit_round: AuditRound) -> AuditRound:
         raise ValidationError(problems)
     locked.status = RoundStatus.COMPLETE
     locked.completed_at = timezone.now()
-    _saved(locked)
+    saved(locked)
     _sync_points(locked)
     audit_round.status, audit_round.completed_at = locked.status, locked.completed_at
     return locked
@@ -462,7 +457,7 @@ def _write_point(audit_round, measure: Measure, key: str, counts) -> None:
     point = pdsa_services.data_point_record(
         measure=measure, period=period, numerator=met, denominator=eligible, note=note
     )
-    _saved(AuditPoint(round=audit_round, data_point=point, criterion_key=key))
+    saved(AuditPoint(round=audit_round, data_point=point, criterion_key=key))
 
 
 @transaction.atomic

@@ -16,17 +16,12 @@ from messaging.services import message_claim, wants_message
 from practices.freshness import practices_changed
 from practices.models import Membership, Programme
 from qiproject.links import absolute_url
+from qiproject.saving import saved
 
 LINK_VALID_DAYS = 60
 REMINDER_DAYS = (14, 28)
 INVITATION = "followup_invitation"
 REMINDER = "followup_reminder"
-
-
-def _saved(instance):
-    instance.full_clean()
-    instance.save()
-    return instance
 
 
 @transaction.atomic
@@ -44,7 +39,7 @@ def survey_update_questions(*, survey: Survey, **questions) -> Survey:
         raise ValidationError("The survey has gone out: its questions can no longer change.")
     for name, value in questions.items():
         setattr(survey, name, value)
-    return _saved(survey)
+    return saved(survey)
 
 
 def _reminder_period(invited_on: date, today: date) -> str:
@@ -65,7 +60,7 @@ def _send(recipient: Recipient, *, kind: str, period: str, category: str) -> boo
     """Mint a personal link and claim its message; a claim that existed keeps no new link."""
     token = secrets.token_urlsafe(32)
     with transaction.atomic():
-        link = _saved(
+        link = saved(
             Link(recipient=recipient, token_hash=token_hash(token), expires_at=_expiry(recipient))
         )
         survey = recipient.survey
@@ -186,7 +181,7 @@ def response_submit(
     practices_changed(
         Recipient.objects.filter(pk=link.recipient_id).values_list("practice_id", flat=True)
     )
-    return _saved(
+    return saved(
         Response(
             recipient_id=link.recipient_id,
             submitted_at=now,

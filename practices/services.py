@@ -34,16 +34,11 @@ from practices.models import (
 )
 from qiproject.links import absolute_url
 from qiproject.locking import claim_version
+from qiproject.saving import saved
 
 User = get_user_model()
 
 INVITATION_KIND = "practice_invitation"
-
-
-def _saved(instance):
-    instance.full_clean()
-    instance.save()
-    return instance
 
 
 @transaction.atomic
@@ -54,7 +49,7 @@ def user_create(*, email: str, full_name: str, password: str | None = None, **ex
         user.set_password(password)
     else:
         user.set_unusable_password()
-    return _saved(user)
+    return saved(user)
 
 
 @transaction.atomic
@@ -68,7 +63,7 @@ def programme_create(
     description: str = "",
 ) -> Programme:
     """Create a programme; the follow-up defaults to a year after the final workshop."""
-    return _saved(
+    return saved(
         Programme(
             name=name,
             clinical_topic=clinical_topic,
@@ -85,7 +80,7 @@ def practice_create(
     *, programme: Programme, name: str, ods_code: str, list_size: int, address: str = ""
 ) -> Practice:
     """Enrol a practice in a programme."""
-    return _saved(
+    return saved(
         Practice(
             programme=programme,
             name=name,
@@ -106,7 +101,7 @@ def membership_add(
     joined_on: date | None = None,
 ) -> Membership:
     """Add a person to a practice team with a role, joining today unless said otherwise."""
-    return _saved(
+    return saved(
         Membership(
             practice=practice,
             user=user,
@@ -132,8 +127,8 @@ def facilitator_assign(
         if current.facilitator_id == facilitator.pk:
             return current
         current.ended_on = max(on, current.started_on)
-        _saved(current)
-    return _saved(FacilitatorAssignment(practice=practice, facilitator=facilitator, started_on=on))
+        saved(current)
+    return saved(FacilitatorAssignment(practice=practice, facilitator=facilitator, started_on=on))
 
 
 def _token_hash(token: str) -> str:
@@ -160,7 +155,7 @@ def invitation_create(
         )
     token = secrets.token_urlsafe(32)
     now = timezone.now()
-    invitation = _saved(
+    invitation = saved(
         Invitation(
             email=email,
             full_name=full_name,
@@ -314,7 +309,7 @@ def _actions_apply(visit: Visit, actions: Sequence[ActionInput]) -> None:
         action.owner_id = item.owner.pk if item.owner else None
         action.description, action.due_on = item.description, item.due_on
         try:
-            _saved(action)
+            saved(action)
         except ValidationError as error:
             errors.extend(f"Action {number}: {message}" for message in error.messages)
     if errors:
@@ -357,7 +352,7 @@ def visit_record(
         private_notes=private_notes,
     )
     _check_planned_visit(visit, participants)
-    _saved(visit)
+    saved(visit)
     visit.participants.set(participants)
     _actions_apply(visit, [item for item in actions if item.pk is None])
     return visit
@@ -396,7 +391,7 @@ def visit_update(
     for name, value in changes.items():
         setattr(visit, name, value)
     _check_planned_visit(visit, visit.participants.all() if participants is None else participants)
-    _saved(visit)
+    saved(visit)
     if participants is not None:
         _check_participants(visit.practice, participants)
         visit.participants.set(participants)

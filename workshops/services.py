@@ -18,6 +18,7 @@ from practices.freshness import practices_changed
 from practices.models import Membership, Practice, Programme, User
 from qiproject.links import absolute_url
 from qiproject.locking import claim_version
+from qiproject.saving import saved
 from workshops.calendar import session_ics
 from workshops.models import (
     Attendance,
@@ -45,12 +46,6 @@ CALENDAR_FIELDS = {"title", "starts_at", "ends_at", "venue", "online_url"}
 INVITATION_KIND = "workshop_invitation"
 
 
-def _saved(instance):
-    instance.full_clean()
-    instance.save()
-    return instance
-
-
 def _published_only(evidence) -> list:
     items = list(evidence or [])
     if any(not item.is_published for item in items):
@@ -70,7 +65,7 @@ def session_create(
     unknown = set(fields) - SESSION_FIELDS
     if unknown:
         raise TypeError(f"Unknown fields: {sorted(unknown)}")
-    session = _saved(WorkshopSession(programme=programme, **fields))
+    session = saved(WorkshopSession(programme=programme, **fields))
     session.facilitators.set(facilitators)
     session.evidence.set(_published_only(evidence))
     return session
@@ -97,7 +92,7 @@ def session_update(
             setattr(locked, name, value)
     if changed & CALENDAR_FIELDS:
         locked.sequence += 1
-    _saved(locked)
+    saved(locked)
     if facilitators is not None:
         locked.facilitators.set(facilitators)
     if evidence is not None:
@@ -189,7 +184,7 @@ def invitation_respond(*, invitation: Invitation, response: str) -> Invitation:
         raise ValidationError({"response": "Answer yes, no or maybe."})
     invitation.response = response
     invitation.responded_at = timezone.now()
-    return _saved(invitation)
+    return saved(invitation)
 
 
 @transaction.atomic
@@ -239,7 +234,7 @@ def material_add(
     )
     material.file.save(f"{uuid.uuid4().hex}.{extension}", ContentFile(upload.read()), save=False)
     try:
-        return _saved(material)
+        return saved(material)
     except ValidationError:
         material.file.delete(save=False)
         raise
@@ -275,14 +270,14 @@ def feedback_submit(
     feedback.confidence = confidence
     feedback.comments = comments
     feedback.submitted_at = timezone.now()
-    return _saved(feedback)
+    return saved(feedback)
 
 
 @transaction.atomic
 def learning_topic_add(*, programme: Programme, name: str) -> LearningTopic:
     """Add a topic the teams rate their confidence on (appended at the end)."""
     last = programme.learning_topics.order_by("-position").first()
-    return _saved(
+    return saved(
         LearningTopic(
             programme=programme, name=name.strip(), position=(last.position + 1) if last else 1
         )
@@ -312,12 +307,12 @@ def learning_needs_answer(
     topics = {t.pk: t for t in LearningTopic.objects.filter(programme=practice.programme)}
     if set(answers) - set(topics):
         raise ValidationError("Answer only the programme's topics.")
-    saved = []
+    needs = []
     for topic_id, confidence in answers.items():
         need = LearningNeed.objects.filter(topic_id=topic_id, user=user, round=round).first()
         need = need or LearningNeed(topic=topics[topic_id], user=user, round=round)
         need.practice = practice
         need.confidence = confidence
         need.answered_at = when or timezone.now()
-        saved.append(_saved(need))
-    return saved
+        needs.append(saved(need))
+    return needs

@@ -1,4 +1,4 @@
-"""What every pdsa write shares: import errors and saving with history.
+"""What every pdsa write shares: import errors and results.
 
 The stale-edit refusal is the project's one optimistic lock, qiproject.locking.
 """
@@ -22,12 +22,3 @@ class CsvImportError(Exception):
     def __init__(self, errors: list[tuple[int, str]]):
         super().__init__(f"{len(errors)} error(s) in the file; nothing was imported.")
         self.errors = errors
-
-
-def _saved(instance, *, user=None):
-    instance.full_clean()
-    if user is not None:
-        # django-simple-history records who made the change without needing its middleware.
-        instance._history_user = user
-    instance.save()
-    return instance

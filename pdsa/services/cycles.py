@@ -15,9 +15,9 @@ from pdsa.models import (
     PDSACycle,
     Stage,
 )
-from pdsa.services.common import _saved
 from pdsa.services.plans import _check_evidence
 from qiproject.locking import StaleEditError, claim_version
+from qiproject.saving import saved
 
 # Which fields each stage's form edits; a stage's form also shows the earlier stages' fields.
 STAGE_FIELDS = {
@@ -76,7 +76,7 @@ def cycle_create(
     cycle = PDSACycle(plan=plan, title=title, previous=previous, **fields)
     if previous is not None:
         cycle.number = previous.number + 1
-    _saved(cycle, user=user)
+    saved(cycle, user=user)
     cycle.measures.set(_plan_measures(plan, measures))
     cycle.evidence.set(evidence)
     return cycle
@@ -114,7 +114,7 @@ def cycle_update(
             raise ValidationError(f"{name} cannot be filled in before its stage.")
         setattr(cycle, name, value)
     cycle.updated_at = timezone.now()
-    _saved(cycle, user=user)
+    saved(cycle, user=user)
     if measures is not None:
         cycle.measures.set(_plan_measures(cycle.plan, measures))
     if evidence is not None:
@@ -123,7 +123,7 @@ def cycle_update(
         for question in cycle.questions.filter(pk__in=results):
             if question.result != results[question.pk]:
                 question.result = results[question.pk]
-                _saved(question, user=user)
+                saved(question, user=user)
     return cycle
 
 
@@ -133,7 +133,7 @@ def cycle_question_add(*, cycle: PDSACycle, user, question: str, prediction: str
     if cycle.stage != Stage.PLAN:
         raise ValidationError("Questions and predictions are set at the Plan stage.")
     position = cycle.questions.count()
-    return _saved(
+    return saved(
         CycleQuestion(cycle=cycle, question=question, prediction=prediction, position=position),
         user=user,
     )
@@ -156,7 +156,7 @@ def cycle_task_add(
     if not cycle.is_open:
         raise ValidationError("A completed or abandoned cycle can no longer be changed.")
     position = cycle.tasks.count()
-    return _saved(
+    return saved(
         CycleTask(cycle=cycle, what=what, who=who, when=when, where=where, position=position),
         user=user,
     )
@@ -188,7 +188,7 @@ def cycle_advance(
     if cycle.stage == Stage.DO and cycle.start_date is None:
         cycle.start_date = timezone.localdate()
     cycle.updated_at = timezone.now()
-    return _saved(cycle, user=user)
+    return saved(cycle, user=user)
 
 
 @transaction.atomic
@@ -203,7 +203,7 @@ def cycle_abandon(*, cycle: PDSACycle, user, reason: str) -> PDSACycle:
     cycle.abandoned_reason = reason
     cycle.version += 1
     cycle.updated_at = timezone.now()
-    return _saved(cycle, user=user)
+    return saved(cycle, user=user)
 
 
 @transaction.atomic
@@ -250,4 +250,4 @@ def _next_cycle(cycle: PDSACycle, user, decision: str) -> PDSACycle:
 @transaction.atomic
 def cycle_comment_add(*, cycle: PDSACycle, author, body: str) -> CycleComment:
     """Comment on a cycle."""
-    return _saved(CycleComment(cycle=cycle, author=author, body=body))
+    return saved(CycleComment(cycle=cycle, author=author, body=body))

@@ -13,9 +13,9 @@ from pdsa.models import (
     SharedIdea,
 )
 from pdsa.outcomes import ramp_outcome
-from pdsa.services.common import _saved
 from pdsa.services.plans import change_idea_add, driver_add
 from qiproject.dates import format_date
+from qiproject.saving import saved
 
 
 def ramp_snapshot(cycles) -> list[dict]:
@@ -59,7 +59,7 @@ def idea_share(*, change_idea: ChangeIdea, user, summary: str = "") -> SharedIde
     share.shared_by = user
     share.shared_at = timezone.now()
     share.withdrawn_at = None
-    _saved(share)
+    saved(share)
     evidence = {item.pk: item for item in change_idea.evidence.all()}
     for cycle in cycles:
         evidence.update({item.pk: item for item in cycle.evidence.all()})
@@ -71,13 +71,13 @@ def idea_share(*, change_idea: ChangeIdea, user, summary: str = "") -> SharedIde
 def idea_share_withdraw(*, shared_idea: SharedIdea) -> SharedIdea:
     """Stop sharing an idea: other practices no longer see it; copies keep their provenance."""
     shared_idea.withdrawn_at = timezone.now()
-    return _saved(shared_idea)
+    return saved(shared_idea)
 
 
 @transaction.atomic
 def idea_comment_add(*, shared_idea: SharedIdea, author, body: str) -> IdeaComment:
     """Comment on a shared idea."""
-    return _saved(IdeaComment(shared_idea=shared_idea, author=author, body=body))
+    return saved(IdeaComment(shared_idea=shared_idea, author=author, body=body))
 
 
 def _copy_driver(plan: ImprovementPlan, shared_idea: SharedIdea) -> Driver:
@@ -123,4 +123,4 @@ def idea_copy(
         f"Copied from {shared_idea.practice.name}'s shared idea “{shared_idea.title}” "
         f"(shared {format_date(shared_on)})"
     )[:300]
-    return _saved(idea)
+    return saved(idea)

@@ -19,17 +19,18 @@ from pdsa.models import (
     Measure,
 )
 from pdsa.selectors import measure_analysis
-from pdsa.services.common import CsvImportError, ImportResult, _saved
+from pdsa.services.common import CsvImportError, ImportResult
 from practices.freshness import practices_changed
 from qiproject.csv_export import csv_writer
 from qiproject.dates import format_month
 from qiproject.locking import claim_version
+from qiproject.saving import saved
 
 
 @transaction.atomic
 def measure_create(*, plan: ImprovementPlan, **fields) -> Measure:
     """Add a measure to a plan."""
-    return _saved(Measure(plan=plan, **fields))
+    return saved(Measure(plan=plan, **fields))
 
 
 MEASURE_FIELDS = [
@@ -55,7 +56,7 @@ def measure_update(*, measure: Measure, version: int, **fields) -> Measure:
     claim_version(measure, version)
     for name, value in fields.items():
         setattr(measure, name, value)
-    _saved(measure)
+    saved(measure)
     return measure_summary_refresh(measure=measure)
 
 
@@ -70,7 +71,7 @@ def measure_adopt(*, plan: ImprovementPlan, library_measure: LibraryMeasure) -> 
         target=library_measure.suggested_target,
         **{name: getattr(library_measure, name) for name in MEASURE_FIELDS},
     )
-    return _saved(measure)
+    return saved(measure)
 
 
 @transaction.atomic
@@ -88,7 +89,7 @@ def measure_rebase(
     claim_version(measure, version)
     measure.rebased_from = period
     measure.rebase_reason = reason if period else ""
-    _saved(measure)
+    saved(measure)
     return measure_summary_refresh(measure=measure)
 
 
@@ -123,7 +124,7 @@ def measure_summary_refresh(*, measure: Measure) -> Measure:
 @transaction.atomic
 def library_measure_create(**fields) -> LibraryMeasure:
     """Add a measure to the curated library."""
-    return _saved(LibraryMeasure(**fields))
+    return saved(LibraryMeasure(**fields))
 
 
 @transaction.atomic
@@ -134,7 +135,7 @@ def library_measure_update(
     claim_version(library_measure, version)
     for name, value in fields.items():
         setattr(library_measure, name, value)
-    return _saved(library_measure)
+    return saved(library_measure)
 
 
 def _data_point(measure, *, period, numerator=None, denominator=None, value=None, note=""):
@@ -176,7 +177,7 @@ def data_point_record(
                 "change that one instead."
             }
         )
-    _saved(point)
+    saved(point)
     measure_summary_refresh(measure=measure)
     return point
 
@@ -205,7 +206,7 @@ def _point_change(point, *, numerator, denominator, value, note) -> DataPoint:
         value,
         note,
     )
-    return _saved(point)
+    return saved(point)
 
 
 @transaction.atomic
@@ -344,7 +345,7 @@ def data_import_csv(*, measure: Measure, text: str, replace_existing: bool = Fal
             )
             replaced += 1
         else:
-            _saved(point)
+            saved(point)
             created += 1
     measure_summary_refresh(measure=measure)
     return ImportResult(created=created, replaced=replaced)

@@ -12,8 +12,8 @@ from pdsa.models import (
     DriverLevel,
     ImprovementPlan,
 )
-from pdsa.services.common import _saved
 from qiproject.locking import claim_version
+from qiproject.saving import saved
 
 PLAN_FIELDS = [
     "title",
@@ -39,7 +39,7 @@ def _check_team(practice, team) -> None:
 @transaction.atomic
 def plan_create(*, practice, team=(), **fields) -> ImprovementPlan:
     """Start an improvement plan for a practice, with its team."""
-    plan = _saved(ImprovementPlan(practice=practice, **fields))
+    plan = saved(ImprovementPlan(practice=practice, **fields))
     _check_team(practice, team)
     plan.team.set(team)
     return plan
@@ -53,7 +53,7 @@ def plan_update(*, plan: ImprovementPlan, version: int, team=None, **fields) -> 
         if name not in PLAN_FIELDS:
             raise TypeError(f"plan_update cannot change {name}")
         setattr(plan, name, value)
-    _saved(plan)
+    saved(plan)
     if team is not None:
         _check_team(plan.practice, team)
         plan.team.set(team)
@@ -65,7 +65,7 @@ def plan_set_progress_score(*, plan: ImprovementPlan, score: Decimal | None) -> 
     """Record the team's own progress score."""
     plan.progress_score = score
     plan.progress_score_set_at = timezone.now() if score is not None else None
-    return _saved(plan)
+    return saved(plan)
 
 
 @transaction.atomic
@@ -73,7 +73,7 @@ def driver_add(*, plan: ImprovementPlan, text: str, parent: Driver | None = None
     """Add a primary driver (no parent) or a secondary driver under a primary one."""
     level = DriverLevel.SECONDARY if parent is not None else DriverLevel.PRIMARY
     siblings = plan.drivers.filter(parent=parent).count()
-    return _saved(Driver(plan=plan, parent=parent, level=level, text=text, position=siblings))
+    return saved(Driver(plan=plan, parent=parent, level=level, text=text, position=siblings))
 
 
 @transaction.atomic
@@ -98,7 +98,7 @@ def change_idea_add(
     """Add a change idea under a driver of the same plan, citing published evidence."""
     evidence = _check_evidence(evidence)
     position = plan.change_ideas.filter(driver=driver).count()
-    idea = _saved(
+    idea = saved(
         ChangeIdea(
             plan=plan, driver=driver, title=title, description=description, position=position
         )
@@ -121,7 +121,7 @@ def change_idea_update(
     claim_version(change_idea, version)
     evidence = _check_evidence(evidence, already=change_idea.evidence.all())
     change_idea.driver, change_idea.title, change_idea.description = driver, title, description
-    _saved(change_idea)
+    saved(change_idea)
     change_idea.evidence.set(evidence)
     return change_idea
 
