@@ -72,17 +72,11 @@ class AuditTemplateAdmin(admin.ModelAdmin):
             if not self.has_change_permission(request, template):
                 raise PermissionDenied
             if form.is_valid() and criteria.is_valid():
-                data = dict(form.cleaned_data)
-                version, note = data.pop("version"), data.pop("note")
                 before = template.version
                 try:
                     with unique_violation_as_error(form):
                         saved = services.template_revise(
-                            template=template,
-                            version=version,
-                            criteria=criteria.criteria(),
-                            note=note,
-                            **data,
+                            template=template, **form.revision(criteria)
                         )
                 except StaleEditError as stale:
                     form.add_error(

@@ -32,7 +32,11 @@ class TemplateForm(forms.ModelForm):
 
 
 class TemplateEditForm(VersionedForm, TemplateForm):
-    pass
+    def revision(self, criteria) -> dict:
+        """What `services.template_revise` takes from this form and its criteria formset."""
+        data = dict(self.cleaned_data)
+        note = data.pop("note")
+        return {**data, "criteria": criteria.criteria(), "note": note}
 
 
 class CriterionForm(forms.ModelForm):

@@ -131,18 +131,10 @@ def template_edit(request, pk):
     )
     context = {"form": form, "criteria": criteria, "template": template}
     if request.method == "POST" and form.is_valid() and criteria.is_valid():
-        data = dict(form.cleaned_data)
-        version, note = data.pop("version"), data.pop("note")
         before = template.version
         try:
             with unique_violation_as_error(form):
-                saved = services.template_revise(
-                    template=template,
-                    version=version,
-                    criteria=criteria.criteria(),
-                    note=note,
-                    **data,
-                )
+                saved = services.template_revise(template=template, **form.revision(criteria))
         except StaleEditError as stale:
             return refuse_stale(request, form, stale, "audits/template_form.html", context)
         except ValidationError as error:
