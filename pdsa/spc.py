@@ -41,9 +41,11 @@ Choices made where the sources are silent or differ:
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 import statistics
+import sys
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
@@ -172,17 +174,87 @@ def longest_run_limit(n_useful: int) -> int:
     return round(math.log2(n_useful)) + 3
 
 
+@functools.cache
 def crossings_limit(n_useful: int) -> int:
     """Return the fewest median crossings expected by chance: qbinom(0.05, n - 1, 0.5)."""
     trials = max(n_useful - 1, 0)
+    if trials <= EXACT_CROSSINGS_TRIALS:
+        return _crossings_limit_exact(trials)
+    # Found in floating point from the normal approximation, then confirmed: the answer is
+    # the c with P(X <= c - 1) < 1/20 <= P(X <= c). Only if either probability is too close
+    # to 1/20 for rounding to be ruled out is the whole-number sum done instead. Both ways
+    # give qbinom's answer; the float way takes O(sqrt(n)) steps instead of O(n) big sums.
+    c = _crossings_limit_float(trials)
+    return _crossings_limit_exact(trials) if c is None else c
+
+
+# Up to here the whole-number sum is as quick as the floating-point search.
+EXACT_CROSSINGS_TRIALS = 200
+# The floating-point probabilities carry a relative error of a few units in the last place of
+# log-gamma values near trials x log(trials); a call closer than a thousand times that is
+# settled with whole numbers.
+CROSSINGS_FLOAT_MARGIN = 1000 * sys.float_info.epsilon
+
+
+def _crossings_limit_exact(trials: int) -> int:
     # Whole-number arithmetic keeps the comparison exact: P(X <= c) >= 1/20 with
-    # P(X <= c) = cumulative / 2**trials.
+    # P(X <= c) = cumulative / 2**trials. Each binomial coefficient comes from the one
+    # before it, so the sum is linear in c (rather than a fresh comb() per term).
+    total = 2**trials
+    term = 1
     cumulative = 0
     for c in range(trials + 1):
-        cumulative += math.comb(trials, c)
-        if cumulative * 20 >= 2**trials:
+        cumulative += term
+        if cumulative * 20 >= total:
             return c
+        term = term * (trials - c) // (c + 1)
     return trials
+
+
+def _crossings_limit_float(trials: int) -> int | None:
+    """The crossings limit from float tail sums, or None when too close to call."""
+    # Start from the normal approximation's fifth percentile (z = 1.645).
+    c = max(0, min(trials, int(trials / 2 - 1.6448536269514722 * math.sqrt(trials) / 2)))
+    cdf = _binomial_half_cdf(trials, c)
+    # Walk to the smallest c with P(X <= c) >= 1/20; the guess is within a step or two.
+    while cdf < 0.05 and c < trials:
+        c += 1
+        cdf += _binomial_half_pmf(trials, c)
+    while c > 0:
+        below = cdf - _binomial_half_pmf(trials, c)
+        if below < 0.05:
+            break
+        c -= 1
+        cdf = below
+    else:
+        below = 0.0
+    margin = 0.05 * CROSSINGS_FLOAT_MARGIN * (math.lgamma(trials + 1) + trials + 1)
+    if abs(cdf - 0.05) <= margin or (c > 0 and abs(below - 0.05) <= margin):
+        return None
+    return c
+
+
+def _binomial_half_pmf(trials: int, k: int) -> float:
+    # log-gamma keeps the coefficient and 2**trials within floating-point range.
+    return math.exp(
+        math.lgamma(trials + 1)
+        - math.lgamma(k + 1)
+        - math.lgamma(trials - k + 1)
+        - trials * math.log(2)
+    )
+
+
+def _binomial_half_cdf(trials: int, k: int) -> float:
+    # Summed downwards from k with the ratio pmf(j - 1) / pmf(j) = j / (trials - j + 1),
+    # until the terms no longer change the sum: about sqrt(trials) steps in the tail.
+    term = _binomial_half_pmf(trials, k)
+    terms = [term]
+    j = k
+    while j > 0 and term > 1e-18 * terms[0]:
+        term *= j / (trials - j + 1)
+        terms.append(term)
+        j -= 1
+    return math.fsum(terms)
 
 
 def _run_lengths(sides: Sequence[bool]) -> list[int]:
@@ -201,33 +273,36 @@ def _times(count: int) -> str:
 
 # Special-cause rules shared by the XmR and P charts -----------------------------------------
 #
-# Each rule takes the recorded points of one segment and returns, for every point, the set of
-# sides it is flagged on: {True} high, {False} low, empty when the rule does not flag it.
+# Each rule takes the recorded points of one segment and returns, for every point, the sides
+# it is flagged on as bits: HIGH, LOW, both, or 0 when the rule does not flag it. Every rule is
+# one pass over the points, so a chart's cost grows linearly with its length.
+
+_HIGH = 1
+_LOW = 2
 
 
 def _outside_limits(
     values: Sequence[float], lowers: Sequence[float], uppers: Sequence[float]
-) -> list[set[bool]]:
+) -> list[int]:
     return [
-        {True} if v > upper else {False} if v < lower else set()
+        _HIGH if v > upper else _LOW if v < lower else 0
         for v, lower, upper in zip(values, lowers, uppers, strict=True)
     ]
 
 
-def _trend(values: Sequence[float]) -> list[set[bool]]:
-    flags: list[set[bool]] = [set() for _ in values]
-    for rising in (True, False):
+def _trend(values: Sequence[float]) -> list[int]:
+    flags = [0] * len(values)
+    # steps[i] is +1 when point i + 1 rises from point i, -1 when it falls; an equal value is
+    # neither a rise nor a fall, so it ends the trend.
+    steps = [(b > a) - (b < a) for a, b in itertools.pairwise(values)]
+    for step, bit in ((1, _HIGH), (-1, _LOW)):
         start = 0
         for i in range(1, len(values) + 1):
-            # An equal value is neither a rise nor a fall, so it ends the trend.
-            continues = i < len(values) and (
-                values[i] > values[i - 1] if rising else values[i] < values[i - 1]
-            )
-            if continues:
+            if i < len(values) and steps[i - 1] == step:
                 continue
             if i - start >= TREND_POINTS:
                 for j in range(start, i):
-                    flags[j].add(rising)
+                    flags[j] |= bit
             start = i
     return flags
 
@@ -240,39 +315,41 @@ def _side(value: float, centre: float) -> int:
 
 def _two_of_three(
     values: Sequence[float],
-    centres: Sequence[float],
+    sides: Sequence[int],
     near_lowers: Sequence[float],
     near_uppers: Sequence[float],
-) -> list[set[bool]]:
-    flags: list[set[bool]] = [set() for _ in values]
-    for high in (True, False):
+) -> list[int]:
+    flags = [0] * len(values)
+    for wanted, bit in ((1, _HIGH), (-1, _LOW)):
         # "Near" here includes beyond the limit, following Making Data Count (Nov 2023).
         near = [
-            v > nu if high else v < nl
+            v > nu if wanted == 1 else v < nl
             for v, nl, nu in zip(values, near_lowers, near_uppers, strict=True)
         ]
-        wanted = 1 if high else -1
-        same_side = [_side(v, c) == wanted for v, c in zip(values, centres, strict=True)]
         for start in range(len(values) - 2):
-            window = range(start, start + 3)
-            if all(same_side[j] for j in window) and sum(near[j] for j in window) >= 2:
-                for j in window:
+            if (
+                sides[start] == wanted
+                and sides[start + 1] == wanted
+                and sides[start + 2] == wanted
+                and near[start] + near[start + 1] + near[start + 2] >= 2
+            ):
+                for j in range(start, start + 3):
                     if near[j]:
-                        flags[j].add(high)
+                        flags[j] |= bit
     return flags
 
 
-def _shift(values: Sequence[float], centres: Sequence[float]) -> list[set[bool]]:
-    flags: list[set[bool]] = [set() for _ in values]
+def _shift(sides: Sequence[int]) -> list[int]:
+    flags = [0] * len(sides)
     # A point exactly on the centre line (side 0) breaks the run.
-    sides = [_side(v, c) for v, c in zip(values, centres, strict=True)]
     start = 0
     for i in range(1, len(sides) + 1):
         if i < len(sides) and sides[i] == sides[start]:
             continue
         if sides[start] != 0 and i - start >= SHIFT_POINTS:
+            bit = _HIGH if sides[start] > 0 else _LOW
             for j in range(start, i):
-                flags[j].add(sides[start] > 0)
+                flags[j] |= bit
         start = i
     return flags
 
@@ -284,23 +361,26 @@ def _rule_flags(
     uppers: Sequence[float],
     near_lowers: Sequence[float],
     near_uppers: Sequence[float],
-) -> list[tuple[str, list[set[bool]]]]:
+) -> list[tuple[str, list[int]]]:
+    sides = [_side(v, c) for v, c in zip(values, centres, strict=True)]
     # The order is the Making Data Count priority for labelling a point.
     return [
         (OUTSIDE_LIMITS, _outside_limits(values, lowers, uppers)),
         (TREND, _trend(values)),
-        (TWO_OF_THREE, _two_of_three(values, centres, near_lowers, near_uppers)),
-        (SHIFT, _shift(values, centres)),
+        (TWO_OF_THREE, _two_of_three(values, sides, near_lowers, near_uppers)),
+        (SHIFT, _shift(sides)),
     ]
 
 
 def _first_flag(
-    rule_flags: list[tuple[str, list[set[bool]]]], index: int, improvement: str
+    rule_flags: list[tuple[str, list[int]]], index: int, improvement: str
 ) -> tuple[str, bool] | None:
     for rule, flags in rule_flags:
         sides = flags[index]
-        if len(sides) == 1:
-            return rule, next(iter(sides))
+        if sides == _HIGH:
+            return rule, True
+        if sides == _LOW:
+            return rule, False
         if sides:
             # Only a point between a rising and a falling trend gets here.
             return rule, improvement != "decrease"
@@ -384,17 +464,24 @@ def _label_points(
     fmt: Formatter,
 ) -> list[_Label]:
     rule_flags = _rule_flags(values, centres, lowers, uppers, near_lowers, near_uppers)
+    # Labels are immutable, so points with the same finding share one (an XmR segment has one
+    # limit on each side, so a long chart has only a handful of distinct labels).
+    common = _Label(COMMON_CAUSE, None, None, COMMON_CAUSE_EXPLANATION)
+    found: dict[tuple[str, bool, float], _Label] = {}
     labels = []
     for i in range(len(values)):
         flag = _first_flag(rule_flags, i, improvement)
         if flag is None:
-            labels.append(_Label(COMMON_CAUSE, None, None, COMMON_CAUSE_EXPLANATION))
+            labels.append(common)
             continue
         rule, high = flag
-        special_cause = _special_cause(high, improvement)
         limit = uppers[i] if high else lowers[i]
-        explanation = _explain(rule, high, special_cause, limit, centre_name, fmt)
-        labels.append(_Label(special_cause, rule, high, explanation))
+        label = found.get((rule, high, limit))
+        if label is None:
+            special_cause = _special_cause(high, improvement)
+            explanation = _explain(rule, high, special_cause, limit, centre_name, fmt)
+            label = found[rule, high, limit] = _Label(special_cause, rule, high, explanation)
+        labels.append(label)
     return labels
 
 
