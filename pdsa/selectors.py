@@ -203,7 +203,7 @@ class PracticeDashboard:
     practice: Practice
     plans: list
     cycles_by_stage: dict
-    measures: list  # (measure, analysis)
+    measures: list  # measures, with their kept summaries
 
 
 def practice_dashboard(*, user, pk: int) -> PracticeDashboard:
@@ -224,14 +224,18 @@ def practice_dashboard(*, user, pk: int) -> PracticeDashboard:
     by_stage = defaultdict(list)
     for cycle in cycles:
         by_stage[cycle.stage].append(cycle)
-    measures = _with_data(
-        Measure.objects.filter(plan__practice=practice).select_related("plan")
-    ).order_by("plan__title", "kind", "name")
+    # The page shows only what each measure keeps (icons, latest value), so no data point is
+    # loaded or analysed: the cost does not grow with the length of the series.
+    measures = (
+        Measure.objects.filter(plan__practice=practice)
+        .select_related("plan")
+        .order_by("plan__title", "kind", "name")
+    )
     return PracticeDashboard(
         practice=practice,
         plans=plans,
         cycles_by_stage={stage: by_stage.get(stage, []) for stage in OPEN_STAGES},
-        measures=[(m, measure_analysis(m)) for m in measures],
+        measures=list(measures),
     )
 
 

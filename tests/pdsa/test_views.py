@@ -6,6 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from pdsa.models import CycleComment, DataPoint, ImprovementPlan, Measure, PDSACycle, Stage
+from qiproject.dates import format_month
 from tests import write_guard
 from tests.pdsa.factories import (
     ChangeIdeaFactory,
@@ -439,6 +440,31 @@ def test_the_practice_dashboard_has_a_fixed_query_budget(
     with django_assert_max_num_queries(12):
         response = client.get(reverse("pdsa:practice_dashboard", args=[practice_a.pk]))
     assert len(response.context["dashboard"].measures) == 3 * plans
+
+
+def test_the_practice_dashboard_shows_the_measures_kept_summaries_without_reading_their_data(
+    login, member_a, practice_a
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from pdsa.services import measure_summary_refresh
+
+    _work(practice_a, 2)
+    measures = list(Measure.objects.filter(plan__practice=practice_a))
+    for measure in measures:
+        measure_summary_refresh(measure=measure)
+    client = login(member_a)
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("pdsa:practice_dashboard", args=[practice_a.pk]))
+
+    assert not any("pdsa_datapoint" in query["sql"] for query in queries.captured_queries)
+    page = response.content.decode()
+    for measure in measures:
+        assert measure.point_count == 14
+        assert f"25.0% ({format_month(measure.latest_period)})" in page
+        assert measure.variation_label in page
 
 
 @pytest.mark.parametrize("plans", [1, 4])
