@@ -1,26 +1,39 @@
 """Benchmark: build a large programme in a fresh database, then time pages.
 
-    .venv/bin/python bench/run.py [--practices 1000] [--requests 40] [--database-url URL]
+    .venv/bin/python bench/run.py [--practices 1000] [--requests 40] [--database-name NAME]
+    .venv/bin/python bench/run.py --practices 6500     # the national size (make bench-national)
 
-By default a fresh PostgreSQL database `qi_bench` is created on 127.0.0.1 and dropped at the
-end (`--keep` keeps it). If PostgreSQL cannot be reached, a fresh SQLite file is used instead
-and the run says so. With `--database-url` the given database is migrated and filled; it must
-be empty, and it is left in place.
+A fresh PostgreSQL database is created on the server that `DATABASE_URL` names (its host, port
+and user; 127.0.0.1 as postgres when unset), called `--database-name` (default `qi_bench`),
+and dropped at the end (`--keep` keeps it). If a database of that name already exists the run
+stops: the bench only ever drops a database it created itself. If PostgreSQL cannot be
+reached, a fresh SQLite file is used instead and the run says so. With `--database-url` the
+given database is migrated and filled; it must be empty, and it is left in place.
 
 Pages are timed twice: in-process through Django's test client (no network, no server), then
 through gunicorn on a free localhost port, signed in as a real user, with http.client. Beside
 them a trivial view of the same app (`/healthz/`) is the floor, so the table shows what each
-page costs above the framework, middleware and network.
+page costs above the framework, middleware and network, as ratios of p50 (steady even on a
+busy machine) and p95.
+
+After the table come the SECTIONS, each a function of the run's `Context` that prints its
+own figures: the statistics at 100,000 points, and a load run (20 clients for 60 s through
+gunicorn with 2 workers). A new section is a function appended to SECTIONS.
 
 The data set is built by the functions in BUILDERS, in order. Each takes the shared `World`
-and adds rows with bulk_create; a new app (plans, cycles, measures) adds its own builder.
+and adds rows with bulk_create (COPY for the largest table on PostgreSQL); a new app adds its
+own builder. The builders write past the services, so the last one gives every practice and
+the programme new dashboard tokens, as the services' write guard requires.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gc
 import http.client
+import io
+import json
 import os
 import platform
 import random
@@ -30,10 +43,11 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from http.cookies import SimpleCookie
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
@@ -60,19 +74,29 @@ def _admin_connection(server_url: str):
         port=parts.port or 5432,
         user=parts.username or "postgres",
         password=parts.password or None,
-        dbname=parts.path.lstrip("/") or "postgres",
+        # The maintenance database: the one DATABASE_URL names may not exist yet.
+        dbname="postgres",
         connect_timeout=3,
     )
     connection.autocommit = True
     return connection
 
 
+def _server_url() -> str:
+    """The PostgreSQL server to create the bench database on: DATABASE_URL's, if it names one."""
+    configured = os.environ.get("DATABASE_URL", "")
+    if configured.startswith(("postgres://", "postgresql://")):
+        return configured
+    return DEFAULT_SERVER
+
+
 def fresh_database(args) -> tuple[str, callable, str]:
     """A database URL to fill, a function that removes it afterwards, and a description."""
     if args.database_url:
         return args.database_url, (lambda: None), "the database given with --database-url"
+    server = _server_url()
     try:
-        admin = _admin_connection(DEFAULT_SERVER)
+        admin = _admin_connection(server)
     except Exception as error:  # any failure to reach the server means: fall back
         path = Path(tempfile.mkdtemp(prefix="qi-bench-")) / "bench.sqlite3"
         print(f"PostgreSQL is unreachable ({error.__class__.__name__}); using SQLite at {path}.")
@@ -86,7 +110,13 @@ def fresh_database(args) -> tuple[str, callable, str]:
         return f"sqlite:///{path}", drop_file, "SQLite (PostgreSQL unreachable)"
     name = args.database_name
     with admin.cursor() as cursor:
-        cursor.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        if cursor.fetchone():
+            admin.close()
+            raise SystemExit(
+                f"A database called {name} already exists. The bench drops only databases it "
+                "creates: choose another --database-name, or drop it yourself."
+            )
         cursor.execute(f"CREATE DATABASE {name}")
         cursor.execute("SHOW server_version")
         version = cursor.fetchone()[0]
@@ -96,12 +126,13 @@ def fresh_database(args) -> tuple[str, callable, str]:
         if args.keep:
             print(f"Kept database {name}.")
             return
-        connection = _admin_connection(DEFAULT_SERVER)
+        connection = _admin_connection(server)
         with connection.cursor() as cursor:
             cursor.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
         connection.close()
 
-    url = DEFAULT_SERVER.rsplit("/", 1)[0] + f"/{name}"
+    parts = urlsplit(server)
+    url = parts._replace(path=f"/{name}").geturl()
     return url, drop, f"PostgreSQL {version} (fresh database {name})"
 
 
@@ -152,6 +183,66 @@ class World:
 
 def _bulk(model, rows):
     return model.objects.bulk_create(rows, batch_size=BATCH)
+
+
+def _insert(model, objects: list) -> None:
+    """Insert model objects whose primary keys nobody needs afterwards (COPY on PostgreSQL).
+
+    Values are prepared by each field, as bulk_create prepares them (defaults, auto_now_add).
+    """
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        _bulk(model, objects)
+        return
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    _copy(
+        model,
+        [f.name for f in fields],
+        [
+            tuple(f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields)
+            for obj in objects
+        ],
+    )
+
+
+def _copy(model, fields: list[str], rows: list[tuple]) -> None:
+    """Insert plain rows (values in the order of `fields`) without building model objects.
+
+    PostgreSQL takes them with COPY, ten times faster than INSERT for millions of rows; other
+    databases through bulk_create. Only for rows whose fields need no Python-side default.
+    """
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        names = [model._meta.get_field(name).attname for name in fields]
+        _bulk(model, [model(**dict(zip(names, row, strict=True))) for row in rows])
+        return
+    columns = [model._meta.get_field(name).column for name in fields]
+    buffer = io.StringIO("".join("\t".join(map(_copy_text, row)) + "\n" for row in rows))
+    with connection.cursor() as cursor:
+        cursor.cursor.copy_expert(
+            f"COPY {model._meta.db_table} ({', '.join(columns)}) FROM STDIN", buffer
+        )
+
+
+def _copy_text(value) -> str:
+    if value is None:
+        return "\\N"
+    if isinstance(value, bool):
+        return "t" if value else "f"
+    if isinstance(value, int | float | date | datetime):
+        return str(value)
+    # A JSON field's value arrives wrapped for the driver.
+    text = json.dumps(value.adapted) if hasattr(value, "adapted") else str(value)
+    if any(c in text for c in "\\\t\n\r"):
+        text = (
+            text.replace("\\", "\\\\")
+            .replace("\t", "\\t")
+            .replace("\n", "\\n")
+            .replace("\r", "\\r")
+        )
+    return text
 
 
 def build_people_and_practices(world: World) -> None:
@@ -304,8 +395,8 @@ def build_visits(world: World) -> None:
                     done_by_id=team[0] if done else None,
                 )
             )
-    _bulk(through, participants)
-    _bulk(AgreedAction, actions)
+    _insert(through, participants)
+    _insert(AgreedAction, actions)
     world.counts.update(
         {
             "visits": len(visits),
@@ -398,7 +489,7 @@ def build_improvement_work(world: World) -> None:
                     updated_at=now - timedelta(days=rng.randint(0, 45)),
                 )
             )
-    cycles = _bulk(PDSACycle, cycles)
+    _insert(PDSACycle, cycles)
     measures, series = [], []
     for plan in plans:
         for name, kind in MEASURE_NAMES[:MEASURES_PER_PLAN]:
@@ -451,15 +542,16 @@ def build_improvement_work(world: World) -> None:
             series.append(points)
     measures = _bulk(Measure, measures)
     count = 0
-    for start in range(0, len(measures), 200):
+    fields = ["measure", "period", "numerator", "denominator", "value", "note", "version"]
+    for start in range(0, len(measures), 2000):
         rows = [
-            DataPoint(measure=measure, period=p, numerator=n, denominator=d, value=v)
+            (measure.pk, p, n, d, v, "", 1)
             for measure, points in zip(
-                measures[start : start + 200], series[start : start + 200], strict=True
+                measures[start : start + 2000], series[start : start + 2000], strict=True
             )
             for p, n, d, v in points
         ]
-        _bulk(DataPoint, rows)
+        _copy(DataPoint, fields, rows)
         count += len(rows)
     world.counts.update(
         {
@@ -549,9 +641,9 @@ def build_workshops_and_follow_up(world: World) -> None:
                         submitted_at=responded_at if rng.random() < 0.4 else None,
                     )
                 )
-    _bulk(Attendance, attendance)
-    _bulk(LearningNeed, needs)
-    _bulk(Recipient, recipients)
+    _insert(Attendance, attendance)
+    _insert(LearningNeed, needs)
+    _insert(Recipient, recipients)
     world.counts.update(
         {
             "workshop attendances": len(attendance),
@@ -584,7 +676,9 @@ def build(world: World) -> float:
 
     started = time.perf_counter()
     for builder in BUILDERS:
+        begun = time.perf_counter()
         builder(world)
+        print(f"  {builder.__name__}: {time.perf_counter() - begun:.0f} s", flush=True)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE")
@@ -811,10 +905,10 @@ class HttpSession:
             raise RuntimeError(f"Signing in as {email} through gunicorn failed ({status}).")
 
 
-def time_through_gunicorn(
-    page_list: list[Page], requests: int, database_url: str
-) -> dict[str, tuple]:
-    """p50 and p95 (ms) per page through gunicorn (2 sync workers) on a localhost port."""
+@contextlib.contextmanager
+def gunicorn_server(database_url: str, workers: int = 2):
+    """A gunicorn (sync workers) serving the app on a free localhost port; yields the port
+    and the master's process id."""
     port = _free_port()
     env = {**os.environ, "DATABASE_URL": database_url, "DJANGO_DEBUG": "0"}
     server = subprocess.Popen(
@@ -826,7 +920,7 @@ def time_through_gunicorn(
             "--bind",
             f"127.0.0.1:{port}",
             "--workers",
-            "2",
+            str(workers),
             "--log-level",
             "warning",
         ],
@@ -844,21 +938,7 @@ def time_through_gunicorn(
             if time.monotonic() > deadline or server.poll() is not None:
                 raise RuntimeError("gunicorn did not start.")
             time.sleep(0.2)
-        sessions: dict[object, HttpSession] = {}
-        for page in page_list:
-            key = page.user.pk if page.user is not None else None
-            if key not in sessions:
-                sessions[key] = HttpSession(port)
-                if page.user is not None:
-                    sessions[key].sign_in(page.user.email)
-
-        def fetch(page):
-            key = page.user.pk if page.user is not None else None
-            return sessions[key].request("GET", page.path)[0]
-
-        samples = _measure(page_list, requests, fetch)
-        results = {name: _percentiles(times) for name, times in samples.items()}
-        return results
+        yield port, server.pid
     finally:
         server.terminate()
         try:
@@ -867,31 +947,195 @@ def time_through_gunicorn(
             server.kill()
 
 
+def _signed_in_sessions(port: int, page_list: list[Page]) -> dict[object, HttpSession]:
+    sessions: dict[object, HttpSession] = {}
+    for page in page_list:
+        key = page.user.pk if page.user is not None else None
+        if key not in sessions:
+            sessions[key] = HttpSession(port)
+            if page.user is not None:
+                sessions[key].sign_in(page.user.email)
+    return sessions
+
+
+def time_through_gunicorn(
+    page_list: list[Page], requests: int, database_url: str
+) -> dict[str, tuple]:
+    """p50 and p95 (ms) per page through gunicorn (2 sync workers) on a localhost port."""
+    with gunicorn_server(database_url) as (port, _pid):
+        sessions = _signed_in_sessions(port, page_list)
+
+        def fetch(page):
+            key = page.user.pk if page.user is not None else None
+            return sessions[key].request("GET", page.path)[0]
+
+        samples = _measure(page_list, requests, fetch)
+        return {name: _percentiles(times) for name, times in samples.items()}
+
+
 # --- report -------------------------------------------------------------------------------
 
 
 def report(page_list, in_process, served, floor_name) -> None:
-    floor_in = in_process[floor_name][1]
-    floor_http = served[floor_name][1] if served else None
+    floor_in = in_process[floor_name][:2]
+    floor_http = served[floor_name] if served else None
     header = (
-        f"{'page':<42} {'in-process p50':>14} {'p95':>6} {'x floor':>7} {'SQL ms':>6}"
-        f" {'gunicorn p50':>12} {'p95':>6} {'x floor':>7} {'SQL':>4}"
+        f"{'page':<42} {'in-process p50':>14} {'p95':>6} {'x p50':>6} {'x p95':>6} {'SQL ms':>6}"
+        f" {'gunicorn p50':>12} {'p95':>6} {'x p50':>6} {'x p95':>6} {'SQL':>4}"
     )
     print(header)
     print("-" * len(header))
     for page in page_list:
         p50, p95, queries, sql_ms = in_process[page.name]
-        line = f"{page.name:<42} {p50:>11.1f} ms {p95:>6.1f} {p95 / floor_in:>6.1f}x {sql_ms:>6.1f}"
+        line = (
+            f"{page.name:<42} {p50:>11.1f} ms {p95:>6.1f} {p50 / floor_in[0]:>5.1f}x"
+            f" {p95 / floor_in[1]:>5.1f}x {sql_ms:>6.1f}"
+        )
         if served:
             s50, s95 = served[page.name]
-            line += f" {s50:>9.1f} ms {s95:>6.1f} {s95 / floor_http:>6.1f}x"
+            line += (
+                f" {s50:>9.1f} ms {s95:>6.1f} {s50 / floor_http[0]:>5.1f}x"
+                f" {s95 / floor_http[1]:>5.1f}x"
+            )
         else:
-            line += f" {'-':>12} {'-':>6} {'-':>7}"
+            line += f" {'-':>12} {'-':>6} {'-':>6} {'-':>6}"
         print(f"{line} {queries:>4}")
     print(
-        "\nx floor = p95 of the page / p95 of the trivial view. SQL ms = median time per request"
-        "\nspent waiting for the database (in-process). SQL = queries per request."
+        "\nx p50, x p95 = the page's p50 (p95) / the trivial view's p50 (p95): p50 ratios are"
+        "\nsteady on a busy machine, p95 ratios mostly measure the noise. SQL ms = median time"
+        "\nper request spent waiting for the database (in-process). SQL = queries per request."
     )
+
+
+# --- sections -----------------------------------------------------------------------------
+
+
+@dataclass
+class Context:
+    """What a section may use: the options, the data set, the database and the pages."""
+
+    args: argparse.Namespace
+    world: World
+    database_url: str
+    page_list: list[Page]
+
+
+def statistics_section(context: Context) -> None:
+    """The chart statistics at 100,000 points: each function must stay well under a second."""
+    from pdsa import spc
+
+    size = context.args.statistics_points
+    rng = random.Random(context.args.seed)
+    values = [rng.gauss(50, 10) for _ in range(size)]
+    numerators = [rng.randint(0, 100) for _ in range(size)]
+    denominators = [100] * size
+    charts = {
+        "run chart": lambda: spc.run_chart(values),
+        "XmR chart": lambda: spc.xmr_chart(values),
+        "P chart": lambda: spc.p_chart(numerators, denominators),
+        "P' chart (Laney)": lambda: spc.p_chart(numerators, denominators, laney=True),
+    }
+    print(
+        f"\nStatistics at {size:,} points (median of 3 runs, wall clock and this process's CPU"
+        " time; the goal is under 1 s each):"
+    )
+    for name, chart in charts.items():
+        spc.crossings_limit.cache_clear()
+        wall, cpu = [], []
+        for _ in range(3):
+            started, started_cpu = time.perf_counter(), time.process_time()
+            chart()
+            wall.append(time.perf_counter() - started)
+            cpu.append(time.process_time() - started_cpu)
+        print(
+            f"  {name:<20} {statistics.median(wall) * 1000:>6.0f} ms"
+            f" (CPU {statistics.median(cpu) * 1000:.0f} ms)"
+        )
+
+
+def _worker_memory(master_pid: int) -> list[int]:
+    """Resident memory (MB) of each gunicorn worker, read from /proc (Linux only)."""
+    try:
+        children = Path(f"/proc/{master_pid}/task/{master_pid}/children").read_text().split()
+    except OSError:
+        return []
+    sizes = []
+    for pid in children:
+        try:
+            status = Path(f"/proc/{pid}/status").read_text()
+        except OSError:
+            continue
+        match = re.search(r"^VmRSS:\s+(\d+) kB", status, re.MULTILINE)
+        if match:
+            sizes.append(round(int(match.group(1)) / 1024))
+    return sorted(sizes)
+
+
+def load_section(context: Context) -> None:
+    """Concurrent clients for a while through gunicorn: throughput, errors, p95, memory."""
+    args = context.args
+    if args.skip_gunicorn or args.load_seconds <= 0:
+        return
+    # The pages a visitor reads; the write-between-requests variants are left out.
+    pages_read = [page for page in context.page_list if page.prepare is None]
+    with gunicorn_server(context.database_url) as (port, master):
+        warm = _signed_in_sessions(port, pages_read)
+        for page in pages_read:
+            warm[page.user.pk if page.user is not None else None].request("GET", page.path)
+        memory_before = _worker_memory(master)
+        latencies: list[float] = []
+        errors: list[str] = []
+        lock = threading.Lock()
+        stop_at = time.monotonic() + args.load_seconds
+
+        def client(number: int) -> None:
+            # Each client its own sessions (cookie jars), signed in once above, before the clock.
+            sessions = {key: HttpSession(port) for key in warm}
+            for key, session in sessions.items():
+                session.cookies = dict(warm[key].cookies)
+            turn = number
+            while time.monotonic() < stop_at:
+                page = pages_read[turn % len(pages_read)]
+                turn += 1
+                started = time.perf_counter()
+                try:
+                    status = sessions[page.user.pk if page.user else None].request(
+                        "GET", page.path
+                    )[0]
+                except OSError as error:
+                    status = error.__class__.__name__
+                elapsed = (time.perf_counter() - started) * 1000
+                with lock:
+                    latencies.append(elapsed)
+                    if status != 200:
+                        errors.append(f"{page.path}: {status}")
+
+        started = time.monotonic()
+        threads = [
+            threading.Thread(target=client, args=(n,), daemon=True)
+            for n in range(args.load_clients)
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        elapsed = time.monotonic() - started
+        memory_after = _worker_memory(master)
+    p50, p95 = _percentiles(latencies) if latencies else (0.0, 0.0)
+    print(
+        f"\nLoad: {args.load_clients} clients for {args.load_seconds} s through gunicorn"
+        f" (2 sync workers), each reading the {len(pages_read)} steady pages in turn:"
+    )
+    print(
+        f"  {len(latencies):,} requests, {len(latencies) / elapsed:.1f} per second,"
+        f" {len(errors)} errors; latency p50 {p50:.0f} ms, p95 {p95:.0f} ms"
+    )
+    print(f"  worker memory (MB) before: {memory_before}, after: {memory_after}")
+    for error in errors[:5]:
+        print(f"  error: {error}")
+
+
+SECTIONS = [statistics_section, load_section]
 
 
 def _load() -> str:
@@ -912,6 +1156,13 @@ def main(argv=None) -> int:
     )
     parser.add_argument("--skip-gunicorn", action="store_true", help="in-process timings only")
     parser.add_argument("--seed", type=int, default=2026, help="random seed for the data set")
+    parser.add_argument(
+        "--statistics-points", type=int, default=100_000, help="points for the chart timings"
+    )
+    parser.add_argument("--load-clients", type=int, default=20, help="clients in the load run")
+    parser.add_argument(
+        "--load-seconds", type=int, default=60, help="length of the load run (0: none)"
+    )
     args = parser.parse_args(argv)
     if args.practices < 2:
         parser.error("--practices must be at least 2")
@@ -951,6 +1202,10 @@ def main(argv=None) -> int:
         if not args.skip_gunicorn:
             served = time_through_gunicorn(page_list, args.requests, database_url)
         report(page_list, in_process, served, page_list[0].name)
+        context = Context(args, world, database_url, page_list)
+        for section in SECTIONS:
+            section(context)
+            connections.close_all()
         print(f"Load average at the end: {_load()}")
     finally:
         from django.db import connections

@@ -61,3 +61,99 @@ def test_the_dashboard_pages_are_timed(world):
     names = [page.name for page in bench.pages(world)]
     for expected in ("facilitator dashboard", "programme dashboard", "measure chart", "PDSA cycle"):
         assert any(name.startswith(expected) for name in names), expected
+
+
+class FakeServer:
+    """Stands in for the PostgreSQL server: records statements, knows some databases."""
+
+    def __init__(self, existing):
+        self.existing = set(existing)
+        self.statements = []
+        self.connected_to = []
+
+    def connect(self, url):
+        self.connected_to.append(url)
+        server = self
+
+        class Cursor:
+            result = None
+
+            def __enter__(self):
+                return self
+
+            def __exit__(self, *exc):
+                return False
+
+            def execute(self, sql, params=None):
+                server.statements.append(sql)
+                if sql.startswith("SELECT 1 FROM pg_database"):
+                    self.result = (1,) if params[0] in server.existing else None
+                elif sql.startswith("SHOW"):
+                    self.result = ("15",)
+                elif sql.startswith("CREATE DATABASE"):
+                    server.existing.add(sql.split()[-1])
+
+            def fetchone(self):
+                return self.result
+
+        class Connection:
+            def cursor(self):
+                return Cursor()
+
+            def close(self):
+                pass
+
+        return Connection()
+
+
+def _args(**overrides):
+    import argparse
+
+    values = {"database_url": None, "database_name": "qi_bench", "keep": False}
+    return argparse.Namespace(**{**values, **overrides})
+
+
+def test_the_bench_refuses_a_database_it_did_not_create(monkeypatch):
+    server = FakeServer(existing={"qi_bench"})
+    monkeypatch.setattr(bench, "_admin_connection", server.connect)
+
+    with pytest.raises(SystemExit, match="already exists"):
+        bench.fresh_database(_args())
+
+    assert not any(s.startswith(("DROP", "CREATE")) for s in server.statements)
+
+
+def test_the_bench_drops_only_the_database_it_created(monkeypatch):
+    server = FakeServer(existing=set())
+    monkeypatch.setattr(bench, "_admin_connection", server.connect)
+
+    url, drop, _ = bench.fresh_database(_args(database_name="qi_bench_two"))
+    drop()
+
+    assert url.endswith("/qi_bench_two")
+    assert server.statements[-1] == "DROP DATABASE IF EXISTS qi_bench_two WITH (FORCE)"
+
+
+def test_the_bench_creates_its_database_on_the_server_database_url_names(monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", "postgres://bench:secret@db.example:6543/app")
+    server = FakeServer(existing=set())
+    monkeypatch.setattr(bench, "_admin_connection", server.connect)
+
+    url, _, _ = bench.fresh_database(_args())
+
+    assert server.connected_to == ["postgres://bench:secret@db.example:6543/app"]
+    assert url == "postgres://bench:secret@db.example:6543/qi_bench"
+
+
+def test_a_database_given_by_url_is_filled_and_never_dropped(monkeypatch):
+    monkeypatch.setattr(bench, "_admin_connection", lambda url: pytest.fail("no server needed"))
+
+    url, drop, _ = bench.fresh_database(_args(database_url="postgres://h/given"))
+    drop()
+
+    assert url == "postgres://h/given"
+
+
+def test_the_sections_follow_the_page_table_and_a_new_one_is_a_function():
+    assert bench.statistics_section in bench.SECTIONS
+    assert bench.load_section in bench.SECTIONS
