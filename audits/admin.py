@@ -119,6 +119,7 @@ class AuditTemplateAdmin(admin.ModelAdmin):
 @admin.register(TemplateVersion)
 class TemplateVersionAdmin(admin.ModelAdmin):
     list_display = ["template", "number", "note", "created_at"]
+    list_select_related = ["template"]
     list_filter = ["template"]
     inlines = [CriterionInline]
     readonly_fields = ["template", "number", "note", "created_at"]

@@ -15,6 +15,7 @@ class TopicAdmin(admin.ModelAdmin):
 @admin.register(EvidenceItem)
 class EvidenceItemAdmin(SimpleHistoryAdmin):
     list_display = ["title", "kind", "status", "strength", "next_review_on", "curator"]
+    list_select_related = ["curator"]
     list_filter = ["kind", "status", "strength", "topics"]
     search_fields = ["title", "summary", "citation", "key"]
     autocomplete_fields = ["curator"]

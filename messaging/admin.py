@@ -2,10 +2,11 @@ from django.contrib import admin, messages
 
 from messaging import services
 from messaging.models import Message, Preference, Status
+from qiproject.admin_lists import LargeTableAdmin
 
 
 @admin.register(Message)
-class MessageAdmin(admin.ModelAdmin):
+class MessageAdmin(LargeTableAdmin, admin.ModelAdmin):
     list_display = ["subject", "to_email", "kind", "period", "status", "attempts", "created_at"]
     list_filter = ["status", "kind", "category"]
     search_fields = ["to_email", "subject", "subject_key", "message_id"]
@@ -30,6 +31,7 @@ class MessageAdmin(admin.ModelAdmin):
 @admin.register(Preference)
 class PreferenceAdmin(admin.ModelAdmin):
     list_display = ["user", "digests", "reminders"]
+    list_select_related = ["user"]
     list_filter = ["digests", "reminders"]
     search_fields = ["user__email", "user__full_name"]
     raw_id_fields = ["user"]

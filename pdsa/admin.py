@@ -16,11 +16,13 @@ from pdsa.models import (
     PDSACycle,
     SharedIdea,
 )
+from qiproject.admin_lists import LargeTableAdmin
 
 
 @admin.register(ImprovementPlan)
 class ImprovementPlanAdmin(admin.ModelAdmin):
     list_display = ["title", "practice", "status", "start_date", "progress_score"]
+    list_select_related = ["practice"]
     list_filter = ["status", "practice__programme"]
     search_fields = ["title", "practice__name", "practice__ods_code"]
     raw_id_fields = ["practice"]
@@ -30,6 +32,7 @@ class ImprovementPlanAdmin(admin.ModelAdmin):
 @admin.register(Driver)
 class DriverAdmin(admin.ModelAdmin):
     list_display = ["text", "level", "plan", "parent"]
+    list_select_related = ["plan", "parent"]
     list_filter = ["level"]
     search_fields = ["text", "plan__title"]
     raw_id_fields = ["plan", "parent"]
@@ -38,6 +41,7 @@ class DriverAdmin(admin.ModelAdmin):
 @admin.register(ChangeIdea)
 class ChangeIdeaAdmin(admin.ModelAdmin):
     list_display = ["title", "driver", "plan"]
+    list_select_related = ["plan", "driver"]
     list_filter = ["plan__practice__programme"]
     search_fields = ["title", "plan__title"]
     raw_id_fields = ["plan", "driver", "copied_from"]
@@ -53,8 +57,9 @@ class LibraryMeasureAdmin(admin.ModelAdmin):
 
 
 @admin.register(Measure)
-class MeasureAdmin(admin.ModelAdmin):
+class MeasureAdmin(LargeTableAdmin, admin.ModelAdmin):
     list_display = ["name", "plan", "kind", "data_type", "frequency", "improvement"]
+    list_select_related = ["plan"]
     list_filter = ["kind", "data_type", "frequency"]
     search_fields = ["name", "plan__title", "plan__practice__name"]
     raw_id_fields = ["plan", "library_measure"]
@@ -66,8 +71,9 @@ class MeasureAdmin(admin.ModelAdmin):
 
 
 @admin.register(DataPoint)
-class DataPointAdmin(admin.ModelAdmin):
+class DataPointAdmin(LargeTableAdmin, admin.ModelAdmin):
     list_display = ["measure", "period", "numerator", "denominator", "value"]
+    list_select_related = ["measure"]
     list_filter = ["measure__data_type"]
     search_fields = ["measure__name", "measure__plan__practice__name"]
     raw_id_fields = ["measure"]
@@ -90,8 +96,9 @@ class DataPointAdmin(admin.ModelAdmin):
 
 
 @admin.register(PDSACycle)
-class PDSACycleAdmin(SimpleHistoryAdmin):
+class PDSACycleAdmin(LargeTableAdmin, SimpleHistoryAdmin):
     list_display = ["title", "number", "plan", "stage", "decision", "owner", "start_date"]
+    list_select_related = ["plan", "owner"]
     list_filter = ["stage", "decision"]
     search_fields = ["title", "plan__title", "plan__practice__name"]
     raw_id_fields = ["plan", "change_idea", "previous", "owner"]
@@ -99,24 +106,27 @@ class PDSACycleAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(CycleQuestion)
-class CycleQuestionAdmin(SimpleHistoryAdmin):
+class CycleQuestionAdmin(LargeTableAdmin, SimpleHistoryAdmin):
     list_display = ["question", "cycle"]
+    list_select_related = ["cycle"]
     search_fields = ["question", "prediction", "cycle__title"]
     list_filter = ["cycle__stage"]
     raw_id_fields = ["cycle"]
 
 
 @admin.register(CycleTask)
-class CycleTaskAdmin(SimpleHistoryAdmin):
+class CycleTaskAdmin(LargeTableAdmin, SimpleHistoryAdmin):
     list_display = ["what", "who", "when", "cycle"]
+    list_select_related = ["cycle"]
     search_fields = ["what", "who", "cycle__title"]
     list_filter = ["cycle__stage"]
     raw_id_fields = ["cycle"]
 
 
 @admin.register(CycleComment)
-class CycleCommentAdmin(admin.ModelAdmin):
+class CycleCommentAdmin(LargeTableAdmin, admin.ModelAdmin):
     list_display = ["cycle", "author", "created_at"]
+    list_select_related = ["cycle", "author"]
     search_fields = ["body", "cycle__title", "author__email"]
     list_filter = ["created_at"]
     raw_id_fields = ["cycle", "author"]
@@ -125,6 +135,7 @@ class CycleCommentAdmin(admin.ModelAdmin):
 @admin.register(SharedIdea)
 class SharedIdeaAdmin(admin.ModelAdmin):
     list_display = ["title", "practice", "outcome", "shared_at", "withdrawn_at"]
+    list_select_related = ["practice"]
     list_filter = ["outcome", "practice__programme", "withdrawn_at"]
     search_fields = ["title", "summary", "practice__name"]
     raw_id_fields = ["change_idea", "practice", "shared_by"]
@@ -134,6 +145,7 @@ class SharedIdeaAdmin(admin.ModelAdmin):
 @admin.register(IdeaComment)
 class IdeaCommentAdmin(admin.ModelAdmin):
     list_display = ["shared_idea", "author", "created_at"]
+    list_select_related = ["shared_idea", "author"]
     search_fields = ["body", "shared_idea__title", "author__email"]
     list_filter = ["created_at"]
     raw_id_fields = ["shared_idea", "author"]

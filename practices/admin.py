@@ -13,6 +13,7 @@ from practices.models import (
     User,
     Visit,
 )
+from qiproject.admin_lists import LargeTableAdmin
 
 
 class PasswordChangeForm(AdminPasswordChangeForm):
@@ -69,14 +70,16 @@ class ProgrammeAdmin(admin.ModelAdmin):
 @admin.register(Practice)
 class PracticeAdmin(admin.ModelAdmin):
     list_display = ["name", "ods_code", "programme", "list_size"]
+    list_select_related = ["programme"]
     list_filter = ["programme"]
     search_fields = ["name", "ods_code"]
     inlines = [MembershipInline, FacilitatorAssignmentInline]
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(LargeTableAdmin, admin.ModelAdmin):
     list_display = ["user", "practice", "role", "is_practice_lead"]
+    list_select_related = ["user", "practice"]
     list_filter = ["role", "is_practice_lead", "practice__programme"]
     search_fields = ["user__email", "user__full_name", "practice__name"]
     autocomplete_fields = ["user", "practice"]
@@ -85,6 +88,7 @@ class MembershipAdmin(admin.ModelAdmin):
 @admin.register(FacilitatorAssignment)
 class FacilitatorAssignmentAdmin(admin.ModelAdmin):
     list_display = ["practice", "facilitator", "started_on", "ended_on"]
+    list_select_related = ["practice", "facilitator"]
     list_filter = ["ended_on", "practice__programme"]
     search_fields = ["practice__name", "facilitator__email", "facilitator__full_name"]
     autocomplete_fields = ["practice", "facilitator"]
@@ -101,6 +105,7 @@ class InvitationAdmin(admin.ModelAdmin):
         "expires_at",
         "accepted_at",
     ]
+    list_select_related = ["practice", "invited_by"]
     list_filter = ["role", "accepted_at"]
     search_fields = ["email", "full_name", "practice__name"]
     readonly_fields = ["token_hash", "accepted_at", "accepted_user"]
@@ -113,7 +118,7 @@ class AgreedActionInline(admin.TabularInline):
 
 
 @admin.register(Visit)
-class VisitAdmin(admin.ModelAdmin):
+class VisitAdmin(LargeTableAdmin, admin.ModelAdmin):
     list_display = [
         "visited_on",
         "practice",
@@ -122,6 +127,7 @@ class VisitAdmin(admin.ModelAdmin):
         "duration_minutes",
         "travel_minutes",
     ]
+    list_select_related = ["practice", "facilitator"]
     list_filter = ["mode", "visited_on", "practice__programme"]
     search_fields = ["practice__name", "practice__ods_code", "facilitator__full_name", "topics"]
     autocomplete_fields = ["practice", "facilitator", "participants"]
@@ -131,8 +137,9 @@ class VisitAdmin(admin.ModelAdmin):
 
 
 @admin.register(AgreedAction)
-class AgreedActionAdmin(admin.ModelAdmin):
+class AgreedActionAdmin(LargeTableAdmin, admin.ModelAdmin):
     list_display = ["description", "practice", "owner", "due_on", "done_at", "done_by"]
+    list_select_related = ["practice", "owner", "done_by"]
     list_filter = ["due_on", "done_at", "practice__programme"]
     search_fields = ["description", "owner__full_name", "practice__name"]
     readonly_fields = ["practice"]
