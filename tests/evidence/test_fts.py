@@ -5,6 +5,9 @@ database (tests/settings.py), migrated like the default one, so the FTS5 table, 
 and the SQLite half of `evidence_matching` are tested on every run, whatever DATABASE_URL says.
 """
 
+import importlib
+from types import SimpleNamespace
+
 import pytest
 from django.conf import settings
 from django.core.management import call_command
@@ -187,3 +190,19 @@ def test_sqlite_search_reads_search_syntax_as_words(add):
         _found(q)
     assert _found("near") == {"NEAR and NOT and OR"}
     assert _found('"quoted" things') == {"NEAR and NOT and OR"}
+
+
+def test_the_migration_builds_the_index_on_sqlite_and_its_reverse_removes_it(sqlite, add):
+    migration = importlib.import_module("evidence.migrations.0003_sqlite_search_index")
+    add("Physiotherapy first")
+    on_sqlite = SimpleNamespace(connection=sqlite)
+
+    migration.drop_index(None, on_sqlite)
+    with sqlite.cursor() as cursor:
+        assert fts.TABLE not in sqlite.introspection.table_names(cursor)
+    migration.create_index(None, on_sqlite)
+    assert _found("physio") == {"Physiotherapy first"}
+
+    elsewhere = SimpleNamespace(connection=SimpleNamespace(vendor="postgresql"))
+    migration.create_index(None, elsewhere)  # touches nothing: no cursor on this connection
+    migration.drop_index(None, elsewhere)
