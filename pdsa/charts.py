@@ -3,14 +3,15 @@
 Pure: no Django. Callers pass the measure's settings and its data in period order; this
 module picks the chart (P chart for proportions, XmR otherwise), applies the baseline and a
 rebase the team confirmed, and returns one row per period for the SVG and the data table;
-measure_chart_svg draws the chart with svg.py.
+measure_chart_svg draws the chart with qiproject.charts.
 """
 
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 
-from pdsa import spc, svg
+from pdsa import spc
+from qiproject import charts
 
 # Fewer points give limits too unstable to act on; below this the page offers the run chart.
 MIN_SPC_POINTS = 12
@@ -189,39 +190,54 @@ def summarise(analysis: Analysis) -> Summary:
     )
 
 
-def measure_chart_svg(measure, analysis, cycles, *, spc: bool) -> str:
-    """The measure's chart as SVG (svg.py escapes every text it is given)."""
-    rows = analysis.rows
-    labels = [
-        row.period.strftime("%-d %b %Y" if measure.frequency == "weekly" else "%b %Y")
-        for row in rows
-    ]
+def chart_cycles(measure, rows: list[ChartRow], cycles) -> list[tuple[int, object]]:
+    """(index of the period it starts in, cycle) for each cycle that starts within the data.
+
+    A cycle that starts before the first period or after the latest one is not on the chart
+    (the page lists it apart); the chart's key numbers follow this order.
+    """
     periods = [row.period for row in rows]
-    annotations = []
+    if not periods:
+        return []
+    placed = []
     for cycle in cycles:
         start = measure.normalise_period(cycle.start_date)
-        index = next((i for i, p in enumerate(periods) if p >= start), None)
-        if index is not None:
-            annotations.append(
-                svg.Annotation(
-                    index,
-                    f"PDSA {cycle.number}: {cycle.title}",
-                    short=f"{_shorten(cycle.title, 20)} ({cycle.number})",
-                )
-            )
+        if start < periods[0] or start > periods[-1]:
+            continue
+        index = next(i for i, p in enumerate(periods) if p >= start)
+        placed.append((index, cycle))
+    placed.sort(key=lambda item: item[0])
+    return placed
+
+
+def period_label(measure, period: date) -> str:
+    """A period on the chart's time axis: "Mar 2026", or "3 Mar 26" for a weekly measure."""
+    if measure.frequency == "weekly":
+        return f"{period.day} {period:%b %y}"
+    return f"{period:%b %Y}"
+
+
+def measure_chart_svg(measure, analysis, cycles, *, spc: bool) -> str:
+    """The measure's chart as SVG (qiproject.charts escapes every text it is given)."""
+    rows = analysis.rows
+    on_chart = chart_cycles(measure, rows, cycles)
     common = {
-        "labels": labels,
+        "labels": [period_label(measure, row.period) for row in rows],
         "values": [row.value for row in rows],
         "target": measure.target_as_fraction(),
-        "annotations": annotations,
-        "percent": measure.is_proportion,
+        "annotations": [
+            (index, f"PDSA {cycle.number}: {_shorten(cycle.title, 60)}")
+            for index, cycle in on_chart
+        ],
+        "data_type": measure.data_type,
+        "weekly": measure.frequency == "weekly",
     }
     if spc:
         name = "P chart" if analysis.kind == "p" else "XmR chart"
-        return svg.chart_svg(
+        return charts.line_chart(
             title=f"{name} of {measure.name}",
             description=f"{analysis.variation_label}. {analysis.assurance_label}".strip(),
-            colours=[svg.COLOURS[row.special_cause] for row in rows],
+            kinds=[row.special_cause for row in rows],
             centre=[row.centre for row in rows],
             lower=[row.lower for row in rows],
             upper=[row.upper for row in rows],
@@ -230,7 +246,7 @@ def measure_chart_svg(measure, analysis, cycles, *, spc: bool) -> str:
         )
     run = analysis.run
     verdict = "Non-random variation. " if run.signal else "No signal of non-random variation. "
-    return svg.chart_svg(
+    return charts.line_chart(
         title=f"Run chart of {measure.name}",
         description=verdict + " ".join(run.explanations),
         centre=[run.median] * len(rows) if run.median is not None else None,
