@@ -9,6 +9,7 @@ measure_chart_svg draws the chart with qiproject.charts.
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
 
 from pdsa import spc
 from qiproject import charts
@@ -95,8 +96,15 @@ def analyse(
     target: float | None = None,
     baseline_end: date | None = None,
     rebased_from: date | None = None,
+    data_type: str = "",
 ) -> Analysis:
-    """The run chart and the SPC chart of a measure's points (in period order)."""
+    """The run chart and the SPC chart of a measure's points (in period order).
+
+    Limits in the flags' words are written as the chart and the table write the measure's
+    values (qiproject.charts.format_value), so a limit reads the same in all three.
+    """
+    data_type = "proportion" if is_proportion else data_type
+    fmt = partial(charts.format_value, data_type=data_type)
     values = [p.value for p in points]
     rows = [ChartRow(p.period, p.value, p.numerator, p.denominator) for p in points]
     analysis = Analysis(
@@ -115,10 +123,14 @@ def analyse(
     if baseline is not None and baseline < 2:
         baseline = None
     if is_proportion:
-        _p_rows(analysis, points, improvement, target, rebase_index)
+        _p_rows(analysis, points, improvement, target, rebase_index, baseline, fmt)
         if baseline:
             analysis.notes.append(
-                "P chart limits use every point; the baseline applies to XmR charts only."
+                f"Limits frozen from the first {baseline} periods (the baseline): the centre "
+                f"line is their total numerator divided by their total denominator "
+                f"({fmt(analysis.rows[0].centre)}), and each period's limits are three "
+                f"standard errors either side of it, wider for a period with a smaller "
+                f"denominator and narrower for a larger one."
             )
     else:
         chart = spc.xmr_chart(
@@ -127,6 +139,7 @@ def analyse(
             target=target,
             baseline=baseline,
             rebase_at=[rebase_index] if rebase_index else None,
+            fmt=fmt,
         )
         for row, point in zip(rows, chart.points, strict=True):
             row.centre, row.lower, row.upper = point.mean, point.lower_limit, point.upper_limit
@@ -143,23 +156,28 @@ def analyse(
     return analysis
 
 
-def _p_rows(analysis, points, improvement, target, rebase_index):
-    """P chart limits, one segment before and one after a confirmed rebase."""
+def _p_rows(analysis, points, improvement, target, rebase_index, baseline, fmt):
+    """P chart limits, one segment before and one after a confirmed rebase; the baseline, as
+    for XmR, freezes the first segment's centre (spc.p_chart explains the limits)."""
     bounds = [(0, rebase_index), (rebase_index, len(points))] if rebase_index else [(0, None)]
     chart = None
-    for start, stop in bounds:
+    for number, (start, stop) in enumerate(bounds):
         segment = points[start:stop]
+        frozen = min(baseline, len(segment)) if number == 0 and baseline else None
         chart = spc.p_chart(
             [p.numerator for p in segment],
             [p.denominator for p in segment],
             improvement=improvement,
             target=target,
+            baseline=frozen if frozen and frozen >= 2 else None,
+            fmt=fmt,
         )
         for row, point in zip(analysis.rows[start:stop], chart.points, strict=True):
             row.centre, row.lower, row.upper = chart.centre, point.lower_limit, point.upper_limit
             row.special_cause = point.special_cause or "common_cause"
             row.rule, row.explanation = point.rule, point.explanation
-        analysis.trial_limits = analysis.trial_limits or len(segment) <= spc.TRIAL_LIMIT_POINTS
+        limit_points = frozen or len(segment)
+        analysis.trial_limits = analysis.trial_limits or limit_points <= spc.TRIAL_LIMIT_POINTS
     analysis.variation, analysis.assurance = chart.variation, chart.assurance
 
 
