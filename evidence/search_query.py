@@ -31,9 +31,9 @@ SYNONYM_GROUPS: tuple[tuple[str, ...], ...] = (
     ("painkillers", "analgesics", "analgesia", "pain killers"),
 )
 
-# PostgreSQL's English stop words (tsearch_data/english.stop). A lone stop word is dropped from
-# the query on both back-ends, so "myths about rest" means the same on SQLite, which keeps
-# every word, as on PostgreSQL, which ignores them. Inside a phrase they stay.
+# PostgreSQL's English stop words (tsearch_data/english.stop). A term of stop words only is
+# dropped on both back-ends, so "myths about rest" means the same on SQLite, which keeps every
+# word, as on PostgreSQL, which ignores them. Inside a longer phrase they stay.
 _POSTGRESQL_ENGLISH_STOP = """
     i me my myself we our ours ourselves you your yours yourself yourselves he him his
     himself she her hers herself it its itself they them their theirs themselves what which who
@@ -99,8 +99,8 @@ _RECOGNISED = sorted(
 )
 
 
-def _units(q: str) -> list[tuple[tuple[str, ...], bool]]:
-    """The query as (words, quoted) units: a quoted passage, or one chunk between separators."""
+def _units(q: str) -> list[tuple[str, ...]]:
+    """The query's units, each the words of a quoted passage or of one chunk between separators."""
     units = []
     pieces = QUOTED.split(q)
     # An unbalanced quote leaves its tail unquoted, which is what a reader would expect.
@@ -108,19 +108,19 @@ def _units(q: str) -> list[tuple[tuple[str, ...], bool]]:
         if position % 2:
             words = _words(piece)[:MAX_PHRASE_WORDS]
             if words:
-                units.append((words, True))
+                units.append(words)
             continue
         for chunk in SEPARATORS.split(piece):
             words = _words(chunk)[:MAX_PHRASE_WORDS]
             if words:
-                units.append((words, False))
+                units.append(words)
     return units
 
 
 def _group_at(units, start: int) -> tuple[int, int] | None:
     """(group index, units used) when a group's phrase begins at this unit and ends on a unit."""
     words, ends = [], {}
-    for offset, (unit_words, _quoted) in enumerate(units[start : start + MAX_PHRASE_WORDS]):
+    for offset, unit_words in enumerate(units[start : start + MAX_PHRASE_WORDS]):
         words.extend(unit_words)
         ends[len(words)] = offset + 1
     key = _key(words)
@@ -140,7 +140,7 @@ def parse(q: str) -> tuple[Term, ...]:
         found = _group_at(units, position)
         if found:
             group, used = found
-            typed = tuple(w for words, _q in units[position : position + used] for w in words)
+            typed = tuple(w for words in units[position : position + used] for w in words)
             others = [
                 (phrase, spelt)
                 for phrase, spelt in zip(GROUP_PHRASES[group], SYNONYM_GROUPS[group], strict=True)
@@ -154,9 +154,9 @@ def parse(q: str) -> tuple[Term, ...]:
             identity = ("group", group)
             position += used
         else:
-            words, quoted = units[position]
+            words = units[position]
             position += 1
-            if len(words) == 1 and not quoted and words[0] in STOP_WORDS:
+            if all(word in STOP_WORDS for word in words):
                 continue
             term = Term(typed=words, phrases=(words,))
             identity = ("words", words)

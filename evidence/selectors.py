@@ -49,7 +49,6 @@ class SearchPage:
     page: Page
     results: list[SearchResult]
     terms: tuple[Term, ...] = ()
-    ranked: bool = False
     page_range: list = field(default_factory=list)
 
     @property
@@ -141,7 +140,6 @@ def evidence_search(*, user, filters: Filters, page=None) -> SearchPage:
         page=current,
         results=search_results(list(current.object_list), terms=terms),
         terms=terms,
-        ranked=ranked,
         page_range=list(paginator.get_elided_page_range(current.number, on_each_side=2, on_ends=1)),
     )
 

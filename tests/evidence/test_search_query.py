@@ -95,7 +95,7 @@ def test_the_same_term_twice_is_searched_once():
 
 
 def test_a_query_of_nothing_searchable_has_no_terms():
-    for query in ("", "   ", "!!!", "the and of", '"" - *'):
+    for query in ("", "   ", "!!!", "the and of", '"" - *', '"the"', "don't"):
         assert parse(query) == (), query
 
 
