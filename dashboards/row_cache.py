@@ -22,7 +22,7 @@ from dashboards import rows as row_html
 from dashboards import selectors
 
 # Bump when the HTML or the fields of a cached row change, so old entries are not read.
-FORMAT = 2
+FORMAT = 3
 KEY = "dashboards:row:{format}:{pk}:{token}:{programme_token}"
 # Entries also expire from the cache itself after a day (they are invalid by midnight).
 TIMEOUT = 24 * 60 * 60

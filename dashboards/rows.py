@@ -46,11 +46,21 @@ def _icons(variation: str, assurance: str) -> str:
     ) + svg.assurance_use(assurance or None, ASSURANCE_LABELS.get(assurance, ""))
 
 
+def icon_meaning(variation: str, assurance: str) -> str:
+    """What a measure's two icons say, in words."""
+    said = VARIATION_LABELS.get(variation, "Not enough data for SPC")
+    if assurance in ASSURANCE_LABELS:
+        said += f"; {ASSURANCE_LABELS[assurance]}"
+    return said
+
+
 def _link(measure, chart_url: str) -> str:
-    # svg.py escapes the icons' labels.
+    # svg.py escapes the icons' labels. The measure's name shows on hover and on keyboard
+    # focus (static/css/app.css draws data-label), and is read out from the hidden text.
+    name = _e(measure.name)
     return (
-        f'<a class="qi-m" href="{chart_url.format(measure.pk)}">'
-        f'<span class="visually-hidden">{_e(measure.name)}: </span>'
+        f'<a class="qi-m" href="{chart_url.format(measure.pk)}" data-label="{name}">'
+        f'<span class="visually-hidden">{name}: </span>'
         f"{_icons(measure.latest_variation, measure.latest_assurance)}</a>"
     )
 
@@ -83,7 +93,10 @@ def _practice_cell(row, urls) -> str:
     practice = row.practice
     facilitator = practice.current_facilitator
     badge = (
-        '<span class="badge text-bg-danger">Needs attention</span>' if practice.attention else ""
+        '<span class="badge text-bg-danger">Needs attention</span>'
+        f'<div class="small">{_e(", ".join(practice.attention_reasons))}</div>'
+        if practice.attention
+        else ""
     )
     return (
         f'<th scope="row">\n        <a href="{urls.practice.format(practice.pk)}">'
@@ -158,6 +171,7 @@ def row_htmls(rows, *, today) -> list[str]:
     for row in rows:
         practice = row.practice
         last = row.visits.last_visit_on
+        planned = row.visits.next_visit_on
         workshop = row.next_workshop
         parts.append(
             "<tr>"
@@ -171,6 +185,12 @@ def row_htmls(rows, *, today) -> list[str]:
                 f"{_day(last)}</a></td>"
                 if last
                 else '<td class="text-nowrap">None yet</td>'
+            )
+            + (
+                f'<td class="text-nowrap"><a href="{urls.visits.format(practice.pk)}">'
+                f"{_day(planned)}</a></td>"
+                if planned
+                else '<td class="text-nowrap">None planned</td>'
             )
             + (
                 f'<td class="text-nowrap">{_day(workshop.starts_at)}</td>'

@@ -65,6 +65,24 @@ SORTS = {
 # stale-cycle rule, MEASURE_OF_CONCERN). dashboard_practices counts them in the database for
 # sorting; _add_attention counts them from a row's own data with each rule's Python twin.
 ATTENTION_COUNTS = ("overdue_actions", "stale_cycles", "measures_of_concern")
+# How each count is said, one and many ("2 overdue actions, 1 stale cycle").
+ATTENTION_WORDS = {
+    "overdue_actions": ("overdue action", "overdue actions"),
+    "stale_cycles": ("stale cycle", "stale cycles"),
+    "measures_of_concern": ("measure of concern", "measures of concern"),
+}
+
+
+def attention_reasons(practice) -> list[str]:
+    """Why a practice needs attention: each of its attention counts above zero, in words
+    (an empty list when it needs none). `practice` carries the counts as attributes."""
+    reasons = []
+    for name in ATTENTION_COUNTS:
+        count = getattr(practice, name)
+        if count:
+            one, many = ATTENTION_WORDS[name]
+            reasons.append(f"{count} {one if count == 1 else many}")
+    return reasons
 
 
 def _count(queryset, key: str):
@@ -308,6 +326,7 @@ def _add_attention(row: PracticeRow, *, today: date) -> None:
     practice.stale_cycles = len(row.stale_cycles)
     practice.measures_of_concern = sum(1 for m in row.measures if m.is_of_concern)
     practice.attention = sum(getattr(practice, name) for name in ATTENTION_COUNTS)
+    practice.attention_reasons = attention_reasons(practice)
 
 
 def _add_cycles(rows: dict, ids: list[int], now: datetime) -> None:
