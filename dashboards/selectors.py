@@ -24,9 +24,10 @@ from django.db.models import (
     Q,
     Subquery,
 )
-from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from dashboards import totals
 from followup.models import Recipient
 from pdsa.models import (
     MEASURE_OF_CONCERN,
@@ -98,16 +99,31 @@ def _count(queryset, key: str):
 
 
 def dashboard_practices(
-    practices, *, today: date, now: datetime, sort: str = "attention", counts: bool = True
+    practices,
+    *,
+    today: date,
+    now: datetime,
+    sort: str = "attention",
+    counts: bool = True,
+    kept_in: Programme | None = None,
 ):
     """The practices annotated with what needs attention, sorted (the caller decides access).
 
     With counts=False the three correlated counts are left out (PostgreSQL would evaluate
     them for every practice, including the rows an OFFSET skips); practice_rows derives
-    them from each row's own data.
+    them from each row's own data. With `kept_in`, a programme whose kept totals are up to
+    date at `now` (dashboards.totals.kept_counts), `attention` is each practice's kept sum
+    of the same counts, one indexed lookup a practice instead of three counts.
     """
     queryset = practices.select_related("programme")
-    if counts or sort == "attention":
+    if kept_in is not None and (counts or sort == "attention"):
+        kept = totals.PracticeTotals.objects.filter(
+            programme_id=kept_in.pk, practice_id=OuterRef("pk")
+        ).values("attention")[:1]
+        queryset = queryset.annotate(
+            attention=Coalesce(Subquery(kept, output_field=IntegerField()), 0)
+        )
+    elif counts or sort == "attention":
         queryset = queryset.annotate(
             overdue_actions=_count(AgreedAction.objects.overdue(today), "practice"),
             stale_cycles=_count(PDSACycle.objects.stale(now), "plan__practice"),
@@ -440,6 +456,23 @@ class MonthCount:
     completed: int = 0
 
 
+@dataclass(frozen=True)
+class Attention:
+    """What needs attention across a programme: practices, and the counts behind them."""
+
+    practices: int = 0
+    needing: int = 0
+    overdue_actions: int = 0
+    stale_cycles: int = 0
+    measures_of_concern: int = 0
+
+    NAMES = ("practices", "needing", *ATTENTION_COUNTS)
+
+    @property
+    def reasons(self) -> list[str]:
+        return attention_reasons(self)
+
+
 @dataclass
 class ProgrammeTotals:
     """What the programme dashboard shows above its practices."""
@@ -449,8 +482,7 @@ class ProgrammeTotals:
     professions: list[tuple[str, int, int]]  # label, people, attendances
     patient_reps: tuple[int, int]
     matrix: list[tuple[str, str, list[tuple[str, str, int]]]]  # variation row, cells
-    practice_count: int = 0
-    cycle_count: int = 0
+    attention: Attention = field(default_factory=Attention)
 
     @property
     def decisions_total(self) -> int:
@@ -476,25 +508,18 @@ def _months_between(first: date, last: date) -> list[date]:
     return month_starts(first, last)
 
 
-def programme_totals(programme: Programme) -> ProgrammeTotals:
-    """Cycles per month, Act decisions, attendance by profession and the icon matrix (3 queries)."""
-    # One scan of the programme's cycles, grouped by start month, end month, stage and
-    # decision (a few hundred groups), instead of one scan per total.
-    groups = (
-        PDSACycle.objects.filter(plan__practice__programme_id=programme.pk)
-        .annotate(started=TruncMonth("start_date"), ended=TruncMonth("end_date"))
-        .values("started", "ended", "stage", "decision")
-        .annotate(count=Count("pk"))
-        .order_by()
-    )
-    started, completed, decided = defaultdict(int), defaultdict(int), defaultdict(int)
-    for group in groups:
-        if group["started"] is not None:
-            started[group["started"]] += group["count"]
-        if group["stage"] == Stage.COMPLETE and group["ended"] is not None:
-            completed[group["ended"]] += group["count"]
-        if group["decision"]:
-            decided[group["decision"]] += group["count"]
+def programme_totals(programme: Programme, *, now: datetime) -> ProgrammeTotals:
+    """Cycles per month, Act decisions, what needs attention, attendance by profession and the
+    icon matrix: kept totals (dashboards.totals) and one query for attendance."""
+    counts = totals.kept_counts(programme, now=now)
+    return totals_from_counts(programme, counts)
+
+
+def totals_from_counts(programme: Programme, counts: dict) -> ProgrammeTotals:
+    """ProgrammeTotals from kept counts (dashboards.totals), with attendance by profession."""
+    started = {date.fromisoformat(k): v for k, v in counts["started"].items()}
+    completed = {date.fromisoformat(k): v for k, v in counts["completed"].items()}
+    decided = counts["decided"]
     known = [*started, *completed]
     months = (
         [
@@ -518,13 +543,8 @@ def programme_totals(programme: Programme) -> ProgrammeTotals:
     }
     professions = [(label, *attended.get(value, (0, 0))) for value, label in PROFESSIONS]
     cells = defaultdict(int)
-    for variation, assurance, count in (
-        Measure.objects.filter(plan__practice__programme=programme)
-        .values("latest_variation", "latest_assurance")
-        .annotate(count=Count("pk"))
-        .order_by()
-        .values_list("latest_variation", "latest_assurance", "count")
-    ):
+    for key, count in counts["matrix"].items():
+        variation, assurance = key.split("|")
         row_key = next((key for key, _, values in VARIATION_ROWS if variation in values), "none")
         cells[(row_key, assurance)] += count
     matrix = [
@@ -541,6 +561,7 @@ def programme_totals(programme: Programme) -> ProgrammeTotals:
         professions=professions,
         patient_reps=attended.get(Role.PATIENT_REP, (0, 0)),
         matrix=matrix,
+        attention=Attention(**{name: counts["attention"].get(name, 0) for name in Attention.NAMES}),
     )
 
 

@@ -54,9 +54,9 @@ def _query(options) -> str:
     return urlencode({k: v for k, v in query.items() if v})
 
 
-def _page(request, practices, options, per_page):
+def _page(request, practices, options, per_page, *, now=None, kept_in=None):
     """A page of rows sorted and paginated by the database; the rows from the row cache."""
-    now = timezone.now()
+    now = now or timezone.now()
     ordered = selectors.dashboard_practices(
         _filtered(practices, options),
         today=timezone.localdate(now),
@@ -64,6 +64,7 @@ def _page(request, practices, options, per_page):
         sort=options["sort"],
         # Sorting by name or last visit needs the counts only to filter on them.
         counts=options["attention_only"],
+        kept_in=kept_in,
     )
     if options["attention_only"]:
         ordered = selectors.needing_attention(ordered)
@@ -118,8 +119,12 @@ def programme_dashboard(request, pk):
     practices = selectors.programme_practices(programme)
     facilitators = selectors.facilitators_of(practices)
     options = _options(request, facilitators=facilitators)
-    listing = _page(request, practices, options, PROGRAMME_PRACTICES_PER_PAGE)
-    totals = selectors.programme_totals(programme)
+    now = timezone.now()
+    # The kept totals first: refreshed, they also give each practice's attention to sort by.
+    totals = selectors.programme_totals(programme, now=now)
+    listing = _page(
+        request, practices, options, PROGRAMME_PRACTICES_PER_PAGE, now=now, kept_in=programme
+    )
     columns, matrix = selectors.measure_matrix(listing["rows"])
     context = {
         **listing,

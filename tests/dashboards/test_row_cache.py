@@ -27,7 +27,7 @@ from pdsa import services as pdsa_services
 from pdsa.models import Stage
 from practices import services as practice_services
 from practices.models import Practice, Programme, Role
-from tests.dashboards.conftest import add_work
+from tests.dashboards.conftest import add_work, check_kept_totals
 from tests.followup.conftest import token_in
 from tests.followup.factories import SurveyFactory
 from tests.pdsa.factories import DriverFactory, PDSACycleFactory
@@ -281,15 +281,19 @@ WRITES = [
 
 
 @pytest.mark.parametrize("write", WRITES, ids=[w.__name__.strip("_") for w in WRITES])
-def test_after_every_kind_of_write_the_cached_rows_are_the_fresh_rows(world, write):
+def test_after_every_kind_of_write_the_cached_rows_and_kept_totals_are_the_fresh_ones(world, write):
     before = cached(world)
     assert before == fresh(world)
     old_tokens = tokens(world)
+
+    check_kept_totals(world["programme"])
 
     write(world)
 
     assert tokens(world) != old_tokens, "the write did not replace a token"
     assert cached(world) == fresh(world)
+    # The programme's kept totals follow the same tokens (dashboards.totals).
+    check_kept_totals(world["programme"])
 
 
 def test_a_write_changes_what_the_cached_page_shows(login, world):
