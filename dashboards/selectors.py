@@ -15,16 +15,19 @@ from functools import reduce
 from types import SimpleNamespace
 
 from django.db.models import (
+    CharField,
     Count,
     Exists,
     F,
+    FilteredRelation,
     IntegerField,
     OuterRef,
     Prefetch,
     Q,
     Subquery,
+    Value,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
 
 from dashboards import totals
@@ -135,6 +138,39 @@ def dashboard_practices(
         last = Visit.objects.filter(practice=OuterRef("pk")).happened(today).order_by("-visited_on")
         queryset = queryset.annotate(last_visit_on=Subquery(last.values("visited_on")[:1]))
     return queryset.order_by(*SORTS.get(sort, SORTS["attention"]))
+
+
+# What a dashboard reads of each listed practice to find its cached row (dashboards.row_cache),
+# and its current facilitator's name, which the row shows but does not keep.
+LISTED = (
+    "pk",
+    "dashboard_token",
+    "programme_id",
+    "programme__dashboard_token",
+    "programme__stale_cycle_days",
+    "facilitator_name",
+)
+
+
+def with_facilitator_name(practices):
+    """These practices with their current facilitator's name as str(user) says it (full name,
+    else email; None with no facilitator), by one join (one current facilitator a practice)."""
+    return practices.annotate(
+        current_assignment=FilteredRelation(
+            "facilitator_assignments",
+            condition=Q(facilitator_assignments__ended_on__isnull=True),
+        ),
+        facilitator_name=Coalesce(
+            NullIf(F("current_assignment__facilitator__full_name"), Value("")),
+            F("current_assignment__facilitator__email"),
+            output_field=CharField(),
+        ),
+    )
+
+
+def listed(practices):
+    """(LISTED values) of these practices, for the row cache (the caller orders and slices)."""
+    return with_facilitator_name(practices).values_list(*LISTED)
 
 
 def dashboard_practices_of(*, user, sees_all: bool):
@@ -422,19 +458,41 @@ def _add_plans(rows: dict, ids: list[int], measures_by_plan: dict) -> None:
         )
 
 
-def _add_workshops(rows: dict, ids: list[int], now: datetime) -> None:
-    """The next workshop of each practice's programme and its attendance (two queries)."""
-    programmes = {row.practice.programme_id for row in rows.values()}
+@dataclass(frozen=True)
+class ProgrammeWorkshops:
+    """What a row shows of its programme's workshops: the next one and how many were held."""
+
+    next_workshop: WorkshopSession | None
+    held: int
+
+
+def programme_workshops(programme_ids, *, now: datetime) -> dict[int, ProgrammeWorkshops]:
+    """The next workshop and the number held so far of each programme (one query)."""
     sessions = defaultdict(list)
-    for session in WorkshopSession.objects.filter(programme_id__in=programmes).only(
+    for session in WorkshopSession.objects.filter(programme_id__in=programme_ids).only(
         "pk", "title", "starts_at", "programme_id"
     ):
         sessions[session.programme_id].append(session)
-    for row in rows.values():
-        mine = sessions[row.practice.programme_id]
+    found = {}
+    for pk in programme_ids:
+        mine = sessions[pk]
         upcoming = sorted((s for s in mine if s.starts_at >= now), key=lambda s: s.starts_at)
-        row.next_workshop = upcoming[0] if upcoming else None
-        row.sessions_held = sum(1 for s in mine if s.starts_at < now)
+        found[pk] = ProgrammeWorkshops(
+            next_workshop=upcoming[0] if upcoming else None,
+            held=sum(1 for s in mine if s.starts_at < now),
+        )
+    return found
+
+
+def _add_workshops(rows: dict, ids: list[int], now: datetime) -> None:
+    """The next workshop of each practice's programme and its attendance (two queries)."""
+    programmes = programme_workshops(
+        list({row.practice.programme_id for row in rows.values()}), now=now
+    )
+    for row in rows.values():
+        workshops = programmes[row.practice.programme_id]
+        row.next_workshop = workshops.next_workshop
+        row.sessions_held = workshops.held
     attended = (
         Attendance.objects.filter(practice_id__in=ids)
         .values("practice_id")

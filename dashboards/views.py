@@ -68,8 +68,19 @@ def _page(request, practices, options, per_page, *, now=None, kept_in=None):
     )
     if options["attention_only"]:
         ordered = selectors.needing_attention(ordered)
+    ordered = selectors.with_facilitator_name(ordered)
     page = Paginator(ordered, per_page).get_page(request.GET.get("page"))
-    listed = [(p.pk, p.dashboard_token, p.programme.dashboard_token) for p in page]
+    listed = [
+        (
+            p.pk,
+            p.dashboard_token,
+            p.programme_id,
+            p.programme.dashboard_token,
+            p.programme.stale_cycle_days,
+            p.facilitator_name,
+        )
+        for p in page
+    ]
     return _listing(page, row_cache.cached_rows(listed, now=now), options)
 
 
