@@ -4,8 +4,8 @@ from django import template
 from django.utils.safestring import mark_safe
 
 from dashboards import rows as row_html
-from pdsa import svg
 from pdsa.charts import ASSURANCE_LABELS, VARIATION_LABELS
+from qiproject import charts
 
 register = template.Library()
 
@@ -13,7 +13,7 @@ register = template.Library()
 @register.simple_tag
 def icon_sprite():
     """The icons the rows draw by reference, once per page."""
-    return mark_safe(svg.icon_sprite())  # svg.py escapes its text
+    return mark_safe(charts.icon_sprite())  # qiproject.charts escapes its text
 
 
 @register.simple_tag
@@ -26,15 +26,17 @@ def matrix_rows(lines):
 def icon_legend():
     """A visible key to the measure icons: each icon the rows draw and what it means."""
     variations = [
-        (value, VARIATION_LABELS.get(value, "Not enough data for SPC")) for value in svg.VARIATIONS
+        (value, VARIATION_LABELS.get(value, "Not enough data for SPC"))
+        for value in charts.VARIATIONS
     ]
+    # qiproject.charts escapes the labels it draws.
     return {
         "variations": [
-            (mark_safe(svg.variation_use(value or None, label)), label)  # svg.py escapes
+            (mark_safe(charts.variation_use(value or None, label)), label)
             for value, label in variations
         ],
         "assurances": [
-            (mark_safe(svg.assurance_use(value, label)), label)
+            (mark_safe(charts.assurance_use(value, label)), label)
             for value, label in ASSURANCE_LABELS.items()
         ],
     }
