@@ -332,6 +332,15 @@ def test_an_action_becomes_overdue_in_the_cache_at_midnight(world, frozen):
     assert "1 overdue" in cached(world)[0].html
 
 
+def test_a_planned_visit_leaves_the_next_visit_column_at_its_day(world, frozen):
+    # add_work plans a visit for 1 December: the next planned visit until that day begins.
+    frozen.move_to(datetime(2026, 11, 30, 23, 59, tzinfo=UTC))
+    assert ">1 Dec 2026</a></td>" in cached(world)[0].html
+    frozen.move_to(datetime(2026, 12, 1, 0, 1, tzinfo=UTC))
+    assert cached(world) == fresh(world)
+    assert ">1 Dec 2026</a></td>" not in cached(world)[0].html
+
+
 def test_the_next_workshop_moves_on_in_the_cache_when_it_starts(world, frozen):
     WorkshopSessionFactory(
         programme=world["programme"],
