@@ -30,7 +30,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
 
-from dashboards import totals
+from dashboards.models import PracticeTotals
 from followup.models import Recipient
 from pdsa.models import (
     MEASURE_OF_CONCERN,
@@ -120,7 +120,7 @@ def dashboard_practices(
     """
     queryset = practices.select_related("programme")
     if kept_in is not None and (counts or sort == "attention"):
-        kept = totals.PracticeTotals.objects.filter(
+        kept = PracticeTotals.objects.filter(
             programme_id=kept_in.pk, practice_id=OuterRef("pk")
         ).values("attention")[:1]
         queryset = queryset.annotate(
@@ -566,15 +566,10 @@ def _months_between(first: date, last: date) -> list[date]:
     return month_starts(first, last)
 
 
-def programme_totals(programme: Programme, *, now: datetime) -> ProgrammeTotals:
-    """Cycles per month, Act decisions, what needs attention, attendance by profession and the
-    icon matrix: kept totals (dashboards.totals) and one query for attendance."""
-    counts = totals.kept_counts(programme, now=now)
-    return totals_from_counts(programme, counts)
-
-
-def totals_from_counts(programme: Programme, counts: dict) -> ProgrammeTotals:
-    """ProgrammeTotals from kept counts (dashboards.totals), with attendance by profession."""
+def programme_totals(programme: Programme, *, counts: dict) -> ProgrammeTotals:
+    """Cycles per month, Act decisions, what needs attention and the icon matrix from the
+    programme's kept counts (dashboards.totals.kept_counts), and attendance by profession
+    (one query)."""
     started = {date.fromisoformat(k): v for k, v in counts["started"].items()}
     completed = {date.fromisoformat(k): v for k, v in counts["completed"].items()}
     decided = counts["decided"]

@@ -24,13 +24,13 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from dashboards.models import PracticeTotals, ProgrammeTotals
+from dashboards.selectors import ATTENTION_COUNTS
 from pdsa.models import MEASURE_OF_CONCERN, Measure, PDSACycle, Stage, goes_stale_at, stale_cutoff
 from practices.models import AgreedAction, Practice, Programme
 
 # Above this many practices to recount, the grouped queries filter on the programme rather
 # than on a list of ids (and ignore the practices that are up to date).
 WHOLE_PROGRAMME = 500
-ATTENTION = ("overdue_actions", "stale_cycles", "measures_of_concern")  # selectors' counts
 
 
 @dataclass
@@ -81,7 +81,7 @@ def count_parts(programme: Programme, ids: list[int], *, now: datetime) -> dict[
         in_plans = Q(plan__practice_id__in=ids)
         in_practices = Q(practice_id__in=ids)
     counts = {pk: _empty() for pk in ids}
-    attention = {pk: dict.fromkeys(ATTENTION, 0) for pk in ids}
+    attention = {pk: dict.fromkeys(ATTENTION_COUNTS, 0) for pk in ids}
     waits = defaultdict(list)
 
     cycles = (

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from dashboards import exports, row_cache, selectors
+from dashboards import totals as kept_totals
 from practices.access import access_facilitator_pages
 from practices.models import Programme
 from qiproject import charts
@@ -133,7 +134,9 @@ def programme_dashboard(request, pk):
     options = _options(request, facilitators=facilitators)
     now = timezone.now()
     # The kept totals first: refreshed, they also give each practice's attention to sort by.
-    totals = selectors.programme_totals(programme, now=now)
+    totals = selectors.programme_totals(
+        programme, counts=kept_totals.kept_counts(programme, now=now)
+    )
     listing = _page(
         request, practices, options, PROGRAMME_PRACTICES_PER_PAGE, now=now, kept_in=programme
     )
