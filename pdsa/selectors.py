@@ -1,11 +1,11 @@
 """Reads for the improvement work pages, each in a fixed number of queries."""
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
-from django.db.models.functions import Lower
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Window
+from django.db.models.functions import Lower, RowNumber
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -199,12 +199,29 @@ def idea_share_story(idea: ChangeIdea) -> tuple[list[PDSACycle], list[EvidenceIt
     return cycles, sorted(evidence.values(), key=lambda item: item.title)
 
 
+# A sparkline shows a measure's last this many periods.
+SPARKLINE_PERIODS = 12
+
+
+def recent_values(measure_ids, *, periods: int = SPARKLINE_PERIODS) -> dict[int, list[float]]:
+    """Each measure's last `periods` charted values (DataPoint.plotted), oldest first, in one
+    query whatever the number of points (a window ranks them in the database)."""
+    ranked = DataPoint.objects.filter(measure_id__in=measure_ids).annotate(
+        recency=Window(RowNumber(), partition_by=F("measure_id"), order_by=F("period").desc())
+    )
+    found = defaultdict(list)
+    for point in ranked.filter(recency__lte=periods).order_by("measure_id", "period"):
+        found[point.measure_id].append(point.plotted)
+    return {pk: found.get(pk, []) for pk in measure_ids}
+
+
 @dataclass
 class PracticeDashboard:
     practice: Practice
     plans: list
     cycles_by_stage: dict
     measures: list  # (measure, analysis)
+    recent: dict = field(default_factory=dict)  # measure pk -> its last values (sparklines)
 
 
 def practice_dashboard(*, user, pk: int) -> PracticeDashboard:
@@ -228,11 +245,13 @@ def practice_dashboard(*, user, pk: int) -> PracticeDashboard:
     measures = _with_data(
         Measure.objects.filter(plan__practice=practice).select_related("plan")
     ).order_by("plan__title", "kind", "name")
+    measures = list(measures)
     return PracticeDashboard(
         practice=practice,
         plans=plans,
         cycles_by_stage={stage: by_stage.get(stage, []) for stage in OPEN_STAGES},
         measures=[(m, measure_analysis(m)) for m in measures],
+        recent=recent_values([m.pk for m in measures]),
     )
 
 

@@ -16,6 +16,19 @@ def measure_value(value, measure):
 
 
 @register.simple_tag
+def measure_sparkline(dashboard, measure):
+    """A sparkline of the measure's recent values (qiproject.charts, which escapes the label)."""
+    values = dashboard.recent.get(measure.pk, [])
+    return mark_safe(
+        charts.sparkline(
+            values,
+            label=f"{measure.name}, last {len(values)} periods" if values else measure.name,
+            data_type=measure.data_type,
+        )
+    )
+
+
+@register.simple_tag
 def variation_icon(analysis):
     """The variation icon (SVG, text escaped by qiproject.charts) for an analysis."""
     return mark_safe(charts.variation_icon(analysis.variation, analysis.variation_label))
