@@ -75,6 +75,11 @@ class EvidenceItemQuerySet(models.QuerySet):
         """Items the user may create, edit, publish and retire (all of them, for curators)."""
         return curated_scoped(self, user)
 
+    def citable(self, linked=None):
+        """What a form may cite: published items, plus any already cited (a retired one stays)."""
+        already = Q(pk__in=linked.values("pk")) if linked is not None else Q(pk__in=[])
+        return self.filter(Q(status=Status.PUBLISHED) | already).order_by("title")
+
 
 class EvidenceItem(models.Model):
     """One piece of evidence, summarised in the library's own words with its source."""

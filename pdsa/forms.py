@@ -2,10 +2,9 @@
 
 from django import forms
 from django.contrib.auth import get_user_model
-from django.db.models import Q
 from django.utils import timezone
 
-from evidence.models import EvidenceItem, Status
+from evidence.models import EvidenceItem
 from pdsa.models import (
     COUNT_LIMIT,
     MAX_COUNT,
@@ -32,23 +31,20 @@ from qiproject.dates import format_period
 from qiproject.forms import DateField
 from qiproject.locking import OUT_OF_DATE_FORM, VersionedForm
 
-EVIDENCE_HELP = "Published items only. Hold Ctrl (or Cmd) to pick several."
+EVIDENCE_HELP = "Published items only: tick each one that supports it."
 
 
 def evidence_choices(linked=None):
     """Published items, plus any already cited (a retired one stays linked, shown as retired)."""
-    linked = linked if linked is not None else EvidenceItem.objects.none()
-    return EvidenceItem.objects.filter(
-        Q(status=Status.PUBLISHED) | Q(pk__in=linked.values("pk"))
-    ).order_by("title")
+    return EvidenceItem.objects.citable(linked)
 
 
 def _evidence_field(form, linked=None) -> None:
     field = form.fields["evidence"]
-    field.queryset = evidence_choices(linked)
+    field.widget = bounded.FilterableCheckboxes(filter_label="Narrow the list of evidence")
+    field.queryset = evidence_choices(linked)  # also gives the new widget its choices
     field.required = False
     field.help_text = EVIDENCE_HELP
-    field.widget.attrs["size"] = 8
 
 
 def _practice_people(practice):

@@ -21,6 +21,7 @@ from pdsa.charts import ASSURANCE_LABELS, VARIATION_LABELS
 from practices.access import curated_scoped, practice_scoped, signed_in_only
 from practices.models import DEFAULT_STALE_CYCLE_DAYS, Practice, Programme
 from qiproject.dates import MONTHLY, WEEKLY, format_month, period_start
+from qiproject.privacy import NO_PID
 
 # What a practice's measures can mean: no practice counts more than a million of anything in one
 # period (the largest list in England is under 150,000 patients), and no measured value or target
@@ -34,8 +35,6 @@ VALUE_LIMITS = [
     MinValueValidator(-MAX_VALUE, "A value below -1,000,000,000 cannot be right: check it."),
     MaxValueValidator(MAX_VALUE, "A value above 1,000,000,000 cannot be right: check it."),
 ]
-
-NO_PID = "Do not enter patient-identifiable data (names, NHS numbers, dates of birth)."
 
 
 def _scoped_queryset(via: str):

@@ -251,6 +251,17 @@ class PeriodField(forms.Field):
         return attrs
 
 
+# Long lists of choices -----------------------------------------------------------------------
+
+
+class FilterableCheckboxes(forms.CheckboxSelectMultiple):
+    """Tick boxes (which work on touch, unlike a Ctrl-click list) that static/js/filter-list.js
+    gives a "find in this list" box; without JavaScript they are a plain list of tick boxes."""
+
+    def __init__(self, attrs=None, *, filter_label: str = "Find in this list"):
+        super().__init__({**(attrs or {}), "data-filter": filter_label})
+
+
 # Choices by id: an id no row can have is "Select a valid choice", not a database error.
 
 # Primary keys are 64-bit signed integers (BigAutoField); SQLite raises OverflowError, rather than

@@ -4,7 +4,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 
-from evidence.models import EvidenceItem, Status
+from evidence.models import EvidenceItem
 from qiproject import forms as bounded
 from qiproject.locking import VersionedForm
 from workshops.models import Feedback, Response, WorkshopSession
@@ -36,9 +36,9 @@ class SessionForm(VersionedForm, forms.ModelForm):
             "agenda": forms.Textarea(attrs={"rows": 5}),
             "learning_objectives": forms.Textarea(attrs={"rows": 4}),
             "facilitators": forms.CheckboxSelectMultiple,
-            "evidence": forms.SelectMultiple(attrs={"size": 10}),
+            "evidence": bounded.FilterableCheckboxes(filter_label="Narrow the list of evidence"),
         }
-        help_texts = {"evidence": "Published items only. Hold Ctrl (or Cmd) to pick several."}
+        help_texts = {"evidence": "Published items only: tick each one the session uses."}
 
     def __init__(self, *args, programme, **kwargs):
         super().__init__(*args, **kwargs)
@@ -53,10 +53,8 @@ class SessionForm(VersionedForm, forms.ModelForm):
                 facilitations__ended_on__isnull=True,
             )
         ).distinct()
-        linked = self.instance.evidence.all() if self.instance.pk else EvidenceItem.objects.none()
-        self.fields["evidence"].queryset = EvidenceItem.objects.filter(
-            Q(status=Status.PUBLISHED) | Q(pk__in=linked.values("pk"))
-        ).order_by("title")
+        linked = self.instance.evidence.all() if self.instance.pk else None
+        self.fields["evidence"].queryset = EvidenceItem.objects.citable(linked)
         self.fields["evidence"].required = False
         self.fields["facilitators"].required = False
 
