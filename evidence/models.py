@@ -13,8 +13,9 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from practices.access import curated_scoped
+from qiproject.privacy import NO_PID_SHORT
 
-NO_PATIENT_DATA = "Do not enter patient-identifiable data."
+NO_PATIENT_DATA = NO_PID_SHORT
 
 
 def search_vector() -> SearchVector:

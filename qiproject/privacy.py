@@ -11,7 +11,10 @@ from django import forms
 NO_PID = "Do not enter patient-identifiable data (names, NHS numbers, dates of birth)."
 # The survey's gentler wording for people outside the practice team.
 NO_PID_SURVEY = "Do not enter patient names, NHS numbers or anything that could identify a patient."
-WARNINGS = (NO_PID, NO_PID_SURVEY, "No patient-identifiable data.")
+# Shorter wordings the other apps' fields carry (the same strings, so no migration changes).
+NO_PID_SHORT = "Do not enter patient-identifiable data."
+NO_PID_DETAILS = "Do not enter patient names, NHS numbers or other patient-identifiable details."
+WARNINGS = (NO_PID, NO_PID_SURVEY, NO_PID_SHORT, NO_PID_DETAILS, "No patient-identifiable data.")
 NOTICE = (
     "Do not enter patient-identifiable data (names, NHS numbers, dates of birth) "
     "anywhere in this form."

@@ -9,8 +9,9 @@ from django.utils import timezone
 
 from practices.access import can_run_programme, programme_scoped
 from practices.models import Practice, Programme, Role
+from qiproject.privacy import NO_PID_SHORT
 
-NO_PATIENT_DATA = "Do not enter patient-identifiable data."
+NO_PATIENT_DATA = NO_PID_SHORT
 RATING = [MinValueValidator(1), MaxValueValidator(5)]
 
 
