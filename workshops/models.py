@@ -50,6 +50,13 @@ class WorkshopSession(models.Model):
     evidence = models.ManyToManyField(
         "evidence.EvidenceItem", related_name="workshop_sessions", blank=True
     )
+    # The learning needs the session addresses: its before/after results are read by topic.
+    agenda_topics = models.ManyToManyField(
+        "LearningTopic",
+        related_name="sessions",
+        blank=True,
+        verbose_name="learning needs it addresses",
+    )
     created_at = models.DateTimeField(default=timezone.now)
     # Bumped when the time or place changes, so calendar apps replace the old entry.
     sequence = models.PositiveIntegerField(default=0)
