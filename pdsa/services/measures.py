@@ -14,6 +14,7 @@ from pdsa.charts import summarise
 from pdsa.models import (
     DataPoint,
     DataType,
+    Frequency,
     ImprovementPlan,
     LibraryMeasure,
     Measure,
@@ -23,6 +24,7 @@ from pdsa.services.common import CsvImportError, ImportResult
 from practices.freshness import practices_changed
 from qiproject.csv_export import csv_writer
 from qiproject.dates import format_month
+from qiproject.forms import parse_period
 from qiproject.locking import claim_version
 from qiproject.saving import saved
 
@@ -287,13 +289,19 @@ def data_point_delete(*, point: DataPoint) -> None:
     measure_summary_refresh(measure=measure)
 
 
-def _parse_period(text: str) -> date:
-    for pattern in ("%Y-%m-%d", "%Y-%m", "%d/%m/%Y", "%m/%Y", "%b %Y", "%B %Y"):
+def _parse_period(text: str, frequency: str = Frequency.MONTHLY) -> date:
+    try:
+        # What the period pickers send and the export writes: 2026-03, 2026-W10, 2026-03-01.
+        return parse_period(text, frequency)
+    except (ValueError, OverflowError):
+        pass
+    for pattern in ("%Y-%m", "%d/%m/%Y", "%m/%Y", "%b %Y", "%B %Y"):
         try:
             return datetime.strptime(text.strip(), pattern).date()
         except ValueError:
             continue
-    raise ValueError(f"“{text[:40]}” is not a date: use 2026-03 or 2026-03-01.")
+    example = "2026-W10" if frequency == Frequency.WEEKLY else "2026-03"
+    raise ValueError(f"“{text[:40]}” is not a period: use {example} or 2026-03-01.")
 
 
 def _parse_number(text: str, *, whole: bool):
@@ -356,7 +364,9 @@ def _parse_rows(measure: Measure, fieldnames, rows: list[dict]):
         if not any(row.values()):
             continue
         try:
-            period = measure.normalise_period(_parse_period(row.get("period", "")))
+            period = measure.normalise_period(
+                _parse_period(row.get("period", ""), measure.frequency)
+            )
             numbers = {
                 "numerator": _parse_number(row.get("numerator", ""), whole=True),
                 "denominator": _parse_number(row.get("denominator", ""), whole=True),

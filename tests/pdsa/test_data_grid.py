@@ -150,3 +150,14 @@ def test_the_grid_loads_in_a_fixed_number_of_queries(
     client = login(member_a)
     with django_assert_max_num_queries(12):
         assert client.get(_url(measure)).status_code == 200
+
+
+def test_a_weekly_csv_may_name_iso_weeks(login, member_a, plan):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    measure = MeasureFactory(plan=plan, frequency="weekly", data_type="count")
+    upload = SimpleUploadedFile("w.csv", b"period,value\n2026-W10,3\n2026-03-09,4\n")
+    url = reverse("pdsa:measure_import", args=[measure.pk])
+    assert login(member_a).post(url, {"file": upload}).status_code == 302
+    periods = list(measure.data_points.values_list("period", flat=True))
+    assert periods == [date(2026, 3, 2), date(2026, 3, 9)]
