@@ -67,10 +67,14 @@ def _agenda_topics_field(field, programme, needs) -> None:
     """The programme's topics, weakest learning need first, each with its confidence before."""
     results = {result.topic.pk: result for result in needs}
     order = list(results)
+    # With no When, Case compiles to a bare number, which PostgreSQL reads as a column position.
+    weakest_first = (
+        [Case(*[When(pk=pk, then=n) for n, pk in enumerate(order)], default=len(order))]
+        if order
+        else []
+    )
     field.queryset = LearningTopic.objects.filter(programme=programme).order_by(
-        Case(*[When(pk=pk, then=n) for n, pk in enumerate(order)], default=len(order)),
-        "position",
-        "name",
+        *weakest_first, "position", "name"
     )
     field.required = False
     field.help_text = "The topics this session's agenda addresses; the weakest come first."
