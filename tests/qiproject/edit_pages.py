@@ -13,9 +13,7 @@ from html.parser import HTMLParser
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from evidence.models import Kind
-from pdsa.charts import MIN_SPC_POINTS
 from pdsa.services import measure_summary_refresh
-from qiproject.dates import add_months
 from tests.audits.factories import make_round, make_template
 from tests.evidence.factories import EvidenceItemFactory, TopicFactory
 from tests.pdsa.factories import (
@@ -75,9 +73,9 @@ def _measure(fx):
 
 def _rebased(fx):
     measure = _measure(fx)
-    # Enough periods for an SPC chart: the rebase form is shown on the SPC tab only.
-    for month in range(MIN_SPC_POINTS):
-        DataPointFactory(measure=measure, period=add_months(date(2025, 7, 1), month))
+    # Twelve periods: the form to recalculate limits is on the SPC tab, shown from twelve.
+    for month in range(1, 13):
+        DataPointFactory(measure=measure, period=date(2026, month, 1))
     measure.rebased_from, measure.rebase_reason = date(2026, 1, 1), "Leaflet adopted"
     measure.save()
     return measure_summary_refresh(measure=measure)
