@@ -32,7 +32,7 @@ from pdsa.models import (
 )
 from pdsa.scoring import PlanFacts, Suggestion, suggest_score
 from practices.models import Practice
-from qiproject.dates import format_date
+from qiproject.dates import add_periods, format_date, period_start
 
 
 def measure_analysis(measure: Measure) -> Analysis:
@@ -183,6 +183,37 @@ def library_list(*, user, active_only: bool):
 def measure_points(measure: Measure):
     """A measure's data points (one query, run by the template)."""
     return measure.data_points.all()
+
+
+GRID_PERIODS = 12
+
+
+@dataclass
+class DataGrid:
+    """Consecutive periods of a measure, oldest first, each with its saved point or None."""
+
+    rows: list[tuple[date, DataPoint | None]]
+    earlier: date  # the last period of the page before
+    later: date | None  # the last period of the page after, if it has begun
+
+
+def data_grid(measure: Measure, end: date | None = None, count: int = GRID_PERIODS) -> DataGrid:
+    """The `count` periods ending with `end` (at latest, and by default, the period under way)
+    with their saved points (one query)."""
+    current = period_start(timezone.localdate(), measure.frequency)
+    last = min(period_start(end, measure.frequency), current) if end else current
+    first = add_periods(last, 1 - count, measure.frequency)
+    saved = {
+        point.period: point
+        for point in measure.data_points.filter(period__gte=first, period__lte=last)
+    }
+    periods = [add_periods(first, n, measure.frequency) for n in range(count)]
+    later = min(add_periods(last, count, measure.frequency), current) if last < current else None
+    return DataGrid(
+        rows=[(period, saved.get(period)) for period in periods],
+        earlier=add_periods(first, -1, measure.frequency),
+        later=later,
+    )
 
 
 def current_share(idea: ChangeIdea) -> SharedIdea | None:

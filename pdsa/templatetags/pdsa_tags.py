@@ -4,6 +4,7 @@ from django import template
 from django.utils.safestring import mark_safe
 
 from pdsa import selectors
+from practices.access import can_edit_practice
 from qiproject import charts
 
 register = template.Library()
@@ -46,6 +47,6 @@ def practice_work_summary(context, practice):
     user = context["request"].user
     return {
         "dashboard": selectors.practice_dashboard(user=user, pk=practice.pk),
-        "can_edit": context.get("can_edit_work"),
+        "can_edit": can_edit_practice(user, practice),
         "request": context["request"],
     }
