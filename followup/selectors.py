@@ -6,10 +6,10 @@ from collections import Counter
 from django.db.models import Count, Q
 
 from followup import stats
-from followup.factors import FACTOR_KEYS
+from followup.factors import FACTOR_KEYS, FACTORS
 from followup.models import Link, Recipient, Response, Survey
 from pdsa.selectors import adopted_changes
-from qiproject.disclosure import SMALL_GROUP_LABEL, is_reportable
+from qiproject.disclosure import SMALL_GROUP_LABEL, SMALL_GROUP_MIN, is_reportable
 
 
 def adopted_changes_for(practice) -> list[tuple[str, str]]:
@@ -58,6 +58,27 @@ def practice_results(*, survey: Survey, practice) -> stats.Summary:
 def programme_results(*, survey: Survey) -> stats.Summary:
     """The whole programme's summary (two queries)."""
     return _summarise(Recipient.objects.filter(survey=survey))
+
+
+def results_figures(summary: stats.Summary) -> dict:
+    """What the results pages and the reports show of a summary: each factor with its mean and
+    count laid out for the bar chart, and the small-group rule's figures."""
+    factors = [
+        {
+            "factor": factor,
+            "mean": summary.factor_means[factor.key],
+            "count": summary.factor_counts[factor.key],
+            "y": 10 + index * 30,
+        }
+        for index, factor in enumerate(FACTORS)
+    ]
+    return {
+        "summary": summary,
+        "factors": factors,
+        "chart_height": 20 + 30 * len(FACTORS),
+        "small_group_min": SMALL_GROUP_MIN,
+        "small_group_label": SMALL_GROUP_LABEL,
+    }
 
 
 def surveys_run_by(*, user):

@@ -9,11 +9,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from followup import exports, selectors, services
-from followup.factors import FACTORS
 from followup.forms import AnswerForm, QuestionsForm
 from followup.models import Survey
 from practices.models import Practice, Programme
-from qiproject.disclosure import SMALL_GROUP_LABEL, SMALL_GROUP_MIN
 
 
 def _link_problem(link) -> str | None:
@@ -63,21 +61,8 @@ def followup_overview(request):
 
 
 def _results_context(summary, **extra):
-    factors = [
-        {
-            "factor": factor,
-            "mean": summary.factor_means[factor.key],
-            "count": summary.factor_counts[factor.key],
-            "y": 10 + index * 30,
-        }
-        for index, factor in enumerate(FACTORS)
-    ]
     return {
-        "summary": summary,
-        "factors": factors,
-        "chart_height": 20 + 30 * len(FACTORS),
-        "small_group_min": SMALL_GROUP_MIN,
-        "small_group_label": SMALL_GROUP_LABEL,
+        **selectors.results_figures(summary),
         **extra,
     }
 

@@ -141,13 +141,43 @@ def chart_svg(
     parts.append(f'<path d="{path}" fill="none" stroke="{LINE}" stroke-width="1.5"/>')
     for i, value in enumerate(values):
         colour = colours[i] if colours else RUN_POINT
-        parts.append(
-            f'<circle cx="{x(i):.1f}" cy="{y(value):.1f}" r="4" fill="{colour}" '
-            f'stroke="#ffffff" stroke-width="1"><title>{escape(labels[i])}: '
-            f"{escape(_fmt(value, percent))}</title></circle>"
-        )
+        tip = f"<title>{escape(labels[i])}: {escape(_fmt(value, percent))}</title>"
+        parts.append(_point(x(i), y(value), colour, tip))
     parts.append("</svg>")
     return "".join(parts)
+
+
+# Special-cause points differ by shape as well as colour, so a chart printed in greyscale
+# still tells improvement (ringed circle), concern (square) and neither (diamond) apart.
+SHAPES = {
+    COLOURS["improvement"]: "ring",
+    COLOURS["concern"]: "square",
+    COLOURS["neutral"]: "diamond",
+}
+
+
+def _point(cx: float, cy: float, colour: str, tip: str) -> str:
+    shape = SHAPES.get(colour)
+    if shape == "square":
+        return (
+            f'<rect x="{cx - 4.5:.1f}" y="{cy - 4.5:.1f}" width="9" height="9" fill="{colour}" '
+            f'stroke="#231f20" stroke-width="1.5">{tip}</rect>'
+        )
+    if shape == "diamond":
+        return (
+            f'<path d="M{cx:.1f},{cy - 6:.1f} L{cx + 6:.1f},{cy:.1f} L{cx:.1f},{cy + 6:.1f} '
+            f'L{cx - 6:.1f},{cy:.1f} Z" fill="{colour}" stroke="#231f20" stroke-width="1.5">'
+            f"{tip}</path>"
+        )
+    if shape == "ring":
+        return (
+            f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="5.5" fill="{colour}" stroke="#231f20" '
+            f'stroke-width="2">{tip}</circle>'
+        )
+    return (
+        f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="4" fill="{colour}" '
+        f'stroke="#ffffff" stroke-width="1">{tip}</circle>'
+    )
 
 
 def _stepped(series, x, y, colour: str, dash: str, name: str) -> str:
