@@ -457,13 +457,18 @@ def _months_between(first: date, last: date) -> list[date]:
     return month_starts(first, last)
 
 
-def programme_totals(programme: Programme) -> ProgrammeTotals:
-    """Cycles per month, Act decisions, attendance by profession and the icon matrix (3 queries)."""
+def programme_totals(programme: Programme, *, until=None) -> ProgrammeTotals:
+    """Cycles per month, Act decisions, attendance by profession and the icon matrix (3 queries);
+    `until` (a moment) leaves out cycles created and sessions starting from then on."""
+    cycles = PDSACycle.objects.filter(plan__practice__programme_id=programme.pk)
+    attendances = Attendance.objects.filter(session__programme=programme)
+    if until is not None:
+        cycles = cycles.filter(created_at__lt=until)
+        attendances = attendances.filter(session__starts_at__lt=until)
     # One scan of the programme's cycles, grouped by start month, end month, stage and
     # decision (a few hundred groups), instead of one scan per total.
     groups = (
-        PDSACycle.objects.filter(plan__practice__programme_id=programme.pk)
-        .annotate(started=TruncMonth("start_date"), ended=TruncMonth("end_date"))
+        cycles.annotate(started=TruncMonth("start_date"), ended=TruncMonth("end_date"))
         .values("started", "ended", "stage", "decision")
         .annotate(count=Count("pk"))
         .order_by()
@@ -492,8 +497,7 @@ def programme_totals(programme: Programme) -> ProgrammeTotals:
     ]
     attended = {
         row["role"]: (row["people"], row["attendances"])
-        for row in Attendance.objects.filter(session__programme=programme)
-        .values("role")
+        for row in attendances.values("role")
         .annotate(people=Count("user", distinct=True), attendances=Count("pk"))
         .order_by()
     }

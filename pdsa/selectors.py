@@ -32,7 +32,7 @@ from pdsa.models import (
 )
 from pdsa.scoring import PlanFacts, Suggestion, suggest_score
 from practices.models import Practice
-from qiproject.dates import format_date
+from qiproject.dates import end_of_day, format_date
 
 
 def measure_analysis(measure: Measure) -> Analysis:
@@ -64,7 +64,7 @@ def with_plan_work(plans, *, as_of: date | None = None, cycles=None):
     `cycles` (a queryset) prefetches more of each cycle (a report's questions)."""
     cycles = cycles if cycles is not None else PDSACycle.objects.all()
     if as_of is not None:
-        cycles = cycles.filter(created_at__lt=_day_after(as_of))
+        cycles = cycles.filter(created_at__lt=end_of_day(as_of))
     return plans.prefetch_related(
         "team",
         Prefetch(
@@ -86,11 +86,6 @@ def with_plan_work(plans, *, as_of: date | None = None, cycles=None):
             queryset=cycles.select_related("change_idea", "owner").order_by("created_at"),
         ),
     )
-
-
-def _day_after(day: date) -> datetime:
-    """The first moment after `day` ends, in the site's time zone."""
-    return timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min))
 
 
 def plan_detail(*, user, pk: int) -> ImprovementPlan:

@@ -5,7 +5,7 @@ zone. Months are added with dateutil.relativedelta, so 31 January plus one month
 day of February, not 3 March.
 """
 
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from dateutil.relativedelta import relativedelta
@@ -71,3 +71,9 @@ def month_starts(first, last) -> list[date]:
     """The first day of each month from first's month to last's, in order."""
     start = month_start(first)
     return [add_months(start, n) for n in range(months_between(first, last) + 1)]
+
+
+def end_of_day(day: date) -> datetime:
+    """The moment `day` ends in Europe/London (midnight starting the next day): what happened
+    "by" a day happened before this."""
+    return datetime.combine(day + timedelta(days=1), time.min, tzinfo=LONDON)
