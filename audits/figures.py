@@ -6,7 +6,8 @@ the round page, the funnel page and the reports draw them alike.
 
 from django.utils.safestring import mark_safe
 
-from audits import charts
+from audits.stats import funnel_limits
+from qiproject import charts
 from qiproject.dates import format_month
 
 
@@ -20,7 +21,7 @@ def results_chart(results, title: str, ident: str = "criteria-chart") -> str:
         ],
     )
     return mark_safe(  # noqa: S308 - charts escape every piece of text they draw
-        charts.criteria_chart(
+        charts.whisker_chart(
             title=title,
             description="Each criterion's proportion met with its 95% confidence interval; "
             "the dashed red line is the standard. The table below gives the numbers.",
@@ -48,7 +49,7 @@ def comparison_chart(comparison, ident: str = "rounds-chart") -> str:
             )
         )
     return mark_safe(  # noqa: S308 - charts escape every piece of text they draw
-        charts.criteria_chart(
+        charts.whisker_chart(
             title="Every round of this audit in the practice",
             description="Each criterion's proportion met in each round, with 95% confidence "
             "intervals; the dashed red line is the standard. The table gives the numbers.",
@@ -75,6 +76,7 @@ def funnel_chart(result, ident: str = "funnel") -> str:
                 charts.FunnelDot(p.label, p.met, p.eligible, highlight=p.is_own)
                 for p in result.points
             ],
+            limits=funnel_limits,
             ident=ident,
         )
     )

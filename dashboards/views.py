@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
-from dashboards import charts, exports, row_cache, selectors
+from dashboards import exports, figures, row_cache, selectors
 from practices.access import access_facilitator_pages
 from practices.models import Programme
 from workshops.selectors import learning_needs_results
@@ -128,9 +128,7 @@ def programme_dashboard(request, pk):
         "programme": programme,
         "facilitators": facilitators,
         "totals": totals,
-        "chart": mark_safe(  # built from numbers and escaped month names only
-            charts.cycles_chart([(m.month, m.started, m.completed) for m in totals.months])
-        ),
+        "chart": figures.cycles_chart(totals.months),
         "learning": learning_needs_results(programme=programme),
     }
     return render(request, "dashboards/programme.html", context)

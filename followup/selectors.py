@@ -4,11 +4,13 @@ import hashlib
 from collections import Counter
 
 from django.db.models import Count, Q
+from django.utils.safestring import mark_safe
 
 from followup import stats
 from followup.factors import FACTOR_KEYS, FACTORS
 from followup.models import Link, Recipient, Response, Survey
 from pdsa.selectors import adopted_changes
+from qiproject import charts
 from qiproject.disclosure import SMALL_GROUP_LABEL, SMALL_GROUP_MIN, is_reportable
 
 
@@ -60,22 +62,29 @@ def programme_results(*, survey: Survey) -> stats.Summary:
     return _summarise(Recipient.objects.filter(survey=survey))
 
 
-def results_figures(summary: stats.Summary) -> dict:
+def results_figures(summary: stats.Summary, *, ident: str = "factor-chart") -> dict:
     """What the results pages and the reports show of a summary: each factor with its mean and
-    count laid out for the bar chart, and the small-group rule's figures."""
+    count, their bar chart, and the small-group rule's figures."""
     factors = [
         {
             "factor": factor,
             "mean": summary.factor_means[factor.key],
             "count": summary.factor_counts[factor.key],
-            "y": 10 + index * 30,
         }
-        for index, factor in enumerate(FACTORS)
+        for factor in FACTORS
     ]
+    chart = charts.hbar_chart(
+        title="Mean rating of each sustainability factor, from 1 to 5",
+        description="The table below gives the numbers.",
+        rows=[(row["factor"].label, (row["mean"],)) for row in factors],
+        series=[("Mean rating", "#005eb8")],
+        scale_max=5,
+        ident=ident,
+    )
     return {
         "summary": summary,
         "factors": factors,
-        "chart_height": 20 + 30 * len(FACTORS),
+        "chart": mark_safe(chart),  # qiproject.charts escapes every text it draws
         "small_group_min": SMALL_GROUP_MIN,
         "small_group_label": SMALL_GROUP_LABEL,
     }

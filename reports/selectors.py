@@ -16,7 +16,7 @@ from django.utils.safestring import mark_safe
 from audits import figures as audit_figures
 from audits import selectors as audit_selectors
 from audits.models import AuditRound, AuditTemplate, Criterion, RoundStatus
-from dashboards import charts as dashboard_charts
+from dashboards import figures as dashboard_figures
 from dashboards.selectors import programme_totals
 from followup import selectors as followup_selectors
 from followup.models import Survey
@@ -24,11 +24,11 @@ from pdsa import charts as pdsa_charts
 from pdsa.models import ImprovementPlan, Measure, PDSACycle
 from pdsa.selectors import _with_data, measure_analysis, with_plan_work
 from practices.models import Membership, Practice, Programme, Role, Visit, visit_happened_q
+from qiproject import charts
 from qiproject.dates import end_of_day
 from qiproject.disclosure import SMALL_GROUP_LABEL, is_reportable
-from reports import charts
 from reports.models import Reflection, WorkKind
-from workshops import charts as workshop_charts
+from workshops import figures as workshop_figures
 from workshops.models import Attendance, WorkshopSession
 from workshops.selectors import (
     PROFESSIONS,
@@ -47,6 +47,7 @@ class MeasureReport:
     chart: str
     signals: list[pdsa_charts.Signal]
     ident: str
+    on_chart: list = field(default_factory=list)  # (index, cycle) as the chart numbers them
 
     @property
     def spc(self) -> bool:
@@ -58,16 +59,16 @@ def measure_report(measure: Measure, cycles, ident: str) -> MeasureReport:
     otherwise, and its signals each with the cycle that preceded it."""
     analysis = measure_analysis(measure)
     started = sorted((c for c in cycles if c.start_date), key=lambda c: (c.start_date, c.number))
-    svg = pdsa_charts.measure_chart_svg(measure, analysis, started, spc=analysis.spc_available)
-    # One page holds many charts: give each its own ids for its title and description.
-    svg = svg.replace('"chart-title', f'"{ident}-title').replace(" chart-desc", f" {ident}-desc")
-    svg = svg.replace('"chart-desc', f'"{ident}-desc')
+    svg = pdsa_charts.measure_chart_svg(
+        measure, analysis, started, spc=analysis.spc_available, ident=ident
+    )
     return MeasureReport(
         measure=measure,
         analysis=analysis,
         chart=mark_safe(svg),  # noqa: S308 - svg.py escapes every text it draws
         signals=pdsa_charts.signals(measure, analysis, started),
         ident=ident,
+        on_chart=pdsa_charts.chart_cycles(measure, analysis.rows, started),
     )
 
 
@@ -200,7 +201,7 @@ def practice_report(*, user, pk: int, as_of: date) -> PracticeReport:
     followup = None
     if survey is not None:
         summary = followup_selectors.practice_results(survey=survey, practice=practice)
-        followup = followup_selectors.results_figures(summary)
+        followup = followup_selectors.results_figures(summary, ident="practice-factors")
     return PracticeReport(
         practice=practice,
         as_of=as_of,
@@ -333,8 +334,7 @@ def _learning(programme: Programme):
             result.before = None
         if not is_reportable(result.after_n):
             result.after = None
-    chart = workshop_charts.confidence_chart([(r.topic.name, r.before, r.after) for r in results])
-    return results, chart
+    return workshop_figures.confidence_chart_context(results, ident="report-learning")
 
 
 def _measure_groups(programme: Programme, as_of: date) -> list[MeasureGroup]:
@@ -354,11 +354,14 @@ def _measure_groups(programme: Programme, as_of: date) -> list[MeasureGroup]:
         group.multiples.append(
             (
                 measure.plan.practice.name,
-                charts.small_multiple(
-                    [row.value for row in analysis.rows],
-                    [row.special_cause == "improvement" for row in analysis.rows],
-                    title=f"{measure.name}: {measure.plan.practice.name}",
-                    percent=measure.is_proportion,
+                mark_safe(  # qiproject.charts escapes every text it draws
+                    charts.sparkline(
+                        [row.value for row in analysis.rows],
+                        label=f"{measure.name}: {measure.plan.practice.name}",
+                        data_type=measure.data_type,
+                        width=160,
+                        height=40,
+                    )
                 ),
                 improving,
             )
@@ -399,12 +402,12 @@ def programme_report(*, user, pk: int, as_of: date) -> ProgrammeReport:
     )
     team, patient_reps, team_total = _team(programme, as_of)
     totals = programme_totals(programme, until=until)
-    learning, learning_chart = _learning(programme)
+    learning = _learning(programme)
     survey = Survey.objects.filter(programme=programme).first()
     followup = None
     if survey is not None:
         followup = followup_selectors.results_figures(
-            followup_selectors.programme_results(survey=survey)
+            followup_selectors.programme_results(survey=survey), ident="programme-factors"
         )
     attendance = [_group(label, people) for label, people, _ in totals.professions]
     return ProgrammeReport(
@@ -416,15 +419,11 @@ def programme_report(*, user, pk: int, as_of: date) -> ProgrammeReport:
         patient_reps=patient_reps,
         team_total=team_total,
         totals=totals,
-        cycles_chart=mark_safe(  # built from numbers and escaped month names only
-            dashboard_charts.cycles_chart(
-                [(m.month, m.started, m.completed) for m in totals.months]
-            )
-        ),
+        cycles_chart=dashboard_figures.cycles_chart(totals.months, ident="report-cycles"),
         cycles_total=sum(m.started for m in totals.months),
         sessions=_sessions(programme, as_of),
-        learning=learning,
-        learning_chart=learning_chart,
+        learning=learning["results"],
+        learning_chart=learning["chart"],
         measure_groups=_measure_groups(programme, as_of),
         funnels=_funnels(programme, user, as_of),
         followup=followup,

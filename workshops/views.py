@@ -13,7 +13,7 @@ from qiproject.forms import add_validation_error
 from qiproject.idempotency import create_once
 from qiproject.locking import StaleEditError, refuse_stale
 from qiproject.uniqueness import unique_violation_as_error
-from workshops import charts, selectors, services
+from workshops import figures, selectors, services
 from workshops.calendar import session_ics
 from workshops.forms import (
     FeedbackForm,
@@ -261,16 +261,11 @@ def learning_needs(request, programme_pk):
     }
     if runs:
         results = selectors.learning_needs_results(programme=programme)
-        context.update(_chart_context(results))
+        context.update(figures.confidence_chart_context(results, ident="programme-chart"))
         context["by_practice"] = selectors.learning_needs_by_practice(
             programme=programme, user=request.user
         )
     return render(request, "workshops/learning_needs.html", context)
-
-
-def _chart_context(results) -> dict:
-    chart = charts.confidence_chart([(r.topic.name, r.before, r.after) for r in results])
-    return {"results": results, "chart": chart}
 
 
 @login_required
@@ -281,7 +276,11 @@ def learning_needs_practice(request, programme_pk, practice_pk):
         programme_id=programme_pk,
     )
     results = selectors.learning_needs_results(programme=practice.programme, practice=practice)
-    context = {"practice": practice, "programme": practice.programme, **_chart_context(results)}
+    context = {
+        "practice": practice,
+        "programme": practice.programme,
+        **figures.confidence_chart_context(results, ident="practice-chart"),
+    }
     return render(request, "workshops/learning_needs_practice.html", context)
 
 

@@ -8,7 +8,6 @@ from django.urls import reverse
 
 from pdsa.charts import SeriesPoint, analyse, signals
 from practices.models import Role
-from reports.charts import small_multiple
 from reports.pdf import StaticFilesOnly
 from tests.pdsa.factories import ImprovementPlanFactory, MeasureFactory, PDSACycleFactory
 from tests.practices.factories import MembershipFactory, UserFactory
@@ -75,10 +74,3 @@ def test_a_signal_names_the_cycle_that_started_last_before_it(practice_a):
     found = signals(measure, analysis, [late, early])
     assert found and found[0].special_cause == "improvement"
     assert found[0].cycle == late
-
-
-def test_a_small_multiple_marks_improvement_points_with_squares_not_colour_alone():
-    svg = small_multiple([1.0, 2.0, 3.0], [False, False, True], title="A <b> practice")
-    assert svg.count("<rect") == 2  # the frame and one marked point
-    assert "&lt;b&gt;" in svg and "<b>" not in svg
-    assert "No data" in small_multiple([], [], title="Empty")
