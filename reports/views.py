@@ -88,9 +88,10 @@ def _work_asked_for(request):
 @require_http_methods(["GET", "POST"])
 def reflection_create(request):
     work = _work_asked_for(request)
-    existing = selectors.reflection_for(user=request.user, kind=work.kind, pk=work.pk)
-    if existing is not None:
-        return redirect("reports:reflection_edit", pk=existing.pk)
+    if request.method == "GET":
+        existing = selectors.reflection_for(user=request.user, kind=work.kind, pk=work.pk)
+        if existing is not None:
+            return redirect("reports:reflection_edit", pk=existing.pk)
     form = ReflectionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
