@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "messaging",
     "followup",
     "dashboards",
+    "reports",
 ]
 
 MIDDLEWARE = [

@@ -25,5 +25,6 @@ urlpatterns = [
     path("messages/", include("messaging.urls")),
     path("follow-up/", include("followup.urls")),
     path("dashboards/", include("dashboards.urls")),
+    path("", include("reports.urls")),
     path("", include("practices.urls")),
 ]
