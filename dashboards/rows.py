@@ -14,8 +14,8 @@ from django.utils import timezone
 from django.utils.formats import localize
 from django.utils.safestring import SafeString, mark_safe
 
-from pdsa import svg
 from pdsa.charts import ASSURANCE_LABELS, VARIATION_LABELS
+from qiproject import charts
 
 PLACEHOLDER = 999999999
 MONTHS = ("", "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -40,14 +40,14 @@ def _day(value) -> str:
 @lru_cache(maxsize=64)
 def _icons(variation: str, assurance: str) -> str:
     # Only a handful of (variation, assurance) pairs exist, so each is drawn once per process.
-    # Drawn from the sprite the dashboard templates include once (svg.icon_sprite).
-    return svg.variation_use(
+    # Drawn from the sprite the dashboard templates include once (charts.icon_sprite).
+    return charts.variation_use(
         variation or None, VARIATION_LABELS.get(variation, "Not enough data for SPC")
-    ) + svg.assurance_use(assurance or None, ASSURANCE_LABELS.get(assurance, ""))
+    ) + charts.assurance_use(assurance or None, ASSURANCE_LABELS.get(assurance, ""))
 
 
 def _link(measure, chart_url: str) -> str:
-    # svg.py escapes the icons' labels.
+    # qiproject.charts escapes the icons' labels.
     return (
         f'<a class="qi-m" href="{chart_url.format(measure.pk)}">'
         f'<span class="visually-hidden">{_e(measure.name)}: </span>'

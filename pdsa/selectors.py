@@ -48,6 +48,7 @@ def measure_analysis(measure: Measure) -> Analysis:
         target=measure.target_as_fraction(),
         baseline_end=measure.baseline_end,
         rebased_from=measure.rebased_from,
+        data_type=measure.data_type,
     )
 
 

@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods, require_POST
 
-from pdsa import charts, selectors, services, svg
+from pdsa import charts, selectors, services
 from pdsa.forms import (
     AbandonForm,
     ChangeIdeaForm,
@@ -293,19 +293,17 @@ def measure_adopt(request, plan_pk, library_pk):
 def measure_chart(request, pk):
     measure, analysis, cycles = selectors.measure_chart(user=request.user, pk=pk)
     show_spc = analysis.spc_available and request.GET.get("chart") == "spc"
+    on_chart = charts.chart_cycles(measure, analysis.rows, cycles)
     context = {
         "measure": measure,
         "plan": measure.plan,
         "analysis": analysis,
         "show_spc": show_spc,
+        # qiproject.charts escapes every text it draws.
         "chart": mark_safe(charts.measure_chart_svg(measure, analysis, cycles, spc=show_spc)),
-        "variation_icon": mark_safe(
-            svg.variation_icon(analysis.variation, analysis.variation_label)
-        ),
-        "assurance_icon": mark_safe(
-            svg.assurance_icon(analysis.assurance, analysis.assurance_label)
-        ),
         "cycles": cycles,
+        "chart_cycles": on_chart,
+        "cycles_off_chart": [c for c in cycles if all(c.pk != o.pk for _, o in on_chart)],
         "can_edit": can_edit_practice(request.user, measure.plan.practice),
         "rebase_form": RebaseForm(
             version=measure.version,

@@ -9,7 +9,6 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from practices.models import Membership, Practice, Programme, Role
-from workshops import charts
 from workshops.models import (
     Attendance,
     Feedback,
@@ -22,6 +21,11 @@ from workshops.models import (
 )
 
 PROFESSIONS = [(value, label) for value, label in Role.choices if value != Role.PATIENT_REP]
+
+
+def mean(values: list[int]) -> float | None:
+    """The mean to one decimal place, or None for no values."""
+    return round(sum(values) / len(values), 1) if values else None
 
 
 def session_list(*, user):
@@ -118,8 +122,8 @@ def feedback_summary(*, session: WorkshopSession) -> FeedbackSummary:
     rows = list(Feedback.objects.filter(session=session).order_by("submitted_at"))
     return FeedbackSummary(
         count=len(rows),
-        usefulness=charts.mean([f.usefulness for f in rows]),
-        confidence=charts.mean([f.confidence for f in rows]),
+        usefulness=mean([f.usefulness for f in rows]),
+        confidence=mean([f.confidence for f in rows]),
         usefulness_counts=[sum(1 for f in rows if f.usefulness == n) for n in range(1, 6)],
         confidence_counts=[sum(1 for f in rows if f.confidence == n) for n in range(1, 6)],
         comments=[f.comments for f in rows if f.comments.strip()],
@@ -189,7 +193,7 @@ def learning_needs_by_practice(*, programme, user) -> list[dict]:
     return [
         {
             "practice": practice,
-            "means": [charts.mean(values[(practice.pk, topic.pk)]) for topic in topics],
+            "means": [mean(values[(practice.pk, topic.pk)]) for topic in topics],
         }
         for practice in practices
     ]

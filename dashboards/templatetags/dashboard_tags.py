@@ -4,7 +4,7 @@ from django import template
 from django.utils.safestring import mark_safe
 
 from dashboards import rows as row_html
-from pdsa import svg
+from qiproject import charts
 
 register = template.Library()
 
@@ -12,7 +12,7 @@ register = template.Library()
 @register.simple_tag
 def icon_sprite():
     """The icons the rows draw by reference, once per page."""
-    return mark_safe(svg.icon_sprite())  # svg.py escapes its text
+    return mark_safe(charts.icon_sprite())  # qiproject.charts escapes its text
 
 
 @register.simple_tag

@@ -284,6 +284,28 @@ def test_the_chart_page_shows_the_spc_chart_with_flags_explained_and_a_table(
     assert "This point is" in page  # each flag explained in words
     assert "PDSA 1: Leaflet" in page
     assert '<th scope="row">Aug 2026</th>' in page
+    # The form to recalculate the limits belongs with the limits: on the SPC tab only.
+    assert "Recalculate the limits" in page and "Recalculate the limits" not in run_page
+    assert "Edit the measure" in run_page
+    # No target: the legend names none.
+    assert ">Target<" not in page
+
+
+def test_a_p_chart_baseline_freezes_the_limits_and_the_page_says_how(login, member_a, plan):
+    measure = MeasureFactory(plan=plan, baseline_end=date(2025, 12, 1))
+    assert measure.is_proportion
+    for i in range(16):
+        DataPointFactory(
+            measure=measure,
+            period=date(2025 + i // 12, i % 12 + 1, 1),
+            numerator=5 if i < 12 else 10,
+            denominator=20,
+        )
+    url = reverse("pdsa:measure_chart", args=[measure.pk])
+    page = login(member_a).get(url + "?chart=spc").content.decode()
+    assert "Limits frozen from the first 12 periods" in page
+    assert "total numerator divided by their total denominator (25.0%)" in page
+    assert page.count("<td>25.0%</td>") >= 16  # the centre stays on the baseline's
 
 
 def test_a_rebase_is_set_by_the_team(login, member_a, measure, point):
