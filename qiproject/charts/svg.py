@@ -37,8 +37,12 @@ COLOURS = {
     "neutral": "#490092",
 }
 # Each kind of point has its own shape as well as its colour.
-SHAPES = {"common_cause": "circle", "improvement": "square", "concern": "diamond"}
-SHAPES["neutral"] = "triangle"
+SHAPES = {
+    "common_cause": "circle",
+    "improvement": "square",
+    "concern": "diamond",
+    "neutral": "triangle",
+}
 POINT_NAMES = {
     "common_cause": "Common cause",
     "improvement": "Improvement",
@@ -57,7 +61,6 @@ GREY = "#768692"
 
 PLOT_HEIGHT = 220
 ROW_HEIGHT = FONT + 8
-SMALL = FONT  # the smallest text drawn: FONT keeps it >= 11 px at 390 px (geometry.py)
 
 
 def _e(value) -> str:
@@ -78,10 +81,11 @@ def _open(width: float, height: float, title: str, description: str, ident: str)
     ]
 
 
-def _text(x, y, text, *, anchor="start", fill=AXIS, size=SMALL, extra="") -> str:
+def _text(x, y, text, *, anchor="start", fill=AXIS) -> str:
+    # Every text is FONT units: the size that stays >= 11 px on a phone (geometry.py).
     return (
-        f'<text x="{_f(x)}" y="{_f(y)}" font-size="{size}" text-anchor="{anchor}" '
-        f'fill="{fill}"{extra}>{_e(text)}</text>'
+        f'<text x="{_f(x)}" y="{_f(y)}" font-size="{FONT}" text-anchor="{anchor}" '
+        f'fill="{fill}">{_e(text)}</text>'
     )
 
 
@@ -257,8 +261,8 @@ def line_chart(
             + "</g>"
         )
     parts.append(_stepped(centre, x, y, slot, INK, "", centre_label))
-    parts.append(_stepped(lower, x, y, slot, LIMIT, "6 4", "Lower process limit", data_type))
-    parts.append(_stepped(upper, x, y, slot, LIMIT, "6 4", "Upper process limit", data_type))
+    parts.append(_stepped(lower, x, y, slot, LIMIT, "6 4", "Lower process limit"))
+    parts.append(_stepped(upper, x, y, slot, LIMIT, "6 4", "Upper process limit"))
     if target is not None:
         parts.append(
             f'<line class="qi-target" x1="{_f(left)}" x2="{_f(width - right)}" '
@@ -281,7 +285,7 @@ def line_chart(
     return "".join(parts)
 
 
-def _stepped(series, x, y, slot, colour, dash, name, data_type="") -> str:
+def _stepped(series, x, y, slot, colour, dash, name) -> str:
     """A horizontal segment per point, so limits that change (P chart, rebase) show as steps."""
     if not series or all(v is None for v in series):
         return ""

@@ -71,7 +71,9 @@ def _measure(fx):
 
 def _rebased(fx):
     measure = _measure(fx)
-    DataPointFactory(measure=measure, period=date(2026, 1, 1))
+    # Twelve periods: the form to recalculate limits is on the SPC tab, shown from twelve.
+    for month in range(1, 13):
+        DataPointFactory(measure=measure, period=date(2026, month, 1))
     measure.rebased_from, measure.rebase_reason = date(2026, 1, 1), "Leaflet adopted"
     measure.save()
     return measure_summary_refresh(measure=measure)
