@@ -12,3 +12,17 @@ STORAGES = {
     **STORAGES,  # noqa: F405
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+# A second, SQLite database for the evidence library's FTS5 index (tests/evidence/test_fts.py),
+# so that path is tested even when the suite runs on PostgreSQL. It is created only for the
+# tests that ask for it.
+SEARCH_SQLITE = "search_sqlite"
+DATABASES = {
+    **DATABASES,  # noqa: F405
+    SEARCH_SQLITE: {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": ":memory:",
+        "OPTIONS": {"transaction_mode": "IMMEDIATE"},
+        "TEST": {"NAME": ":memory:"},
+    },
+}

@@ -4,7 +4,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Avg, Count, Q
+from django.db.models import Avg, Count, Prefetch, Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -49,7 +49,7 @@ def session_detail(*, user, pk: int) -> WorkshopSession:
     queryset = (
         WorkshopSession.objects.visible_to(user)
         .select_related("programme")
-        .prefetch_related("facilitators", "evidence", "materials")
+        .prefetch_related("facilitators", "evidence", "materials", "agenda_topics")
     )
     return get_object_or_404(queryset, pk=pk)
 
@@ -137,6 +137,7 @@ class TopicResult:
     after: float | None
     before_n: int
     after_n: int
+    sessions: list = field(default_factory=list)  # the sessions whose agenda addresses it
 
     @property
     def change(self) -> float | None:
@@ -161,7 +162,10 @@ def learning_needs_results(*, programme, practice: Practice | None = None) -> li
         .order_by()
     }
     results = []
-    for topic in LearningTopic.objects.filter(programme=programme):
+    topics = LearningTopic.objects.filter(programme=programme).prefetch_related(
+        Prefetch("sessions", queryset=WorkshopSession.objects.order_by("starts_at"))
+    )
+    for topic in topics:
         before, before_n = means.get((topic.pk, Round.BEFORE), (None, 0))
         after, after_n = means.get((topic.pk, Round.AFTER), (None, 0))
         results.append(
@@ -171,6 +175,7 @@ def learning_needs_results(*, programme, practice: Practice | None = None) -> li
                 after=round(after, 1) if after is not None else None,
                 before_n=before_n,
                 after_n=after_n,
+                sessions=list(topic.sessions.all()),
             )
         )
     # Weakest first; topics nobody has rated yet go last.
@@ -178,6 +183,20 @@ def learning_needs_results(*, programme, practice: Practice | None = None) -> li
         results,
         key=lambda r: (r.before is None, r.before if r.before is not None else 0, r.topic.position),
     )
+
+
+def weakest_learning_needs(results: list[TopicResult], count: int = 3) -> list[TopicResult]:
+    """The weakest rated topics of learning_needs_results (which orders them), for planning."""
+    return [result for result in results if result.before is not None][:count]
+
+
+def session_learning_needs(*, session: WorkshopSession) -> list[TopicResult]:
+    """The learning needs a session's agenda addresses, with their before/after results."""
+    chosen = {topic.pk for topic in session.agenda_topics.all()}
+    if not chosen:
+        return []
+    results = learning_needs_results(programme=session.programme)
+    return [result for result in results if result.topic.pk in chosen]
 
 
 def learning_needs_by_practice(*, programme, user) -> list[dict]:

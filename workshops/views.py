@@ -58,6 +58,7 @@ def session_detail(request, pk):
         "feedback_summary": selectors.feedback_summary(session=session)
         if (runs or takes_register)
         else None,
+        "needs_addressed": selectors.session_learning_needs(session=session),
     }
     return render(request, "workshops/session_detail.html", context)
 
@@ -66,7 +67,10 @@ def session_detail(request, pk):
 @require_http_methods(["GET", "POST"])
 def session_create(request, programme_pk):
     programme = get_object_or_404(Programme.objects.run_by(request.user), pk=programme_pk)
-    form = SessionForm(request.POST if request.method == "POST" else None, programme=programme)
+    needs = selectors.learning_needs_results(programme=programme)
+    form = SessionForm(
+        request.POST if request.method == "POST" else None, programme=programme, needs=needs
+    )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         try:
@@ -79,7 +83,12 @@ def session_create(request, programme_pk):
         else:
             messages.success(request, "Session added. Send the invitations when it is ready.")
             return redirect("workshops:session_detail", pk=session.pk)
-    context = {"form": form, "programme": programme, "session": None}
+    context = {
+        "form": form,
+        "programme": programme,
+        "session": None,
+        "weakest": selectors.weakest_learning_needs(needs),
+    }
     return render(request, "workshops/session_form.html", context)
 
 
@@ -87,12 +96,19 @@ def session_create(request, programme_pk):
 @require_http_methods(["GET", "POST"])
 def session_edit(request, pk):
     session = get_object_or_404(WorkshopSession.objects.managed_by(request.user), pk=pk)
+    needs = selectors.learning_needs_results(programme=session.programme)
     form = SessionForm(
         request.POST if request.method == "POST" else None,
         instance=session,
         programme=session.programme,
+        needs=needs,
     )
-    context = {"form": form, "programme": session.programme, "session": session}
+    context = {
+        "form": form,
+        "programme": session.programme,
+        "session": session,
+        "weakest": selectors.weakest_learning_needs(needs),
+    }
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         try:

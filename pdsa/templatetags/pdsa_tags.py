@@ -4,6 +4,7 @@ from django import template
 from django.utils.safestring import mark_safe
 
 from pdsa import selectors
+from practices.access import can_edit_practice
 from qiproject import charts
 
 register = template.Library()
@@ -13,6 +14,19 @@ register = template.Library()
 def measure_value(value, measure):
     """A charted value in the measure's units (proportions as percentages)."""
     return charts.format_value(value, data_type=measure.data_type)
+
+
+@register.simple_tag
+def measure_sparkline(dashboard, measure):
+    """A sparkline of the measure's recent values (qiproject.charts, which escapes the label)."""
+    values = dashboard.recent.get(measure.pk, [])
+    return mark_safe(
+        charts.sparkline(
+            values,
+            label=f"{measure.name}, last {len(values)} periods" if values else measure.name,
+            data_type=measure.data_type,
+        )
+    )
 
 
 @register.simple_tag
@@ -33,6 +47,6 @@ def practice_work_summary(context, practice):
     user = context["request"].user
     return {
         "dashboard": selectors.practice_dashboard(user=user, pk=practice.pk),
-        "can_edit": context.get("can_edit_work"),
+        "can_edit": can_edit_practice(user, practice),
         "request": context["request"],
     }

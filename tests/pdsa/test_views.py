@@ -614,3 +614,25 @@ def test_a_70000_row_csv_is_refused_quickly_and_the_limit_is_on_the_form(login, 
     assert time.monotonic() - started < 5
     assert "more than 2,000 rows" in response.content.decode()
     assert not DataPoint.objects.exists()
+
+
+def test_each_measure_on_the_practice_dashboard_has_a_sparkline_of_its_last_periods(
+    login, member_a, practice_a
+):
+    plan = ImprovementPlanFactory(practice=practice_a)
+    measure = MeasureFactory(plan=plan, name="Imaging <rate>", data_type="count")
+    for i in range(14):
+        DataPointFactory(
+            measure=measure,
+            period=date(2025 + i // 12, i % 12 + 1, 1),
+            value=i,
+            numerator=None,
+            denominator=None,
+        )
+    MeasureFactory(plan=plan, name="No data yet")
+    response = login(member_a).get(reverse("pdsa:practice_dashboard", args=[practice_a.pk]))
+    assert response.context["dashboard"].recent[measure.pk] == [float(i) for i in range(2, 14)]
+    page = response.content.decode()
+    assert page.count('class="qi-spark"') == 2
+    assert "Imaging &lt;rate&gt;, last 12 periods: 2, 3, 4" in page
+    assert "No data yet: no data yet" in page
