@@ -17,8 +17,9 @@ page costs above the framework, middleware and network, as ratios of p50 (steady
 busy machine) and p95.
 
 After the table come the SECTIONS, each a function of the run's `Context` that prints its
-own figures: the statistics at 100,000 points, and a load run (20 clients for 60 s through
-gunicorn with 2 workers). A new section is a function appended to SECTIONS.
+own figures: the statistics at 100,000 points, a load run (20 clients for 60 s through
+gunicorn with 2 workers) and the demo's PDF report. A new section is a function appended to
+SECTIONS.
 
 The data set is built by the functions in BUILDERS, in order. Each takes the shared `World`
 and adds rows with bulk_create (COPY for the largest table on PostgreSQL); a new app adds its
@@ -1135,12 +1136,22 @@ def load_section(context: Context) -> None:
         print(f"  error: {error}")
 
 
-SECTIONS = [statistics_section, load_section]
-
-
 def _load() -> str:
     """The 1, 5 and 15 minute load averages: other work on the machine skews timings."""
     return " ".join(f"{value:.2f}" for value in os.getloadavg()) + f" on {os.cpu_count()} cores"
+
+
+# --- the demo's practice report as a PDF ---------------------------------------------------
+
+
+def time_demo_report(context: Context | None = None) -> None:
+    """Time the demo's largest practice's PDF report (bench/demo_report.py), in a process of
+    its own: it needs the demo programme, not this data set."""
+    print("\nThe demo's largest practice report as a PDF (goal: under 5 s):")
+    subprocess.run([sys.executable, str(ROOT / "bench" / "demo_report.py")], check=False)
+
+
+SECTIONS = [statistics_section, load_section, time_demo_report]
 
 
 def main(argv=None) -> int:

@@ -157,3 +157,4 @@ def test_a_database_given_by_url_is_filled_and_never_dropped(monkeypatch):
 def test_the_sections_follow_the_page_table_and_a_new_one_is_a_function():
     assert bench.statistics_section in bench.SECTIONS
     assert bench.load_section in bench.SECTIONS
+    assert bench.time_demo_report in bench.SECTIONS
