@@ -4,6 +4,7 @@ import csv
 import io
 import itertools
 import math
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
@@ -19,7 +20,7 @@ from pdsa.models import (
     Measure,
 )
 from pdsa.selectors import measure_analysis
-from pdsa.services.common import CsvImportError, ImportResult
+from pdsa.services.common import BatchError, CsvImportError, ImportResult
 from practices.freshness import practices_changed
 from qiproject.csv_export import csv_writer
 from qiproject.dates import format_month
@@ -349,6 +350,108 @@ def data_import_csv(*, measure: Measure, text: str, replace_existing: bool = Fal
             created += 1
     measure_summary_refresh(measure=measure)
     return ImportResult(created=created, replaced=replaced)
+
+
+@dataclass
+class UpsertResult:
+    """What a batch upsert did, period by period."""
+
+    created: list[date] = field(default_factory=list)
+    updated: list[date] = field(default_factory=list)
+    unchanged: list[date] = field(default_factory=list)
+
+
+def _same_value(old: DataPoint, new: DataPoint, *, with_note: bool) -> bool:
+    same = (old.numerator, old.denominator, old.value) == (
+        new.numerator,
+        new.denominator,
+        new.value,
+    )
+    return same and (not with_note or old.note == new.note)
+
+
+def _batch_points(measure: Measure, items: list[dict]):
+    """Validate each item as a data point; return ([(index, point, has note)], errors)."""
+    points, errors, seen = [], [], {}
+    for index, item in enumerate(items):
+        has_note = item.get("note") is not None
+        try:
+            point = _data_point(
+                measure,
+                period=item["period"],
+                numerator=item.get("numerator"),
+                denominator=item.get("denominator"),
+                value=item.get("value"),
+                note=item.get("note") or "",
+            )
+        except ValidationError as error:
+            errors.append((index, error.message_dict))
+            continue
+        if point.period in seen:
+            message = f"{format_month(point.period)} is also item {seen[point.period]}."
+            errors.append((index, {"period": [message + " One value per period."]}))
+            continue
+        seen[point.period] = index
+        points.append((index, point, has_note))
+    return points, errors
+
+
+@transaction.atomic
+def data_points_upsert(
+    *, measure: Measure, items: list[dict], replace: bool = False, user=None, reason: str = ""
+) -> UpsertResult:
+    """Write a batch of periods keyed by period, all or nothing; a repeat changes nothing.
+
+    Each item is {"period": date, "numerator", "denominator", "value", "note", "replace"}
+    (note None keeps the saved note). A period holding the same value is unchanged; one
+    holding a different value is refused unless `replace` (for the batch, or the item).
+    Every write goes in the data's history with `user` and `reason`; errors are raised
+    together as BatchError [(item index, {field: [messages]})].
+    """
+    # Writers of one measure's batch take turns, so two batches cannot both insert a period.
+    Measure.objects.select_for_update().filter(pk=measure.pk).first()
+    points, errors = _batch_points(measure, items)
+    existing = {p.period: p for p in measure.data_points.select_for_update()}
+    result, changes = UpsertResult(), []
+    for index, point, has_note in points:
+        old = existing.get(point.period)
+        if old is None:
+            changes.append((None, point))
+            result.created.append(point.period)
+        elif _same_value(old, point, with_note=has_note):
+            result.unchanged.append(point.period)
+        elif not (replace or items[index].get("replace")):
+            message = (
+                f"{format_month(point.period)} already holds a different value: "
+                "send “replace”: true to overwrite it."
+            )
+            errors.append((index, {"period": [message]}))
+        else:
+            changes.append((old, point if has_note else _keep_note(point, old)))
+            result.updated.append(point.period)
+    if errors:
+        raise BatchError(sorted(errors, key=lambda error: error[0]))
+    for old, point in changes:
+        if old is None:
+            saved(point, user=user, reason=reason)
+            continue
+        # A correction takes the next version, so a web form opened before it is refused.
+        claim_version(old, old.version)
+        old.numerator, old.denominator, old.value, old.note = (
+            point.numerator,
+            point.denominator,
+            point.value,
+            point.note,
+        )
+        saved(old, user=user, reason=reason)
+    if changes:
+        measure_summary_refresh(measure=measure)
+    return result
+
+
+def _keep_note(point: DataPoint, old: DataPoint) -> DataPoint:
+    point.note = old.note
+    return point
 
 
 def data_export_csv(*, measure: Measure) -> str:

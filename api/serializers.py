@@ -1,0 +1,209 @@
+"""What the API reads and writes, as JSON: the OpenAPI schema is generated from these."""
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from api import periods
+from audits.models import AuditRound
+from pdsa.models import DataPoint, ImprovementPlan, Measure, PDSACycle
+from practices.models import Practice
+
+MAX_ID = 2**63 - 1  # the database's largest id: a larger number names nothing
+
+
+class ListFilters(serializers.Serializer):
+    """The query parameters every list accepts (each list uses those that apply to it)."""
+
+    practice = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
+    plan = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
+    measure = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
+    period_from = serializers.DateField(required=False, help_text="On or after this day.")
+    period_to = serializers.DateField(required=False, help_text="On or before this day.")
+
+
+class PracticeSerializer(serializers.ModelSerializer):
+    programme_name = serializers.CharField(source="programme.name")
+
+    class Meta:
+        model = Practice
+        fields = ["id", "name", "ods_code", "programme", "programme_name"]
+
+
+class PlanSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ImprovementPlan
+        fields = [
+            "id",
+            "practice",
+            "title",
+            "status",
+            "aim_what",
+            "aim_for_whom",
+            "aim_how_much",
+            "aim_by_when",
+            "start_date",
+            "end_date",
+            "progress_score",
+        ]
+
+
+class LatestSerializer(serializers.Serializer):
+    """The measure's latest analysis, as its chart and the dashboards show it."""
+
+    period = serializers.CharField(allow_null=True, help_text="2026-10, or 2026-W43 if weekly.")
+    value = serializers.FloatField(
+        allow_null=True, help_text="Proportions as a fraction between 0 and 1."
+    )
+    variation = serializers.CharField(allow_null=True, help_text="SPC variation icon code.")
+    variation_label = serializers.CharField()
+    assurance = serializers.CharField(allow_null=True, help_text="Assurance against the target.")
+    assurance_label = serializers.CharField()
+    point_count = serializers.IntegerField()
+
+
+class MeasureSerializer(serializers.ModelSerializer):
+    practice = serializers.IntegerField(source="plan.practice_id")
+    latest = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Measure
+        fields = [
+            "id",
+            "plan",
+            "practice",
+            "name",
+            "kind",
+            "definition",
+            "data_type",
+            "numerator",
+            "denominator",
+            "frequency",
+            "improvement",
+            "target",
+            "baseline_end",
+            "rebased_from",
+            "latest",
+        ]
+
+    @extend_schema_field(LatestSerializer)
+    def get_latest(self, measure: Measure) -> dict:
+        period = measure.latest_period
+        return {
+            "period": periods.period_label(period, measure.frequency) if period else None,
+            "value": measure.latest_value,
+            "variation": measure.variation,
+            "variation_label": measure.variation_label,
+            "assurance": measure.assurance,
+            "assurance_label": measure.assurance_label,
+            "point_count": measure.point_count,
+        }
+
+
+class DataPointSerializer(serializers.ModelSerializer):
+    period = serializers.SerializerMethodField(help_text="2026-10, or 2026-W43 if weekly.")
+    period_start = serializers.DateField(source="period")
+
+    class Meta:
+        model = DataPoint
+        fields = ["id", "measure", "period", "period_start", "numerator", "denominator", "value"]
+        fields += ["note"]
+
+    def get_period(self, point: DataPoint) -> str:
+        return periods.period_label(point.period, point.measure.frequency)
+
+
+class CycleSerializer(serializers.ModelSerializer):
+    practice = serializers.IntegerField(source="plan.practice_id")
+    measures = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+
+    class Meta:
+        model = PDSACycle
+        fields = [
+            "id",
+            "plan",
+            "practice",
+            "change_idea",
+            "previous",
+            "number",
+            "title",
+            "stage",
+            "start_date",
+            "end_date",
+            "objective",
+            "learning",
+            "decision",
+            "measures",
+            "updated_at",
+        ]
+
+
+class AuditRoundSerializer(serializers.ModelSerializer):
+    template = serializers.CharField(source="template_version.template.name")
+    template_version = serializers.IntegerField(source="template_version.number")
+    case_count = serializers.IntegerField()
+    cycles = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+
+    class Meta:
+        model = AuditRound
+        fields = [
+            "id",
+            "practice",
+            "template",
+            "template_version",
+            "period_start",
+            "period_end",
+            "sample_size",
+            "status",
+            "case_count",
+            "completed_at",
+            "cycles",
+        ]
+
+
+# Writing data ----------------------------------------------------------------------------
+
+
+class DataItemSerializer(serializers.Serializer):
+    """One period's value. Its rules (caps, whole counts, numerator within denominator) are
+    the data point's own, checked by the service as for the web form and the CSV import."""
+
+    period = serializers.RegexField(
+        periods.PATTERN, help_text="2026-10 for a monthly measure, 2026-W43 for a weekly one."
+    )
+    numerator = serializers.IntegerField(required=False, help_text="Proportions only.")
+    denominator = serializers.IntegerField(required=False, help_text="Proportions only.")
+    value = serializers.FloatField(required=False, help_text="Counts and continuous values.")
+    note = serializers.CharField(
+        required=False, allow_blank=True, help_text="Optional; left as saved when absent."
+    )
+    replace = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Overwrite a different value already saved for this period.",
+    )
+
+    def validate_period(self, text):
+        try:
+            return periods.parse_period(text, self.context["measure"].frequency)
+        except ValueError as error:
+            raise serializers.ValidationError(str(error)) from None
+
+
+class ItemErrorSerializer(serializers.Serializer):
+    index = serializers.IntegerField(allow_null=True, help_text="The item's place, from 0.")
+    field = serializers.CharField(allow_null=True, help_text="None: the item (or body) as a whole.")
+    message = serializers.CharField()
+
+
+class DataErrorsSerializer(serializers.Serializer):
+    errors = ItemErrorSerializer(many=True)
+
+
+class DataResultSerializer(serializers.Serializer):
+    created = serializers.ListField(child=serializers.CharField())
+    updated = serializers.ListField(child=serializers.CharField())
+    unchanged = serializers.ListField(child=serializers.CharField())
+
+
+class ProblemSerializer(serializers.Serializer):
+    detail = serializers.CharField()
