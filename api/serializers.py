@@ -168,7 +168,9 @@ class DataItemSerializer(serializers.Serializer):
     the data point's own, checked by the service as for the web form and the CSV import."""
 
     period = serializers.RegexField(
-        periods.PATTERN, help_text="2026-10 for a monthly measure, 2026-W43 for a weekly one."
+        periods.PATTERN,
+        help_text="2026-10 for a monthly measure, 2026-W43 for a weekly one.",
+        error_messages={"invalid": "Write a month as 2026-10, or an ISO week as 2026-W43."},
     )
     numerator = serializers.IntegerField(required=False, help_text="Proportions only.")
     denominator = serializers.IntegerField(required=False, help_text="Proportions only.")
@@ -187,6 +189,26 @@ class DataItemSerializer(serializers.Serializer):
             return periods.parse_period(text, self.context["measure"].frequency)
         except ValueError as error:
             raise serializers.ValidationError(str(error)) from None
+
+
+def parse_batch(data, measure, max_items: int):
+    """Each item parsed for `measure`: (items, errors); an item with errors is None, and
+    errors are [(index or None for the body, {field: [messages]})]."""
+    if not isinstance(data, list):
+        return [], [(None, {"__all__": ["Send a JSON list of items."]})]
+    if not data:
+        return [], [(None, {"__all__": ["The list is empty: send at least one item."]})]
+    if len(data) > max_items:
+        return [], [(None, {"__all__": [f"Send at most {max_items:,} items at a time."]})]
+    items, errors = [], []
+    for index, raw in enumerate(data):
+        item = DataItemSerializer(data=raw, context={"measure": measure})
+        if item.is_valid():
+            items.append(item.validated_data)
+        else:
+            items.append(None)
+            errors.append((index, item.errors))
+    return items, errors
 
 
 class ItemErrorSerializer(serializers.Serializer):

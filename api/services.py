@@ -51,13 +51,16 @@ def token_create(*, user, name: str, scope: str, days: int = DEFAULT_DAYS, now=N
         raise ValidationError({"days": f"Choose between 1 and {MAX_DAYS} days."})
     if scope not in Scope.values:
         raise ValidationError({"scope": "Choose read or write."})
+    name = name.strip()
+    if ApiToken.objects.visible_to(user).filter(name=name, revoked_at__isnull=True).exists():
+        raise ValidationError({"name": "You already have a token with this name."})
     now = now or timezone.now()
     prefix = secrets.token_hex(6)
     token = f"{TOKEN_START}{prefix}_{secrets.token_urlsafe(32)}"
     api_token = saved(
         ApiToken(
             user=user,
-            name=name.strip(),
+            name=name,
             scope=scope,
             prefix=prefix,
             secret_hash=token_hash(token),

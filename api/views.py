@@ -99,7 +99,7 @@ class MeasureViewSet(ScopedViewSet):
     selector = staticmethod(selectors.measures_for)
 
     @extend_schema(
-        request=serializers.DataItemSerializer(many=True),
+        request=serializers.DataItemSerializer(many=True, min_length=1, max_length=IMPORT_MAX_ROWS),
         responses={
             200: serializers.DataResultSerializer,
             400: OpenApiResponse(
@@ -124,29 +124,19 @@ class MeasureViewSet(ScopedViewSet):
         measure = self.get_object()
         if not can_edit_practice(request.user, measure.plan.practice):
             raise PermissionDenied("You may see this measure but not change its data.")
-        items = serializers.DataItemSerializer(
-            data=request.data,
-            many=True,
-            context={"measure": measure},
-            max_length=IMPORT_MAX_ROWS,
-            allow_empty=False,
-        )
-        if not items.is_valid():
-            return _errors(_serializer_errors(items.errors))
+        items, errors = serializers.parse_batch(request.data, measure, IMPORT_MAX_ROWS)
+        if any(index is None for index, _ in errors):
+            return _errors(errors)
         try:
             result = pdsa_services.data_points_upsert(
                 measure=measure,
-                items=items.validated_data,
+                items=items,
                 user=request.user,
                 reason=request.auth.history_reason,
+                errors=errors,
             )
         except pdsa_services.BatchError as error:
-            return _errors(
-                (index, field, message)
-                for index, fields in error.errors
-                for field, messages in fields.items()
-                for message in messages
-            )
+            return _errors(error.errors)
         except IntegrityError:
             return Response(
                 {"detail": "Another write to one of these periods came first: send it again."},
@@ -160,26 +150,17 @@ class MeasureViewSet(ScopedViewSet):
         )
 
 
-def _serializer_errors(errors):
-    """(index, field, message) for the REST framework's errors of a list of items."""
-    if isinstance(errors, dict):  # the body as a whole: not a list, empty or too long
-        for field, messages in errors.items():
-            for message in messages:
-                yield None, field, message
-        return
-    for index, fields in enumerate(errors):
-        for field, messages in fields.items():
-            for message in messages if isinstance(messages, list) else [messages]:
-                yield index, field, message
-
-
-def _errors(found) -> Response:
+def _errors(errors) -> Response:
+    """400 with one entry per message: the item's index (None: the body) and field (None:
+    the item as a whole)."""
     whole = {"__all__", "non_field_errors"}
     return Response(
         {
             "errors": [
                 {"index": index, "field": None if field in whole else field, "message": str(text)}
-                for index, field, text in found
+                for index, fields in errors
+                for field, messages in fields.items()
+                for text in messages
             ]
         },
         status=status.HTTP_400_BAD_REQUEST,

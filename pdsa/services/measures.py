@@ -15,6 +15,7 @@ from pdsa.charts import summarise
 from pdsa.models import (
     DataPoint,
     DataType,
+    Frequency,
     ImprovementPlan,
     LibraryMeasure,
     Measure,
@@ -23,7 +24,7 @@ from pdsa.selectors import measure_analysis
 from pdsa.services.common import BatchError, CsvImportError, ImportResult
 from practices.freshness import practices_changed
 from qiproject.csv_export import csv_writer
-from qiproject.dates import format_month
+from qiproject.dates import format_date, format_month
 from qiproject.locking import claim_version
 from qiproject.saving import saved
 
@@ -361,6 +362,12 @@ class UpsertResult:
     unchanged: list[date] = field(default_factory=list)
 
 
+def _period_name(measure: Measure, period: date) -> str:
+    if measure.frequency == Frequency.WEEKLY:
+        return f"The week of {format_date(period)}"
+    return format_month(period)
+
+
 def _same_value(old: DataPoint, new: DataPoint, *, with_note: bool) -> bool:
     same = (old.numerator, old.denominator, old.value) == (
         new.numerator,
@@ -370,10 +377,12 @@ def _same_value(old: DataPoint, new: DataPoint, *, with_note: bool) -> bool:
     return same and (not with_note or old.note == new.note)
 
 
-def _batch_points(measure: Measure, items: list[dict]):
+def _batch_points(measure: Measure, items: list[dict | None]):
     """Validate each item as a data point; return ([(index, point, has note)], errors)."""
     points, errors, seen = [], [], {}
     for index, item in enumerate(items):
+        if item is None:  # refused by the caller's own parsing
+            continue
         has_note = item.get("note") is not None
         try:
             point = _data_point(
@@ -388,7 +397,7 @@ def _batch_points(measure: Measure, items: list[dict]):
             errors.append((index, error.message_dict))
             continue
         if point.period in seen:
-            message = f"{format_month(point.period)} is also item {seen[point.period]}."
+            message = f"{_period_name(measure, point.period)} is also item {seen[point.period]}."
             errors.append((index, {"period": [message + " One value per period."]}))
             continue
         seen[point.period] = index
@@ -398,7 +407,13 @@ def _batch_points(measure: Measure, items: list[dict]):
 
 @transaction.atomic
 def data_points_upsert(
-    *, measure: Measure, items: list[dict], replace: bool = False, user=None, reason: str = ""
+    *,
+    measure: Measure,
+    items: list[dict | None],
+    replace: bool = False,
+    user=None,
+    reason: str = "",
+    errors: list | None = None,
 ) -> UpsertResult:
     """Write a batch of periods keyed by period, all or nothing; a repeat changes nothing.
 
@@ -406,11 +421,13 @@ def data_points_upsert(
     (note None keeps the saved note). A period holding the same value is unchanged; one
     holding a different value is refused unless `replace` (for the batch, or the item).
     Every write goes in the data's history with `user` and `reason`; errors are raised
-    together as BatchError [(item index, {field: [messages]})].
+    together as BatchError [(item index, {field: [messages]})], with the caller's own
+    parsing `errors` (its refused items are None) so one answer lists every mistake.
     """
     # Writers of one measure's batch take turns, so two batches cannot both insert a period.
     Measure.objects.select_for_update().filter(pk=measure.pk).first()
-    points, errors = _batch_points(measure, items)
+    points, found = _batch_points(measure, items)
+    errors = [*(errors or []), *found]
     existing = {p.period: p for p in measure.data_points.select_for_update()}
     result, changes = UpsertResult(), []
     for index, point, has_note in points:
@@ -422,15 +439,15 @@ def data_points_upsert(
             result.unchanged.append(point.period)
         elif not (replace or items[index].get("replace")):
             message = (
-                f"{format_month(point.period)} already holds a different value: "
-                "send “replace”: true to overwrite it."
+                f"{_period_name(measure, point.period)} already holds a different value, "
+                'which is kept unless you ask to replace it ("replace": true).'
             )
             errors.append((index, {"period": [message]}))
         else:
             changes.append((old, point if has_note else _keep_note(point, old)))
             result.updated.append(point.period)
     if errors:
-        raise BatchError(sorted(errors, key=lambda error: error[0]))
+        raise BatchError(sorted(errors, key=lambda error: error[0] or 0))
     for old, point in changes:
         if old is None:
             saved(point, user=user, reason=reason)
