@@ -15,7 +15,7 @@ from drf_spectacular.utils import (
 )
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import ParseError, PermissionDenied
 from rest_framework.response import Response
 
 from api import periods, selectors, serializers
@@ -124,7 +124,11 @@ class MeasureViewSet(ScopedViewSet):
         measure = self.get_object()
         if not can_edit_practice(request.user, measure.plan.practice):
             raise PermissionDenied("You may see this measure but not change its data.")
-        items, errors = serializers.parse_batch(request.data, measure, IMPORT_MAX_ROWS)
+        try:
+            body = request.data
+        except ParseError as error:
+            return _errors([(None, {"__all__": [str(error.detail)]})])
+        items, errors = serializers.parse_batch(body, measure, IMPORT_MAX_ROWS)
         if any(index is None for index, _ in errors):
             return _errors(errors)
         try:
