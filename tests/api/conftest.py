@@ -1,6 +1,7 @@
 """An API client that sends a bearer token, and the world its tests read and write."""
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 
 from tests.api.factories import make_token
@@ -11,6 +12,14 @@ from tests.pdsa.factories import (
     MeasureFactory,
     PDSACycleFactory,
 )
+
+
+@pytest.fixture(autouse=True)
+def fresh_rate_counts():
+    """The rate limit counts in the cache, by token id: each test starts with none used."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 class Api:

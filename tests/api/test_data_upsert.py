@@ -3,7 +3,6 @@
 from datetime import date
 
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 
 from pdsa.models import DataPoint, Measure
@@ -11,13 +10,6 @@ from practices.models import Practice
 from tests.pdsa.factories import DataPointFactory
 
 OCTOBER = {"period": "2026-10", "numerator": 12, "denominator": 30}
-
-
-@pytest.fixture(autouse=True)
-def fresh_rate_counts():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

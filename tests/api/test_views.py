@@ -3,7 +3,6 @@
 from datetime import date, timedelta
 
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
@@ -14,13 +13,6 @@ from tests.api.factories import make_token
 from tests.pdsa.factories import DataPointFactory, MeasureFactory, PDSACycleFactory
 
 LISTS = ["practice", "plan", "measure", "data_point", "cycle", "audit_round"]
-
-
-@pytest.fixture(autouse=True)
-def fresh_rate_counts():
-    cache.clear()  # the rate limit counts in the cache: each test starts with none used
-    yield
-    cache.clear()
 
 
 def ids(response) -> set[int]:
