@@ -29,3 +29,5 @@ urlpatterns = [
     path("me/api-tokens/", include("api.token_urls")),
     path("", include("practices.urls")),
 ]
+
+handler404 = "api.errors.not_found"
