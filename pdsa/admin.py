@@ -66,7 +66,7 @@ class MeasureAdmin(admin.ModelAdmin):
 
 
 @admin.register(DataPoint)
-class DataPointAdmin(admin.ModelAdmin):
+class DataPointAdmin(SimpleHistoryAdmin):
     list_display = ["measure", "period", "numerator", "denominator", "value"]
     list_filter = ["measure__data_type"]
     search_fields = ["measure__name", "measure__plan__practice__name"]

@@ -150,3 +150,18 @@ def test_an_expired_token_says_so_on_the_page(login, member_a):
     make_token(member_a, days=1, now=timezone.now() - timedelta(days=3))
     assert ApiToken.objects.get().status == "Expired"
     assert "Expired" in login(member_a).get(reverse("api_tokens")).content.decode()
+
+
+def test_staff_revoke_a_token_in_the_admin(login, staff, member_a):
+    staff.is_superuser = True
+    staff.save()
+    make_token(member_a, name="Leaked")
+    api_token = ApiToken.objects.get()
+    response = login(staff).post(
+        reverse("admin:api_apitoken_changelist"),
+        {"action": "revoke", "_selected_action": [api_token.pk]},
+    )
+    assert response.status_code == 302
+    assert ApiToken.objects.get().status == "Revoked"
+    page = login(staff).get(reverse("admin:api_apitoken_change", args=[api_token.pk]))
+    assert api_token.secret_hash not in page.content.decode()
