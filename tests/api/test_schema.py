@@ -9,7 +9,9 @@ import json
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from django.test import Client
 from drf_spectacular.validation import validate_schema
 from hypothesis import HealthCheck, settings
@@ -86,6 +88,17 @@ schema = schemathesis.openapi.from_wsgi(SCHEMA_URL, get_wsgi_application())
 def write_token(db, work, staff, settings):
     settings.API_RATE_LIMIT = "100000/min"
     return make_token(staff, scope="write")
+
+
+@pytest.fixture(autouse=True)
+def connection_kept_open():
+    """The WSGI app closes the database connection after each request, as a server should;
+    the test's transaction must outlive the requests (Django's test client does the same)."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
