@@ -3,10 +3,14 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from api import periods
 from audits.models import AuditRound
 from pdsa.models import DataPoint, ImprovementPlan, Measure, PDSACycle
 from practices.models import Practice
+from qiproject.forms import PeriodField, parse_period, period_value
+
+# The periods the API takes, for the OpenAPI schema: a month (2026-10) or an ISO week
+# (2026-W43). The web's period fields read them (qiproject.forms.parse_period), and more.
+PERIOD_PATTERN = r"^[0-9]{4}-(0[1-9]|1[0-2])$|^[0-9]{4}-W(0[1-9]|[1-4][0-9]|5[0-3])$"
 
 MAX_ID = 2**63 - 1  # the database's largest id: a larger number names nothing
 
@@ -89,7 +93,7 @@ class MeasureSerializer(serializers.ModelSerializer):
     def get_latest(self, measure: Measure) -> dict:
         period = measure.latest_period
         return {
-            "period": periods.period_label(period, measure.frequency) if period else None,
+            "period": period_value(period, measure.frequency) if period else None,
             "value": measure.latest_value,
             "variation": measure.variation,
             "variation_label": measure.variation_label,
@@ -109,7 +113,7 @@ class DataPointSerializer(serializers.ModelSerializer):
         fields += ["note"]
 
     def get_period(self, point: DataPoint) -> str:
-        return periods.period_label(point.period, point.measure.frequency)
+        return period_value(point.period, point.measure.frequency)
 
 
 class CycleSerializer(serializers.ModelSerializer):
@@ -168,7 +172,7 @@ class DataItemSerializer(serializers.Serializer):
     the data point's own, checked by the service as for the web form and the CSV import."""
 
     period = serializers.RegexField(
-        periods.PATTERN,
+        PERIOD_PATTERN,
         help_text="2026-10 for a monthly measure, 2026-W43 for a weekly one.",
         error_messages={"invalid": "Write a month as 2026-10, or an ISO week as 2026-W43."},
     )
@@ -185,10 +189,13 @@ class DataItemSerializer(serializers.Serializer):
     )
 
     def validate_period(self, text):
+        frequency = self.context["measure"].frequency
         try:
-            return periods.parse_period(text, self.context["measure"].frequency)
-        except ValueError as error:
-            raise serializers.ValidationError(str(error)) from None
+            return parse_period(text, frequency)
+        except (ValueError, OverflowError):
+            # The web form's own words for a period it cannot read.
+            message = PeriodField.default_error_messages["invalid"][frequency]
+            raise serializers.ValidationError(message) from None
 
 
 def parse_batch(data, measure, max_items: int):

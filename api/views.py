@@ -18,10 +18,11 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ParseError, PermissionDenied
 from rest_framework.response import Response
 
-from api import periods, selectors, serializers
+from api import selectors, serializers
 from pdsa import services as pdsa_services
 from pdsa.services import IMPORT_MAX_ROWS
 from practices.access import can_edit_practice
+from qiproject.forms import period_value
 
 PROBLEM = serializers.ProblemSerializer
 COMMON = {
@@ -148,7 +149,7 @@ class MeasureViewSet(ScopedViewSet):
             )
         return Response(
             {
-                name: [periods.period_label(day, measure.frequency) for day in days]
+                name: [period_value(day, measure.frequency) for day in days]
                 for name, days in vars(result).items()
             }
         )

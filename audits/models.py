@@ -20,7 +20,6 @@ from django.utils import timezone
 from practices.access import practice_scoped
 from qiproject.dates import format_month
 
-NO_PID = "Do not enter patient-identifiable data (names, NHS numbers, dates of birth)."
 MAX_SAMPLE = 500
 
 

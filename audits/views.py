@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods, require_POST
 
-from audits import charts, selectors, services
+from audits import selectors, services
 from audits.forms import (
     NO_PID_CASES,
     CaseGridForm,
@@ -23,9 +23,11 @@ from audits.forms import (
     criterion_initial,
 )
 from audits.models import AuditRound, AuditTemplate
+from audits.stats import funnel_limits
 from pdsa.models import DataPoint, Measure
 from practices.access import can_curate_audit_templates
 from practices.models import Practice, Programme
+from qiproject import charts
 from qiproject.dates import format_month
 from qiproject.forms import add_validation_error
 from qiproject.idempotency import create_once, submitted_before
@@ -179,7 +181,7 @@ def _results_chart(results, title: str) -> str:
         ],
     )
     return mark_safe(  # noqa: S308 - charts escape every piece of text they draw
-        charts.criteria_chart(
+        charts.whisker_chart(
             title=title,
             description="Each criterion's proportion met with its 95% confidence interval; "
             "the dashed red line is the standard. The table below gives the numbers.",
@@ -205,7 +207,7 @@ def _comparison_chart(comparison) -> str:
             )
         )
     return mark_safe(  # noqa: S308 - charts escape every piece of text they draw
-        charts.criteria_chart(
+        charts.whisker_chart(
             title="Every round of this audit in the practice",
             description="Each criterion's proportion met in each round, with 95% confidence "
             "intervals; the dashed red line is the standard. The table gives the numbers.",
@@ -414,6 +416,7 @@ def funnel(request, pk, template_pk):
                     charts.FunnelDot(p.label, p.met, p.eligible, highlight=p.is_own)
                     for p in result.points
                 ],
+                limits=funnel_limits,
             )
         )
     context = {

@@ -38,12 +38,14 @@ PRACTICE_PATHS = {
 PROGRAMME_PATHS = {
     "workshops.WorkshopSession": "programme_id",
 }
-# Practice and Programme take a new token on every save of their own (see _new_token);
-# a user's name is shown as the facilitator of the practices they facilitate.
+# Practice and Programme take a new token on every save of their own (see _new_token). A
+# programme's token keys only its workshops' part of the rows (dashboards.row_cache); its stale
+# threshold, the one other programme field a row shows, is in the key of every practice part.
 SELF_TOKENED = ("practices.Practice", "practices.Programme")
-FACILITATOR_NAME = "practices.User"
 
 UNTRACKED = {
+    "practices.User": "a row shows its facilitator's name, read with the list of practices "
+    "(selectors.listed), not kept in the cached row",
     "practices.Membership": "the row shows no team list (plan teams are counted per plan)",
     "practices.Invitation": "invitations to join a practice are not shown",
     "pdsa.ChangeIdea": "change ideas are not shown on a row",
@@ -73,6 +75,8 @@ UNTRACKED = {
     "followup.Response": "submitting marks its Recipient (response_submit replaces the token)",
     "messaging.Message": "messages are not shown on a row",
     "messaging.Preference": "message preferences are not shown on a row",
+    "dashboards.ProgrammeTotals": "kept totals, themselves kept in step by the practices' tokens",
+    "dashboards.PracticeTotals": "kept totals, themselves kept in step by the practices' tokens",
 }
 
 
@@ -102,18 +106,6 @@ def _new_token(sender, instance, **kwargs):
     instance.dashboard_token = uuid.uuid4()
 
 
-def _facilitator_renamed(sender, instance, update_fields=None, created=False, **kwargs):
-    if created or (update_fields is not None and set(update_fields) <= {"last_login"}):
-        return  # signing in changes nothing a dashboard shows
-    Practice = apps.get_model("practices", "Practice")
-    practices_changed(
-        Practice.objects.filter(
-            facilitator_assignments__facilitator=instance,
-            facilitator_assignments__ended_on__isnull=True,
-        ).values_list("pk", flat=True)
-    )
-
-
 def _team_changed(sender, instance, action, reverse, pk_set, **kwargs):
     Plan = apps.get_model("pdsa", "ImprovementPlan")
     if not reverse:
@@ -141,11 +133,6 @@ def connect() -> None:
         pre_save.connect(
             _new_token, sender=apps.get_model(label), dispatch_uid=f"dashboards.token:{label}"
         )
-    post_save.connect(
-        _facilitator_renamed,
-        sender=apps.get_model(FACILITATOR_NAME),
-        dispatch_uid="dashboards.freshness:facilitator",
-    )
     m2m_changed.connect(
         _team_changed,
         sender=apps.get_model("pdsa", "ImprovementPlan").team.through,

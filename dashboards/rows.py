@@ -6,6 +6,7 @@ URLs come from one reverse() per kind with the pk put in place, and dates are fo
 the `date:"j M Y"` filter formats them (local time, English month abbreviations).
 """
 
+from dataclasses import dataclass
 from functools import lru_cache
 from html import escape
 
@@ -14,8 +15,8 @@ from django.utils import timezone
 from django.utils.formats import localize
 from django.utils.safestring import SafeString, mark_safe
 
-from pdsa import svg
 from pdsa.charts import ASSURANCE_LABELS, VARIATION_LABELS
+from qiproject import charts
 
 PLACEHOLDER = 999999999
 MONTHS = ("", "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -40,17 +41,19 @@ def _day(value) -> str:
 @lru_cache(maxsize=64)
 def _icons(variation: str, assurance: str) -> str:
     # Only a handful of (variation, assurance) pairs exist, so each is drawn once per process.
-    # Drawn from the sprite the dashboard templates include once (svg.icon_sprite).
-    return svg.variation_use(
+    # Drawn from the sprite the dashboard templates include once (charts.icon_sprite).
+    return charts.variation_use(
         variation or None, VARIATION_LABELS.get(variation, "Not enough data for SPC")
-    ) + svg.assurance_use(assurance or None, ASSURANCE_LABELS.get(assurance, ""))
+    ) + charts.assurance_use(assurance or None, ASSURANCE_LABELS.get(assurance, ""))
 
 
 def _link(measure, chart_url: str) -> str:
-    # svg.py escapes the icons' labels.
+    # qiproject.charts escapes the icons' labels. The measure's name shows on hover and on keyboard
+    # focus (static/css/app.css draws data-label), and is read out from the hidden text.
+    name = _e(measure.name)
     return (
-        f'<a class="qi-m" href="{chart_url.format(measure.pk)}">'
-        f'<span class="visually-hidden">{_e(measure.name)}: </span>'
+        f'<a class="qi-m" href="{chart_url.format(measure.pk)}" data-label="{name}">'
+        f'<span class="visually-hidden">{name}: </span>'
         f"{_icons(measure.latest_variation, measure.latest_assurance)}</a>"
     )
 
@@ -79,19 +82,35 @@ class _Urls:
         self.chart = _url_pattern("pdsa:measure_chart")
 
 
-def _practice_cell(row, urls) -> str:
+def _practice_cell(row, urls) -> tuple[str, str]:
+    """The practice's heading cell, in two pieces around its facilitator's name (which is not
+    kept in the cached row: it is read with the list of practices, so renaming a facilitator
+    changes no row)."""
     practice = row.practice
-    facilitator = practice.current_facilitator
     badge = (
-        '<span class="badge text-bg-danger">Needs attention</span>' if practice.attention else ""
+        '<span class="badge text-bg-danger">Needs attention</span>'
+        f'<div class="small">{_e(", ".join(practice.attention_reasons))}</div>'
+        if practice.attention
+        else ""
     )
     return (
         f'<th scope="row">\n        <a href="{urls.practice.format(practice.pk)}">'
         f"{_e(practice.name)}</a>\n"
-        f'        <div class="small text-body-secondary">{_e(practice.ods_code)} · '
-        f"{_e(facilitator) if facilitator else 'No facilitator'}</div>\n"
-        f"        {badge}\n      </th>"
+        f'        <div class="small text-body-secondary">{_e(practice.ods_code)} · ',
+        f"</div>\n        {badge}\n      </th>",
     )
+
+
+def facilitator_text(facilitator) -> str:
+    """The facilitator's name as a row shows it (str(user): full name, else email)."""
+    return _e(facilitator) if facilitator else "No facilitator"
+
+
+def workshop_cell(starts_at) -> str:
+    """The next workshop's cell (shared by every practice of a programme)."""
+    if starts_at is None:
+        return '<td class="text-nowrap">None planned</td>'
+    return f'<td class="text-nowrap">{_day(starts_at)}</td>'
 
 
 def _plans_cell(row, urls) -> str:
@@ -151,17 +170,32 @@ def _response_cell(row) -> str:
     return f"<td>{percent}% ({row.survey_responded} of {row.survey_invited})</td>"
 
 
-def row_htmls(rows, *, today) -> list[str]:
-    """The <tr> of each dashboard row, a string a row (every text value goes through _e)."""
+@dataclass(frozen=True)
+class RowParts:
+    """A row's HTML without what other writes than the practice's own change: its
+    facilitator's name goes between `head` and `mid`, the programme's next workshop cell
+    between `mid` and `measures`, the number of sessions held between `measures` and `tail`."""
+
+    head: str
+    mid: str
+    measures: str
+    tail: str
+
+    def join(self, *, facilitator: str, workshop: str, held: int) -> str:
+        return self.head + facilitator + self.mid + workshop + self.measures + str(held) + self.tail
+
+
+def row_parts(rows, *, today) -> list[RowParts]:
+    """The pieces of each dashboard row's <tr> (every text value goes through _e)."""
     urls = _Urls()
     parts = []
     for row in rows:
         practice = row.practice
         last = row.visits.last_visit_on
-        workshop = row.next_workshop
-        parts.append(
-            "<tr>"
-            + _practice_cell(row, urls)
+        planned = row.visits.next_visit_on
+        head, after_name = _practice_cell(row, urls)
+        mid = (
+            after_name
             + _plans_cell(row, urls)
             + _stages_cell(row)
             + _stale_cell(row, urls)
@@ -173,15 +207,31 @@ def row_htmls(rows, *, today) -> list[str]:
                 else '<td class="text-nowrap">None yet</td>'
             )
             + (
-                f'<td class="text-nowrap">{_day(workshop.starts_at)}</td>'
-                if workshop
+                f'<td class="text-nowrap"><a href="{urls.visits.format(practice.pk)}">'
+                f"{_day(planned)}</a></td>"
+                if planned
                 else '<td class="text-nowrap">None planned</td>'
             )
-            + f"<td>{measure_icons(row.measures, urls.chart)}</td>"
-            + f"<td>{row.people_attended} people; {row.sessions_attended} of "
-            f"{row.sessions_held} sessions held</td>" + _response_cell(row) + "</tr>\n"
         )
+        measures = (
+            f"<td>{measure_icons(row.measures, urls.chart)}</td>"
+            f"<td>{row.people_attended} people; {row.sessions_attended} of "
+        )
+        tail = " sessions held</td>" + _response_cell(row) + "</tr>\n"
+        parts.append(RowParts("<tr>" + head, mid, measures, tail))
     return parts
+
+
+def row_htmls(rows, *, today) -> list[str]:
+    """The <tr> of each dashboard row, whole, from the rows' own data."""
+    return [
+        parts.join(
+            facilitator=facilitator_text(row.practice.current_facilitator),
+            workshop=workshop_cell(row.next_workshop.starts_at if row.next_workshop else None),
+            held=row.sessions_held,
+        )
+        for row, parts in zip(rows, row_parts(rows, today=today), strict=True)
+    ]
 
 
 def matrix_rows_html(lines) -> SafeString:

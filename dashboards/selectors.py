@@ -15,18 +15,22 @@ from functools import reduce
 from types import SimpleNamespace
 
 from django.db.models import (
+    CharField,
     Count,
     Exists,
     F,
+    FilteredRelation,
     IntegerField,
     OuterRef,
     Prefetch,
     Q,
     Subquery,
+    Value,
 )
-from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
 
+from dashboards.models import PracticeTotals
 from followup.models import Recipient
 from pdsa.models import (
     MEASURE_OF_CONCERN,
@@ -65,6 +69,24 @@ SORTS = {
 # stale-cycle rule, MEASURE_OF_CONCERN). dashboard_practices counts them in the database for
 # sorting; _add_attention counts them from a row's own data with each rule's Python twin.
 ATTENTION_COUNTS = ("overdue_actions", "stale_cycles", "measures_of_concern")
+# How each count is said, one and many ("2 overdue actions, 1 stale cycle").
+ATTENTION_WORDS = {
+    "overdue_actions": ("overdue action", "overdue actions"),
+    "stale_cycles": ("stale cycle", "stale cycles"),
+    "measures_of_concern": ("measure of concern", "measures of concern"),
+}
+
+
+def attention_reasons(practice) -> list[str]:
+    """Why a practice needs attention: each of its attention counts above zero, in words
+    (an empty list when it needs none). `practice` carries the counts as attributes."""
+    reasons = []
+    for name in ATTENTION_COUNTS:
+        count = getattr(practice, name)
+        if count:
+            one, many = ATTENTION_WORDS[name]
+            reasons.append(f"{count} {one if count == 1 else many}")
+    return reasons
 
 
 def _count(queryset, key: str):
@@ -80,16 +102,31 @@ def _count(queryset, key: str):
 
 
 def dashboard_practices(
-    practices, *, today: date, now: datetime, sort: str = "attention", counts: bool = True
+    practices,
+    *,
+    today: date,
+    now: datetime,
+    sort: str = "attention",
+    counts: bool = True,
+    kept_in: Programme | None = None,
 ):
     """The practices annotated with what needs attention, sorted (the caller decides access).
 
     With counts=False the three correlated counts are left out (PostgreSQL would evaluate
     them for every practice, including the rows an OFFSET skips); practice_rows derives
-    them from each row's own data.
+    them from each row's own data. With `kept_in`, a programme whose kept totals are up to
+    date at `now` (dashboards.totals.kept_counts), `attention` is each practice's kept sum
+    of the same counts, one indexed lookup a practice instead of three counts.
     """
     queryset = practices.select_related("programme")
-    if counts or sort == "attention":
+    if kept_in is not None and (counts or sort == "attention"):
+        kept = PracticeTotals.objects.filter(
+            programme_id=kept_in.pk, practice_id=OuterRef("pk")
+        ).values("attention")[:1]
+        queryset = queryset.annotate(
+            attention=Coalesce(Subquery(kept, output_field=IntegerField()), 0)
+        )
+    elif counts or sort == "attention":
         queryset = queryset.annotate(
             overdue_actions=_count(AgreedAction.objects.overdue(today), "practice"),
             stale_cycles=_count(PDSACycle.objects.stale(now), "plan__practice"),
@@ -101,6 +138,39 @@ def dashboard_practices(
         last = Visit.objects.filter(practice=OuterRef("pk")).happened(today).order_by("-visited_on")
         queryset = queryset.annotate(last_visit_on=Subquery(last.values("visited_on")[:1]))
     return queryset.order_by(*SORTS.get(sort, SORTS["attention"]))
+
+
+# What a dashboard reads of each listed practice to find its cached row (dashboards.row_cache),
+# and its current facilitator's name, which the row shows but does not keep.
+LISTED = (
+    "pk",
+    "dashboard_token",
+    "programme_id",
+    "programme__dashboard_token",
+    "programme__stale_cycle_days",
+    "facilitator_name",
+)
+
+
+def with_facilitator_name(practices):
+    """These practices with their current facilitator's name as str(user) says it (full name,
+    else email; None with no facilitator), by one join (one current facilitator a practice)."""
+    return practices.annotate(
+        current_assignment=FilteredRelation(
+            "facilitator_assignments",
+            condition=Q(facilitator_assignments__ended_on__isnull=True),
+        ),
+        facilitator_name=Coalesce(
+            NullIf(F("current_assignment__facilitator__full_name"), Value("")),
+            F("current_assignment__facilitator__email"),
+            output_field=CharField(),
+        ),
+    )
+
+
+def listed(practices):
+    """(LISTED values) of these practices, for the row cache (the caller orders and slices)."""
+    return with_facilitator_name(practices).values_list(*LISTED)
 
 
 def dashboard_practices_of(*, user, sees_all: bool):
@@ -308,6 +378,7 @@ def _add_attention(row: PracticeRow, *, today: date) -> None:
     practice.stale_cycles = len(row.stale_cycles)
     practice.measures_of_concern = sum(1 for m in row.measures if m.is_of_concern)
     practice.attention = sum(getattr(practice, name) for name in ATTENTION_COUNTS)
+    practice.attention_reasons = attention_reasons(practice)
 
 
 def _add_cycles(rows: dict, ids: list[int], now: datetime) -> None:
@@ -387,19 +458,41 @@ def _add_plans(rows: dict, ids: list[int], measures_by_plan: dict) -> None:
         )
 
 
-def _add_workshops(rows: dict, ids: list[int], now: datetime) -> None:
-    """The next workshop of each practice's programme and its attendance (two queries)."""
-    programmes = {row.practice.programme_id for row in rows.values()}
+@dataclass(frozen=True)
+class ProgrammeWorkshops:
+    """What a row shows of its programme's workshops: the next one and how many were held."""
+
+    next_workshop: WorkshopSession | None
+    held: int
+
+
+def programme_workshops(programme_ids, *, now: datetime) -> dict[int, ProgrammeWorkshops]:
+    """The next workshop and the number held so far of each programme (one query)."""
     sessions = defaultdict(list)
-    for session in WorkshopSession.objects.filter(programme_id__in=programmes).only(
+    for session in WorkshopSession.objects.filter(programme_id__in=programme_ids).only(
         "pk", "title", "starts_at", "programme_id"
     ):
         sessions[session.programme_id].append(session)
-    for row in rows.values():
-        mine = sessions[row.practice.programme_id]
+    found = {}
+    for pk in programme_ids:
+        mine = sessions[pk]
         upcoming = sorted((s for s in mine if s.starts_at >= now), key=lambda s: s.starts_at)
-        row.next_workshop = upcoming[0] if upcoming else None
-        row.sessions_held = sum(1 for s in mine if s.starts_at < now)
+        found[pk] = ProgrammeWorkshops(
+            next_workshop=upcoming[0] if upcoming else None,
+            held=sum(1 for s in mine if s.starts_at < now),
+        )
+    return found
+
+
+def _add_workshops(rows: dict, ids: list[int], now: datetime) -> None:
+    """The next workshop of each practice's programme and its attendance (two queries)."""
+    programmes = programme_workshops(
+        list({row.practice.programme_id for row in rows.values()}), now=now
+    )
+    for row in rows.values():
+        workshops = programmes[row.practice.programme_id]
+        row.next_workshop = workshops.next_workshop
+        row.sessions_held = workshops.held
     attended = (
         Attendance.objects.filter(practice_id__in=ids)
         .values("practice_id")
@@ -421,6 +514,23 @@ class MonthCount:
     completed: int = 0
 
 
+@dataclass(frozen=True)
+class Attention:
+    """What needs attention across a programme: practices, and the counts behind them."""
+
+    practices: int = 0
+    needing: int = 0
+    overdue_actions: int = 0
+    stale_cycles: int = 0
+    measures_of_concern: int = 0
+
+    NAMES = ("practices", "needing", *ATTENTION_COUNTS)
+
+    @property
+    def reasons(self) -> list[str]:
+        return attention_reasons(self)
+
+
 @dataclass
 class ProgrammeTotals:
     """What the programme dashboard shows above its practices."""
@@ -430,8 +540,7 @@ class ProgrammeTotals:
     professions: list[tuple[str, int, int]]  # label, people, attendances
     patient_reps: tuple[int, int]
     matrix: list[tuple[str, str, list[tuple[str, str, int]]]]  # variation row, cells
-    practice_count: int = 0
-    cycle_count: int = 0
+    attention: Attention = field(default_factory=Attention)
 
     @property
     def decisions_total(self) -> int:
@@ -457,25 +566,13 @@ def _months_between(first: date, last: date) -> list[date]:
     return month_starts(first, last)
 
 
-def programme_totals(programme: Programme) -> ProgrammeTotals:
-    """Cycles per month, Act decisions, attendance by profession and the icon matrix (3 queries)."""
-    # One scan of the programme's cycles, grouped by start month, end month, stage and
-    # decision (a few hundred groups), instead of one scan per total.
-    groups = (
-        PDSACycle.objects.filter(plan__practice__programme_id=programme.pk)
-        .annotate(started=TruncMonth("start_date"), ended=TruncMonth("end_date"))
-        .values("started", "ended", "stage", "decision")
-        .annotate(count=Count("pk"))
-        .order_by()
-    )
-    started, completed, decided = defaultdict(int), defaultdict(int), defaultdict(int)
-    for group in groups:
-        if group["started"] is not None:
-            started[group["started"]] += group["count"]
-        if group["stage"] == Stage.COMPLETE and group["ended"] is not None:
-            completed[group["ended"]] += group["count"]
-        if group["decision"]:
-            decided[group["decision"]] += group["count"]
+def programme_totals(programme: Programme, *, counts: dict) -> ProgrammeTotals:
+    """Cycles per month, Act decisions, what needs attention and the icon matrix from the
+    programme's kept counts (dashboards.totals.kept_counts), and attendance by profession
+    (one query)."""
+    started = {date.fromisoformat(k): v for k, v in counts["started"].items()}
+    completed = {date.fromisoformat(k): v for k, v in counts["completed"].items()}
+    decided = counts["decided"]
     known = [*started, *completed]
     months = (
         [
@@ -499,13 +596,8 @@ def programme_totals(programme: Programme) -> ProgrammeTotals:
     }
     professions = [(label, *attended.get(value, (0, 0))) for value, label in PROFESSIONS]
     cells = defaultdict(int)
-    for variation, assurance, count in (
-        Measure.objects.filter(plan__practice__programme=programme)
-        .values("latest_variation", "latest_assurance")
-        .annotate(count=Count("pk"))
-        .order_by()
-        .values_list("latest_variation", "latest_assurance", "count")
-    ):
+    for key, count in counts["matrix"].items():
+        variation, assurance = key.split("|")
         row_key = next((key for key, _, values in VARIATION_ROWS if variation in values), "none")
         cells[(row_key, assurance)] += count
     matrix = [
@@ -522,6 +614,7 @@ def programme_totals(programme: Programme) -> ProgrammeTotals:
         professions=professions,
         patient_reps=attended.get(Role.PATIENT_REP, (0, 0)),
         matrix=matrix,
+        attention=Attention(**{name: counts["attention"].get(name, 0) for name in Attention.NAMES}),
     )
 
 

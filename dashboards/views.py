@@ -9,9 +9,11 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
-from dashboards import charts, exports, row_cache, selectors
+from dashboards import exports, row_cache, selectors
+from dashboards import totals as kept_totals
 from practices.access import access_facilitator_pages
 from practices.models import Programme
+from qiproject import charts
 from workshops.selectors import learning_needs_results
 
 PRACTICES_PER_PAGE = 50
@@ -54,9 +56,9 @@ def _query(options) -> str:
     return urlencode({k: v for k, v in query.items() if v})
 
 
-def _page(request, practices, options, per_page):
+def _page(request, practices, options, per_page, *, now=None, kept_in=None):
     """A page of rows sorted and paginated by the database; the rows from the row cache."""
-    now = timezone.now()
+    now = now or timezone.now()
     ordered = selectors.dashboard_practices(
         _filtered(practices, options),
         today=timezone.localdate(now),
@@ -64,11 +66,23 @@ def _page(request, practices, options, per_page):
         sort=options["sort"],
         # Sorting by name or last visit needs the counts only to filter on them.
         counts=options["attention_only"],
+        kept_in=kept_in,
     )
     if options["attention_only"]:
         ordered = selectors.needing_attention(ordered)
+    ordered = selectors.with_facilitator_name(ordered)
     page = Paginator(ordered, per_page).get_page(request.GET.get("page"))
-    listed = [(p.pk, p.dashboard_token, p.programme.dashboard_token) for p in page]
+    listed = [
+        (
+            p.pk,
+            p.dashboard_token,
+            p.programme_id,
+            p.programme.dashboard_token,
+            p.programme.stale_cycle_days,
+            p.facilitator_name,
+        )
+        for p in page
+    ]
     return _listing(page, row_cache.cached_rows(listed, now=now), options)
 
 
@@ -118,8 +132,14 @@ def programme_dashboard(request, pk):
     practices = selectors.programme_practices(programme)
     facilitators = selectors.facilitators_of(practices)
     options = _options(request, facilitators=facilitators)
-    listing = _page(request, practices, options, PROGRAMME_PRACTICES_PER_PAGE)
-    totals = selectors.programme_totals(programme)
+    now = timezone.now()
+    # The kept totals first: refreshed, they also give each practice's attention to sort by.
+    totals = selectors.programme_totals(
+        programme, counts=kept_totals.kept_counts(programme, now=now)
+    )
+    listing = _page(
+        request, practices, options, PROGRAMME_PRACTICES_PER_PAGE, now=now, kept_in=programme
+    )
     columns, matrix = selectors.measure_matrix(listing["rows"])
     context = {
         **listing,
@@ -128,12 +148,28 @@ def programme_dashboard(request, pk):
         "programme": programme,
         "facilitators": facilitators,
         "totals": totals,
-        "chart": mark_safe(  # built from numbers and escaped month names only
-            charts.cycles_chart([(m.month, m.started, m.completed) for m in totals.months])
-        ),
+        "chart": _cycles_chart(totals.months),
         "learning": learning_needs_results(programme=programme),
     }
     return render(request, "dashboards/programme.html", context)
+
+
+def _cycles_chart(months) -> str:
+    """Cycles started and completed per month (the page adds the numbers as a table)."""
+    return mark_safe(  # qiproject.charts escapes every text it draws
+        charts.bar_chart(
+            title="PDSA cycles started and completed per month",
+            description="Grouped bars per month; the table below has the numbers.",
+            labels=[f"{m.month:%b %y}" for m in months],
+            series=[
+                charts.BarSeries("Started", [m.started for m in months], "#005eb8"),
+                charts.BarSeries(
+                    "Completed", [m.completed for m in months], "#007f3b", pattern=True
+                ),
+            ],
+            ident="cycles-chart",
+        )
+    )
 
 
 @login_required

@@ -13,8 +13,9 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from practices.access import curated_scoped
+from qiproject.privacy import NO_PID_SHORT
 
-NO_PATIENT_DATA = "Do not enter patient-identifiable data."
+NO_PATIENT_DATA = NO_PID_SHORT
 
 
 def search_vector() -> SearchVector:
@@ -74,6 +75,11 @@ class EvidenceItemQuerySet(models.QuerySet):
     def curated_by(self, user):
         """Items the user may create, edit, publish and retire (all of them, for curators)."""
         return curated_scoped(self, user)
+
+    def citable(self, linked=None):
+        """What a form may cite: published items, plus any already cited (a retired one stays)."""
+        already = Q(pk__in=linked.values("pk")) if linked is not None else Q(pk__in=[])
+        return self.filter(Q(status=Status.PUBLISHED) | already).order_by("title")
 
 
 class EvidenceItem(models.Model):

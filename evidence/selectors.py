@@ -4,46 +4,61 @@ import re
 from dataclasses import dataclass, field
 
 from django.apps import apps
-from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
-from django.db import connection
-from django.db.models import (
-    BooleanField,
-    Case,
-    ExpressionWrapper,
-    F,
-    IntegerField,
-    Q,
-    TextField,
-    Value,
-    When,
-)
-from django.db.models.functions import Concat
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
+from django.core.paginator import Page, Paginator
+from django.db import connections
+from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
-from django.utils.html import escape
 
-from evidence import markdown
+from evidence import fts, search_query
 from evidence.models import EvidenceItem, Kind, Status, Topic, search_vector
+from evidence.search_query import Term
 
-# Field groups a search can match, with the label shown to the reader and a weight for the
-# SQLite fallback's ranking (title counts most, as it does in the PostgreSQL vector).
-MATCH_FIELDS = [
-    ("title", ("title",), 3),
-    ("summary", ("summary",), 2),
-    ("myth and evidence", ("myth", "myth_evidence"), 2),
-    ("source", ("citation",), 1),
-]
-SNIPPET_FIELDS = ("summary", "myth", "myth_evidence", "citation")
+PAGE_SIZE = 20
+# The fields a search reads, grouped under the label shown to the reader ("Matched in ...").
+MATCH_LABELS = {
+    "title": "title",
+    "summary": "summary",
+    "myth": "myth and evidence",
+    "myth_evidence": "myth and evidence",
+    "citation": "source",
+}
+# Where the snippet under a result comes from: the first of these with a match.
+SNIPPET_FIELDS = ("summary", "myth", "myth_evidence")
 MARKDOWN_MARKS = re.compile(r"[*_`#|]+|^\s*[-+]\s+", re.MULTILINE)
+
+Marked = list[tuple[str, bool]]  # text in pieces, each a match or not; templates escape them
 
 
 @dataclass
 class SearchResult:
-    """An item found by a search, with why it matched."""
+    """An item found by a search, with why it matched and its matches marked."""
 
     item: EvidenceItem
     rank: float = 0.0
     matched: list[str] = field(default_factory=list)
-    snippet: str = ""
+    title: Marked = field(default_factory=list)
+    snippet: Marked = field(default_factory=list)
+    citation: Marked = field(default_factory=list)
+
+
+@dataclass
+class SearchPage:
+    """One page of a search: its results, the page's place among the others, what was searched."""
+
+    page: Page
+    results: list[SearchResult]
+    terms: tuple[Term, ...] = ()
+    page_range: list = field(default_factory=list)
+
+    @property
+    def count(self) -> int:
+        return self.page.paginator.count
+
+    @property
+    def synonyms(self) -> list[str]:
+        """Everything searched besides the words typed, for the line under the search box."""
+        return [synonym for term in self.terms for synonym in term.synonyms]
 
 
 @dataclass
@@ -54,135 +69,147 @@ class Filters:
     status: str = ""
 
 
-def is_postgresql() -> bool:
-    """Whether full-text search with ranking is available (else the portable fallback)."""
-    return connection.vendor == "postgresql"
+def evidence_matching(items: QuerySet, *, q: str) -> QuerySet:
+    """The items of `items` that match the query, best first, each annotated with `rank`.
+
+    The one search rule: every page, picker and admin search that finds evidence by text calls
+    this. It stems ("myths" finds "myth") and searches each term's synonyms, on PostgreSQL
+    (ranked full-text search on the GIN index) and on SQLite (the FTS5 index, `evidence.fts`).
+    A query with nothing searchable in it (empty, punctuation, stop words only) matches nothing.
+    """
+    return _matching(items, search_query.parse(q))
 
 
-def evidence_search(*, user, filters: Filters) -> list[SearchResult]:
-    """Items the user may see matching the query and filters, best first, with why they matched."""
-    items = EvidenceItem.objects.visible_to(user).prefetch_related("topics")
+def _matching(items: QuerySet, terms: tuple[Term, ...]) -> QuerySet:
+    if not terms:
+        return items.none()
+    vendor = connections[items.db].vendor
+    if vendor == "postgresql":
+        query = _tsquery(terms)
+        rank = SearchRank(search_vector(), query)
+        if search_query.has_synonyms(terms):
+            # What the reader typed counts twice, so "imaging" lists items saying "imaging"
+            # before those that only say "MRI".
+            rank = rank + SearchRank(search_vector(), _tsquery(terms, typed_only=True))
+        # The filter repeats the indexed expression exactly, so PostgreSQL uses the GIN index.
+        items = items.annotate(document=search_vector()).filter(document=query)
+    elif vendor == "sqlite":
+        match = search_query.fts5_match(terms)
+        rank = fts.Rank(match)
+        if search_query.has_synonyms(terms):
+            rank = rank + fts.Rank(search_query.fts5_match(terms, typed_only=True))
+        items = items.filter(pk__in=fts.Matches(match))
+    else:
+        raise NotImplementedError(f"Evidence search does not support {vendor}.")
+    return items.annotate(rank=rank).order_by("-rank", "title", "pk")
+
+
+def _tsquery(terms: tuple[Term, ...], *, typed_only: bool = False) -> SearchQuery:
+    """The terms as a PostgreSQL query: phrases OR'd within a term, terms AND'ed.
+
+    Every phrase is a parameter to phraseto_tsquery (plainto_tsquery for one word), which
+    accept any text, so nothing the reader types is read as tsquery syntax.
+    """
+    combined = None
+    for term in terms:
+        alternatives = None
+        for words in (term.typed,) if typed_only else term.phrases:
+            kind = "phrase" if len(words) > 1 else "plain"
+            phrase = SearchQuery(" ".join(words), search_type=kind, config="english")
+            alternatives = phrase if alternatives is None else alternatives | phrase
+        combined = alternatives if combined is None else combined & alternatives
+    return combined
+
+
+def evidence_search(*, user, filters: Filters, page=None) -> SearchPage:
+    """One page of the items the user may see matching the query and filters, best first, each
+    with why it matched and its matches marked (four queries, whatever the library's size)."""
+    items = EvidenceItem.objects.visible_to(user)
     if filters.kind in Kind.values:
         items = items.filter(kind=filters.kind)
     if filters.topic:
         items = items.filter(topics__slug=filters.topic)
     if filters.status in Status.values:
         items = items.filter(status=filters.status)
-    q = filters.q.strip()
-    if not q:
-        return [SearchResult(item=item) for item in items.order_by("title")]
-    if is_postgresql():
-        return _search_postgresql(items, q)
-    return _search_portable(items, q)
+    ranked = bool(filters.q.strip())
+    terms = search_query.parse(filters.q) if ranked else ()
+    items = _matching(items, terms) if ranked else items.order_by("title", "pk")
+    paginator = Paginator(items.prefetch_related("topics"), PAGE_SIZE)
+    current = paginator.get_page(page)
+    return SearchPage(
+        page=current,
+        results=search_results(list(current.object_list), terms=terms),
+        terms=terms,
+        page_range=list(paginator.get_elided_page_range(current.number, on_each_side=2, on_ends=1)),
+    )
 
 
-def _search_postgresql(items, q: str) -> list[SearchResult]:
-    query = SearchQuery(q, search_type="websearch", config="english")
-    hits = {}
-    for label, fields, _weight in MATCH_FIELDS:
-        name = "hit_" + label.replace(" ", "_")
-        items = items.annotate(**{f"v_{name}": SearchVector(*fields, config="english")})
-        items = items.annotate(
-            **{name: ExpressionWrapper(Q(**{f"v_{name}": query}), output_field=BooleanField())}
+def search_results(items: list[EvidenceItem], *, terms: tuple[Term, ...]) -> list[SearchResult]:
+    """Found items with why each matched and its matches marked (one query, none without terms)."""
+    marks = _highlights(items, terms) if terms and items else {}
+    return [_result(item, marks.get(item.pk)) for item in items]
+
+
+def _highlights(items: list[EvidenceItem], terms: tuple[Term, ...]) -> dict[int, dict]:
+    """Each item's searched fields with its matches between START and STOP."""
+    using = items[0]._state.db
+    pks = [item.pk for item in items]
+    start, stop = search_query.START, search_query.STOP
+    if connections[using].vendor == "sqlite":
+        return fts.highlights(
+            connections[using], search_query.fts5_match(terms), pks, start=start, stop=stop
         )
-        hits[label] = name
-    text = Concat(
-        *[part for f in SNIPPET_FIELDS for part in (F(f), Value(" … "))],
-        output_field=TextField(),
-    )
-    items = (
-        # The filter repeats the indexed expression exactly, so PostgreSQL uses the GIN index.
-        items.annotate(document=search_vector())
-        .filter(document=query)
-        .annotate(
-            rank=SearchRank(search_vector(), query),
-            headline=SearchHeadline(
-                text,
-                query,
-                config="english",
-                start_sel="<mark>",
-                stop_sel="</mark>",
-                max_words=35,
-                min_words=15,
-                max_fragments=2,
-            ),
+    query = _tsquery(terms)
+    whole = {"start_sel": start, "stop_sel": stop, "highlight_all": True}
+    snippet = {
+        "start_sel": start,
+        "stop_sel": stop,
+        "max_words": 35,
+        "min_words": 15,
+        "max_fragments": 2,
+        "fragment_delimiter": " … ",
+    }
+    headlines = {
+        name: SearchHeadline(
+            name, query, config="english", **(whole if name in ("title", "citation") else snippet)
         )
-        .order_by("-rank", "title")
+        for name in MATCH_LABELS
+    }
+    rows = (
+        EvidenceItem.objects.using(using)
+        .filter(pk__in=pks)
+        .annotate(**{f"h_{name}": headline for name, headline in headlines.items()})
+        .values_list("pk", *[f"h_{name}" for name in headlines])
     )
-    results = []
-    for item in items:
-        matched = [label for label, name in hits.items() if getattr(item, name)]
-        headline = _plain(item.headline)
-        snippet = markdown.highlight_only(headline) if "<mark>" in headline else ""
-        results.append(SearchResult(item=item, rank=item.rank, matched=matched, snippet=snippet))
-    return results
+    return {row[0]: dict(zip(headlines, row[1:], strict=True)) for row in rows}
+
+
+def _result(item: EvidenceItem, marks: dict | None) -> SearchResult:
+    rank = getattr(item, "rank", 0.0) or 0.0
+    if not marks:
+        return SearchResult(
+            item=item, rank=rank, title=[(item.title, False)], citation=[(item.citation, False)]
+        )
+    matched = []
+    for name, label in MATCH_LABELS.items():
+        if search_query.has_mark(marks.get(name)) and label not in matched:
+            matched.append(label)
+    snippet = next(
+        (marks[name] for name in SNIPPET_FIELDS if search_query.has_mark(marks.get(name))), ""
+    )
+    return SearchResult(
+        item=item,
+        rank=rank,
+        matched=matched,
+        title=search_query.split_marks(marks.get("title") or item.title),
+        snippet=search_query.split_marks(_plain(snippet)),
+        citation=search_query.split_marks(marks.get("citation") or item.citation),
+    )
 
 
 def _plain(text: str) -> str:
-    """Drop Markdown punctuation so a snippet reads as prose."""
-    return MARKDOWN_MARKS.sub("", text)
-
-
-def _terms(q: str) -> list[str]:
-    return [term for term in re.split(r"\W+", q.lower()) if len(term) > 1][:8]
-
-
-def _search_portable(items, q: str) -> list[SearchResult]:
-    """SQLite: every word must appear in some field; title hits rank highest."""
-    terms = _terms(q)
-    if not terms:
-        return []
-    score = Value(0)
-    for term in terms:
-        any_field = Q()
-        for _label, fields, weight in MATCH_FIELDS:
-            for name in fields:
-                lookup = Q(**{f"{name}__icontains": term})
-                any_field |= lookup
-                score = score + Case(
-                    When(lookup, then=Value(weight)), default=Value(0), output_field=IntegerField()
-                )
-        items = items.filter(any_field)
-    results = []
-    for item in items.annotate(rank=score).order_by("-rank", "title"):
-        matched = [
-            label
-            for label, fields, _w in MATCH_FIELDS
-            if any(term in getattr(item, name).lower() for name in fields for term in terms)
-        ]
-        results.append(
-            SearchResult(item=item, rank=item.rank, matched=matched, snippet=_snippet(item, terms))
-        )
-    return results
-
-
-def _snippet(item: EvidenceItem, terms: list[str], width: int = 90) -> str:
-    """A short window of text around the first matching word, with the words marked."""
-    for name in SNIPPET_FIELDS:
-        text = _plain(getattr(item, name))
-        lowered = text.lower()
-        positions = [lowered.find(term) for term in terms if term in lowered]
-        if not positions:
-            continue
-        start = max(min(positions) - width // 2, 0)
-        if start:
-            # Begin at a word, not half-way through one.
-            space = text.find(" ", start, min(positions))
-            start = space + 1 if space != -1 else start
-        window = text[start : start + width * 2]
-        if start + width * 2 < len(text) and " " in window:
-            window = window[: window.rfind(" ")]
-        pattern = re.compile("|".join(re.escape(term) for term in terms), re.IGNORECASE)
-        marked, last = [], 0
-        for match in pattern.finditer(window):
-            marked.append(escape(window[last : match.start()]))
-            marked.append(f"<mark>{escape(match.group(0))}</mark>")
-            last = match.end()
-        marked.append(escape(window[last:]))
-        prefix = "… " if start else ""
-        suffix = " …" if start + width * 2 < len(text) else ""
-        return prefix + "".join(marked) + suffix
-    return ""
+    """Drop Markdown punctuation and line breaks so a snippet reads as prose."""
+    return " ".join(MARKDOWN_MARKS.sub("", text).split())
 
 
 def evidence_detail(*, user, pk: int) -> EvidenceItem:

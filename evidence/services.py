@@ -1,9 +1,10 @@
 """Writes to the evidence library: only curators reach these (views load through curated_by)."""
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connections, transaction
 from django.utils import timezone
 
+from evidence import fts
 from evidence.models import EvidenceItem, Status, Topic
 from practices.models import User
 from qiproject.locking import claim_version
@@ -38,6 +39,9 @@ def _saved(item: EvidenceItem, *, by: User, reason: str) -> EvidenceItem:
     item._history_user = by
     item._change_reason = _history_reason(reason)
     item.save()
+    # The database's triggers index the item too; this keeps a write through the services
+    # indexed even where they were lost (see evidence.fts). A no-op on PostgreSQL.
+    fts.sync(connections[item._state.db], [item.pk])
     return item
 
 

@@ -21,13 +21,14 @@ def evidence_list(request):
     is_curator = can_curate_evidence(request.user)
     form = SearchForm(request.GET or None, topics=selectors.topic_list(), show_status=is_curator)
     filters = selectors.Filters(**form.cleaned_data) if form.is_valid() else selectors.Filters()
-    results = selectors.evidence_search(user=request.user, filters=filters)
+    search = selectors.evidence_search(
+        user=request.user, filters=filters, page=request.GET.get("page")
+    )
     context = {
         "form": form,
         "filters": filters,
-        "results": results,
+        "search": search,
         "is_curator": is_curator,
-        "full_text": selectors.is_postgresql(),
     }
     return render(request, "evidence/evidence_list.html", context)
 

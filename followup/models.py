@@ -8,8 +8,9 @@ from django.utils import timezone
 from followup.factors import FACTOR_KEYS, default_statements
 from practices.access import practice_scoped, programme_scoped
 from practices.models import Practice, Programme, Role
+from qiproject.privacy import NO_PID_SURVEY
 
-NO_PID = "Do not enter patient names, NHS numbers or anything that could identify a patient."
+NO_PID = NO_PID_SURVEY
 
 
 class InPlace(models.TextChoices):

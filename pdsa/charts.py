@@ -3,14 +3,16 @@
 Pure: no Django. Callers pass the measure's settings and its data in period order; this
 module picks the chart (P chart for proportions, XmR otherwise), applies the baseline and a
 rebase the team confirmed, and returns one row per period for the SVG and the data table;
-measure_chart_svg draws the chart with svg.py.
+measure_chart_svg draws the chart with qiproject.charts.
 """
 
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
 
-from pdsa import spc, svg
+from pdsa import spc
+from qiproject import charts
 
 # Fewer points give limits too unstable to act on; below this the page offers the run chart.
 MIN_SPC_POINTS = 12
@@ -94,8 +96,15 @@ def analyse(
     target: float | None = None,
     baseline_end: date | None = None,
     rebased_from: date | None = None,
+    data_type: str = "",
 ) -> Analysis:
-    """The run chart and the SPC chart of a measure's points (in period order)."""
+    """The run chart and the SPC chart of a measure's points (in period order).
+
+    Limits in the flags' words are written as the chart and the table write the measure's
+    values (qiproject.charts.format_value), so a limit reads the same in all three.
+    """
+    data_type = "proportion" if is_proportion else data_type
+    fmt = partial(charts.format_value, data_type=data_type)
     values = [p.value for p in points]
     rows = [ChartRow(p.period, p.value, p.numerator, p.denominator) for p in points]
     analysis = Analysis(
@@ -114,10 +123,14 @@ def analyse(
     if baseline is not None and baseline < 2:
         baseline = None
     if is_proportion:
-        _p_rows(analysis, points, improvement, target, rebase_index)
+        _p_rows(analysis, points, improvement, target, rebase_index, baseline, fmt)
         if baseline:
             analysis.notes.append(
-                "P chart limits use every point; the baseline applies to XmR charts only."
+                f"Limits frozen from the first {baseline} periods (the baseline): the centre "
+                f"line is their total numerator divided by their total denominator "
+                f"({fmt(analysis.rows[0].centre)}), and each period's limits are three "
+                f"standard errors either side of it, wider for a period with a smaller "
+                f"denominator and narrower for a larger one."
             )
     else:
         chart = spc.xmr_chart(
@@ -126,6 +139,7 @@ def analyse(
             target=target,
             baseline=baseline,
             rebase_at=[rebase_index] if rebase_index else None,
+            fmt=fmt,
         )
         for row, point in zip(rows, chart.points, strict=True):
             row.centre, row.lower, row.upper = point.mean, point.lower_limit, point.upper_limit
@@ -142,23 +156,28 @@ def analyse(
     return analysis
 
 
-def _p_rows(analysis, points, improvement, target, rebase_index):
-    """P chart limits, one segment before and one after a confirmed rebase."""
+def _p_rows(analysis, points, improvement, target, rebase_index, baseline, fmt):
+    """P chart limits, one segment before and one after a confirmed rebase; the baseline, as
+    for XmR, freezes the first segment's centre (spc.p_chart explains the limits)."""
     bounds = [(0, rebase_index), (rebase_index, len(points))] if rebase_index else [(0, None)]
     chart = None
-    for start, stop in bounds:
+    for number, (start, stop) in enumerate(bounds):
         segment = points[start:stop]
+        frozen = min(baseline, len(segment)) if number == 0 and baseline else None
         chart = spc.p_chart(
             [p.numerator for p in segment],
             [p.denominator for p in segment],
             improvement=improvement,
             target=target,
+            baseline=frozen if frozen and frozen >= 2 else None,
+            fmt=fmt,
         )
         for row, point in zip(analysis.rows[start:stop], chart.points, strict=True):
             row.centre, row.lower, row.upper = chart.centre, point.lower_limit, point.upper_limit
             row.special_cause = point.special_cause or "common_cause"
             row.rule, row.explanation = point.rule, point.explanation
-        analysis.trial_limits = analysis.trial_limits or len(segment) <= spc.TRIAL_LIMIT_POINTS
+        limit_points = frozen or len(segment)
+        analysis.trial_limits = analysis.trial_limits or limit_points <= spc.TRIAL_LIMIT_POINTS
     analysis.variation, analysis.assurance = chart.variation, chart.assurance
 
 
@@ -189,39 +208,54 @@ def summarise(analysis: Analysis) -> Summary:
     )
 
 
-def measure_chart_svg(measure, analysis, cycles, *, spc: bool) -> str:
-    """The measure's chart as SVG (svg.py escapes every text it is given)."""
-    rows = analysis.rows
-    labels = [
-        row.period.strftime("%-d %b %Y" if measure.frequency == "weekly" else "%b %Y")
-        for row in rows
-    ]
+def chart_cycles(measure, rows: list[ChartRow], cycles) -> list[tuple[int, object]]:
+    """(index of the period it starts in, cycle) for each cycle that starts within the data.
+
+    A cycle that starts before the first period or after the latest one is not on the chart
+    (the page lists it apart); the chart's key numbers follow this order.
+    """
     periods = [row.period for row in rows]
-    annotations = []
+    if not periods:
+        return []
+    placed = []
     for cycle in cycles:
         start = measure.normalise_period(cycle.start_date)
-        index = next((i for i, p in enumerate(periods) if p >= start), None)
-        if index is not None:
-            annotations.append(
-                svg.Annotation(
-                    index,
-                    f"PDSA {cycle.number}: {cycle.title}",
-                    short=f"{_shorten(cycle.title, 20)} ({cycle.number})",
-                )
-            )
+        if start < periods[0] or start > periods[-1]:
+            continue
+        index = next(i for i, p in enumerate(periods) if p >= start)
+        placed.append((index, cycle))
+    placed.sort(key=lambda item: item[0])
+    return placed
+
+
+def period_label(measure, period: date) -> str:
+    """A period on the chart's time axis: "Mar 2026", or "3 Mar 26" for a weekly measure."""
+    if measure.frequency == "weekly":
+        return f"{period.day} {period:%b %y}"
+    return f"{period:%b %Y}"
+
+
+def measure_chart_svg(measure, analysis, cycles, *, spc: bool) -> str:
+    """The measure's chart as SVG (qiproject.charts escapes every text it is given)."""
+    rows = analysis.rows
+    on_chart = chart_cycles(measure, rows, cycles)
     common = {
-        "labels": labels,
+        "labels": [period_label(measure, row.period) for row in rows],
         "values": [row.value for row in rows],
         "target": measure.target_as_fraction(),
-        "annotations": annotations,
-        "percent": measure.is_proportion,
+        "annotations": [
+            (index, f"PDSA {cycle.number}: {_shorten(cycle.title, 60)}")
+            for index, cycle in on_chart
+        ],
+        "data_type": measure.data_type,
+        "weekly": measure.frequency == "weekly",
     }
     if spc:
         name = "P chart" if analysis.kind == "p" else "XmR chart"
-        return svg.chart_svg(
+        return charts.line_chart(
             title=f"{name} of {measure.name}",
             description=f"{analysis.variation_label}. {analysis.assurance_label}".strip(),
-            colours=[svg.COLOURS[row.special_cause] for row in rows],
+            kinds=[row.special_cause for row in rows],
             centre=[row.centre for row in rows],
             lower=[row.lower for row in rows],
             upper=[row.upper for row in rows],
@@ -230,7 +264,7 @@ def measure_chart_svg(measure, analysis, cycles, *, spc: bool) -> str:
         )
     run = analysis.run
     verdict = "Non-random variation. " if run.signal else "No signal of non-random variation. "
-    return svg.chart_svg(
+    return charts.line_chart(
         title=f"Run chart of {measure.name}",
         description=verdict + " ".join(run.explanations),
         centre=[run.median] * len(rows) if run.median is not None else None,

@@ -2,9 +2,9 @@
 
 from django import forms
 from django.contrib.auth import get_user_model
-from django.db.models import Q
+from django.utils import timezone
 
-from evidence.models import EvidenceItem, Status
+from evidence.models import EvidenceItem
 from pdsa.models import (
     COUNT_LIMIT,
     MAX_COUNT,
@@ -16,6 +16,7 @@ from pdsa.models import (
     DataType,
     Driver,
     DriverLevel,
+    Frequency,
     ImprovementPlan,
     LibraryMeasure,
     Measure,
@@ -24,27 +25,26 @@ from pdsa.models import (
     Stage,
 )
 from pdsa.services import IMPORT_MAX_ROWS, MEASURE_FIELDS, PLAN_FIELDS, STAGE_FIELDS
+from pdsa.services.measures import NUMBERS
 from qiproject import forms as bounded
+from qiproject.dates import format_period
 from qiproject.forms import DateField
 from qiproject.locking import OUT_OF_DATE_FORM, VersionedForm
 
-EVIDENCE_HELP = "Published items only. Hold Ctrl (or Cmd) to pick several."
+EVIDENCE_HELP = "Published items only: tick each one that supports it."
 
 
 def evidence_choices(linked=None):
     """Published items, plus any already cited (a retired one stays linked, shown as retired)."""
-    linked = linked if linked is not None else EvidenceItem.objects.none()
-    return EvidenceItem.objects.filter(
-        Q(status=Status.PUBLISHED) | Q(pk__in=linked.values("pk"))
-    ).order_by("title")
+    return EvidenceItem.objects.citable(linked)
 
 
 def _evidence_field(form, linked=None) -> None:
     field = form.fields["evidence"]
-    field.queryset = evidence_choices(linked)
+    field.widget = bounded.FilterableCheckboxes(filter_label="Narrow the list of evidence")
+    field.queryset = evidence_choices(linked)  # also gives the new widget its choices
     field.required = False
     field.help_text = EVIDENCE_HELP
-    field.widget.attrs["size"] = 8
 
 
 def _practice_people(practice):
@@ -193,6 +193,13 @@ class LibraryMeasureForm(VersionedForm, forms.ModelForm):
             del self.fields["version"]
 
 
+def period_field(measure, **kwargs) -> bounded.PeriodField:
+    """A period of this measure: a month or ISO week picker, up to the period under way."""
+    kwargs.setdefault("max_value", timezone.localdate)
+    kwargs.setdefault("label", "Week" if measure.frequency == Frequency.WEEKLY else "Month")
+    return bounded.PeriodField(frequency=measure.frequency, **kwargs)
+
+
 class RebaseForm(VersionedForm):
     """The rebase edits the measure, so it carries the measure's version like its edit form."""
 
@@ -204,6 +211,15 @@ class RebaseForm(VersionedForm):
     rebase_reason = forms.CharField(
         label="What changed at this period", max_length=300, required=False, help_text=NO_PID
     )
+
+    def __init__(self, *args, measure, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["rebased_from"] = period_field(
+            measure,
+            label="Recalculate limits from period",
+            required=False,
+            help_text="Leave empty to remove the rebase.",
+        )
 
     def clean(self):
         data = super().clean()
@@ -219,7 +235,7 @@ VALUE_MESSAGES = {"min_value": VALUE_LIMITS[0].message, "max_value": VALUE_LIMIT
 class DataPointForm(VersionedForm):
     """A period's value: a new one (no version) or a correction of a saved one (its version)."""
 
-    period = DateField(help_text="Any day in the period: it is stored as the period's start.")
+    period = forms.Field()  # replaced by the measure's period field in __init__
     numerator = forms.IntegerField(
         min_value=0, max_value=MAX_COUNT, required=False, error_messages=COUNT_MESSAGES
     )
@@ -236,6 +252,8 @@ class DataPointForm(VersionedForm):
         if version is None:
             del self.fields["version"]
         self.measure = measure
+        if "period" in self.fields:
+            self.fields["period"] = period_field(measure)
         if measure.is_proportion:
             del self.fields["value"]
             self.fields["numerator"].required = True
@@ -257,6 +275,70 @@ class DataPointForm(VersionedForm):
         if numerator is not None and denominator is not None and numerator > denominator:
             self.add_error("numerator", "The numerator cannot be more than the denominator.")
         return data
+
+
+class GridRowForm(DataPointForm):
+    """One period of the data grid: left blank it is skipped; a saved value carries its version.
+
+    Its fields are named after the period (`p2027-03-numerator`), so a row can only ever be
+    saved as the period it was shown for.
+    """
+
+    def __init__(self, *args, measure, period, point=None, **kwargs):
+        initial = {name: getattr(point, name) for name in NUMBERS} if point else {}
+        super().__init__(
+            *args,
+            measure=measure,
+            version=point.version if point else None,
+            initial=initial,
+            prefix=f"p{bounded.period_value(period, measure.frequency)}",
+            **kwargs,
+        )
+        self.period, self.point = period, point
+        if "version" in self.fields:
+            # Absent when the row was blank as rendered: the service then says who saved first.
+            self.fields["version"].required = False
+        shown = format_period(period, measure.frequency)
+        del self.fields["period"], self.fields["note"]
+        for name in NUMBERS:
+            if name in self.fields:
+                field = self.fields[name]
+                field.required = False
+                field.help_text = ""
+                field.label = f"{(field.label or name).capitalize()} for {shown}"
+                field.widget.attrs.update({"inputmode": "decimal", "class": "form-control"})
+        counted = measure.data_type == DataType.COUNT
+        if counted and point is not None and point.value is not None:
+            self.initial["value"] = int(point.value)
+
+    def is_blank(self) -> bool:
+        """Whether every cell of the row was left empty (checked before validation)."""
+        return not any(
+            str(self.data.get(self.add_prefix(name), "")).strip()
+            for name in NUMBERS
+            if name in self.fields
+        )
+
+    def full_clean(self):
+        if self.is_bound and self.is_blank():
+            # A blank row is skipped: nothing in it to validate.
+            self._errors, self.cleaned_data = forms.utils.ErrorDict(), {}
+            return
+        super().full_clean()
+        if self.is_bound and self.measure.is_proportion and not self._errors:
+            for name in ("numerator", "denominator"):
+                if self.cleaned_data.get(name) is None:
+                    self.add_error(name, "Enter both numbers, or neither.")
+        elif self.is_bound and not self._errors and self.cleaned_data.get("value") is None:
+            self.add_error("value", "Enter a value.")
+
+    def row(self) -> dict:
+        """The row as data_points_save takes it."""
+        row = {name: self.cleaned_data.get(name) for name in NUMBERS}
+        row["period"] = self.period
+        row["note"] = self.point.note if self.point else ""
+        row["version"] = self.cleaned_data.get("version") if self.point else None
+        return row
 
 
 class CsvImportForm(forms.Form):

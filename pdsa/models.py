@@ -20,7 +20,8 @@ from simple_history.models import HistoricalRecords
 from pdsa.charts import ASSURANCE_LABELS, VARIATION_LABELS
 from practices.access import curated_scoped, practice_scoped, signed_in_only
 from practices.models import DEFAULT_STALE_CYCLE_DAYS, Practice, Programme
-from qiproject.dates import format_month
+from qiproject.dates import MONTHLY, WEEKLY, format_month, period_start
+from qiproject.privacy import NO_PID
 
 # What a practice's measures can mean: no practice counts more than a million of anything in one
 # period (the largest list in England is under 150,000 patients), and no measured value or target
@@ -34,8 +35,6 @@ VALUE_LIMITS = [
     MinValueValidator(-MAX_VALUE, "A value below -1,000,000,000 cannot be right: check it."),
     MaxValueValidator(MAX_VALUE, "A value above 1,000,000,000 cannot be right: check it."),
 ]
-
-NO_PID = "Do not enter patient-identifiable data (names, NHS numbers, dates of birth)."
 
 
 def _scoped_queryset(via: str):
@@ -250,8 +249,9 @@ class DataType(models.TextChoices):
 
 
 class Frequency(models.TextChoices):
-    MONTHLY = "monthly", "Monthly"
-    WEEKLY = "weekly", "Weekly"
+    # The values qiproject.dates computes periods with.
+    MONTHLY = MONTHLY, "Monthly"
+    WEEKLY = WEEKLY, "Weekly"
 
 
 class Improvement(models.TextChoices):
@@ -399,9 +399,7 @@ class Measure(MeasureDefinition):
 
     def normalise_period(self, day: date) -> date:
         """The first day of the period holding `day` (1st of month, or Monday)."""
-        if self.frequency == Frequency.WEEKLY:
-            return day - timedelta(days=day.weekday())
-        return day.replace(day=1)
+        return period_start(day, self.frequency)
 
     @property
     def variation(self) -> str | None:

@@ -1,11 +1,11 @@
 """Reads for the improvement work pages, each in a fixed number of queries."""
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
-from django.db.models.functions import Lower
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Window
+from django.db.models.functions import Lower, RowNumber
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -32,7 +32,7 @@ from pdsa.models import (
 )
 from pdsa.scoring import PlanFacts, Suggestion, suggest_score
 from practices.models import Practice
-from qiproject.dates import format_date
+from qiproject.dates import add_periods, format_date, period_start
 
 
 def measure_analysis(measure: Measure) -> Analysis:
@@ -48,6 +48,7 @@ def measure_analysis(measure: Measure) -> Analysis:
         target=measure.target_as_fraction(),
         baseline_end=measure.baseline_end,
         rebased_from=measure.rebased_from,
+        data_type=measure.data_type,
     )
 
 
@@ -184,6 +185,37 @@ def measure_points(measure: Measure):
     return measure.data_points.all()
 
 
+GRID_PERIODS = 12
+
+
+@dataclass
+class DataGrid:
+    """Consecutive periods of a measure, oldest first, each with its saved point or None."""
+
+    rows: list[tuple[date, DataPoint | None]]
+    earlier: date  # the last period of the page before
+    later: date | None  # the last period of the page after, if it has begun
+
+
+def data_grid(measure: Measure, end: date | None = None, count: int = GRID_PERIODS) -> DataGrid:
+    """The `count` periods ending with `end` (at latest, and by default, the period under way)
+    with their saved points (one query)."""
+    current = period_start(timezone.localdate(), measure.frequency)
+    last = min(period_start(end, measure.frequency), current) if end else current
+    first = add_periods(last, 1 - count, measure.frequency)
+    saved = {
+        point.period: point
+        for point in measure.data_points.filter(period__gte=first, period__lte=last)
+    }
+    periods = [add_periods(first, n, measure.frequency) for n in range(count)]
+    later = min(add_periods(last, count, measure.frequency), current) if last < current else None
+    return DataGrid(
+        rows=[(period, saved.get(period)) for period in periods],
+        earlier=add_periods(first, -1, measure.frequency),
+        later=later,
+    )
+
+
 def current_share(idea: ChangeIdea) -> SharedIdea | None:
     """The idea's share (current or withdrawn), if it was ever shared."""
     return SharedIdea.objects.filter(change_idea=idea).first()
@@ -198,12 +230,29 @@ def idea_share_story(idea: ChangeIdea) -> tuple[list[PDSACycle], list[EvidenceIt
     return cycles, sorted(evidence.values(), key=lambda item: item.title)
 
 
+# A sparkline shows a measure's last this many periods.
+SPARKLINE_PERIODS = 12
+
+
+def recent_values(measure_ids, *, periods: int = SPARKLINE_PERIODS) -> dict[int, list[float]]:
+    """Each measure's last `periods` charted values (DataPoint.plotted), oldest first, in one
+    query whatever the number of points (a window ranks them in the database)."""
+    ranked = DataPoint.objects.filter(measure_id__in=measure_ids).annotate(
+        recency=Window(RowNumber(), partition_by=F("measure_id"), order_by=F("period").desc())
+    )
+    found = defaultdict(list)
+    for point in ranked.filter(recency__lte=periods).order_by("measure_id", "period"):
+        found[point.measure_id].append(point.plotted)
+    return {pk: found.get(pk, []) for pk in measure_ids}
+
+
 @dataclass
 class PracticeDashboard:
     practice: Practice
     plans: list
     cycles_by_stage: dict
     measures: list  # (measure, analysis)
+    recent: dict = field(default_factory=dict)  # measure pk -> its last values (sparklines)
 
 
 def practice_dashboard(*, user, pk: int) -> PracticeDashboard:
@@ -227,11 +276,13 @@ def practice_dashboard(*, user, pk: int) -> PracticeDashboard:
     measures = _with_data(
         Measure.objects.filter(plan__practice=practice).select_related("plan")
     ).order_by("plan__title", "kind", "name")
+    measures = list(measures)
     return PracticeDashboard(
         practice=practice,
         plans=plans,
         cycles_by_stage={stage: by_stage.get(stage, []) for stage in OPEN_STAGES},
         measures=[(m, measure_analysis(m)) for m in measures],
+        recent=recent_values([m.pk for m in measures]),
     )
 
 

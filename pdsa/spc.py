@@ -486,8 +486,12 @@ def xmr_chart(
     screen_outliers: bool = True,
     baseline: int | None = None,
     rebase_at: Iterable[int] | None = None,
+    fmt: Formatter | None = None,
 ) -> XmrChart:
-    """Build an XmR chart labelled with the Making Data Count special-cause rules."""
+    """Build an XmR chart labelled with the Making Data Count special-cause rules.
+
+    ``fmt`` words the limits in the explanations as the page shows the measure's values.
+    """
     _check_improvement(improvement)
     if baseline is not None and baseline < 2:
         raise ValueError("baseline must be at least 2 points")
@@ -500,7 +504,7 @@ def xmr_chart(
             window = min(baseline, window)
         segment = _xmr_segment(values[start : start + window], start, stop, screen_outliers)
         segments.append(segment)
-        points.extend(_xmr_points(values[start:stop], segment, improvement))
+        points.extend(_xmr_points(values[start:stop], segment, improvement, fmt))
 
     latest = segments[-1] if segments else _xmr_segment([], 0, 0, screen_outliers)
     last = _last_recorded(points)
@@ -578,7 +582,10 @@ def _xmr_segment(
 
 
 def _xmr_points(
-    values: Sequence[float | None], segment: XmrSegment, improvement: str
+    values: Sequence[float | None],
+    segment: XmrSegment,
+    improvement: str,
+    fmt: Formatter | None = None,
 ) -> list[XmrPoint]:
     limits = (
         segment.mean,
@@ -601,7 +608,7 @@ def _xmr_points(
             [segment.near_upper] * n,
             improvement,
             "the mean",
-            _format_number,
+            fmt or _format_number,
         )
     labels_iter = iter(labels)
     points = []
@@ -663,24 +670,42 @@ def p_chart(
     improvement: str = "increase",
     target: float | None = None,
     laney: bool = False,
+    baseline: int | None = None,
+    fmt: Formatter | None = None,
 ) -> PChart:
-    """Build a P chart (Laney's p' if asked) labelled with the Making Data Count rules."""
+    """Build a P chart (Laney's p' if asked) labelled with the Making Data Count rules.
+
+    With ``baseline``, the centre (and Laney's sigma_z) come from the first ``baseline``
+    periods only and stay frozen after them, as qicharts2's ``freeze`` does for every chart
+    type: p-bar = the baseline's total numerator / total denominator, and each period's limits
+    are p-bar +/- 3 sqrt(p-bar (1 - p-bar) / n_i) with its own denominator n_i, clipped to
+    [0, 1]. ``fmt`` words the limits in the explanations as the page shows the values.
+    """
     _check_improvement(improvement)
     if len(numerators) != len(denominators):
         raise ValueError("numerators and denominators must be the same length")
+    if baseline is not None and baseline < 2:
+        raise ValueError("baseline must be at least 2 points")
     pairs = list(zip(numerators, denominators, strict=True))
     for numerator, denominator in pairs:
         _check_pair(numerator, denominator)
     recorded = [(num, den) for num, den in pairs if _is_recorded(num, den)]
+    base_pairs = pairs[:baseline] if baseline is not None else pairs
+    base = [(num, den) for num, den in base_pairs if _is_recorded(num, den)]
     if not recorded:
         return PChart(None, laney, None, [_skipped_p_point(n, d) for n, d in pairs], None, None)
-
-    centre = math.fsum(num for num, _ in recorded) / math.fsum(den for _, den in recorded)
     proportions = [num / den for num, den in recorded]
+    if not base:
+        # Nothing recorded in the baseline: no centre to freeze, so no limits.
+        labels = [_Label(COMMON_CAUSE, None, None, NO_LIMITS_EXPLANATION)] * len(recorded)
+        points = _p_points(pairs, proportions, labels, [None] * len(recorded))
+        return PChart(None, laney, None, points, None, None)
+
+    centre = math.fsum(num for num, _ in base) / math.fsum(den for _, den in base)
     sigmas = [_binomial_sigma(centre, den) for _, den in recorded]
     sigma_z = None
     if laney:
-        sigma_z = _laney_sigma_z(proportions, sigmas, centre, pairs)
+        sigma_z = _laney_sigma_z(proportions[: len(base)], sigmas[: len(base)], centre, base_pairs)
         if sigma_z is None:
             # Laney's adjustment needs a moving range of z; without one there are no limits.
             labels = [_Label(COMMON_CAUSE, None, None, NO_LIMITS_EXPLANATION)] * len(recorded)
@@ -709,7 +734,7 @@ def p_chart(
         near_uppers,
         improvement,
         "the centre line",
-        _format_percent,
+        fmt or _format_percent,
     )
     points = _p_points(pairs, proportions, labels, limits)
     last = _last_recorded(points)

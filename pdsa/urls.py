@@ -26,6 +26,7 @@ urlpatterns = [
     path("measures/<int:pk>/chart/", views.measure_chart, name="measure_chart"),
     path("measures/<int:pk>/edit/", views.measure_edit, name="measure_edit"),
     path("measures/<int:pk>/data/", views.measure_data, name="measure_data"),
+    path("measures/<int:pk>/data/grid/", views.data_grid_edit, name="data_grid_edit"),
     path("measures/<int:pk>/import/", views.measure_import, name="measure_import"),
     path("measures/<int:pk>/export.csv", views.measure_export, name="measure_export"),
     path("measures/<int:pk>/rebase/", views.measure_rebase, name="measure_rebase"),

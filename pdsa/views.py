@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods, require_POST
 
-from pdsa import charts, selectors, services, svg
+from pdsa import charts, selectors, services
 from pdsa.forms import (
     AbandonForm,
     ChangeIdeaForm,
@@ -23,6 +23,7 @@ from pdsa.forms import (
     CycleStageForm,
     DataPointForm,
     DriverForm,
+    GridRowForm,
     LibraryMeasureForm,
     MeasureForm,
     PlanForm,
@@ -45,7 +46,7 @@ from pdsa.models import (
 from practices.access import can_comment_on_practice, can_curate_evidence, can_edit_practice
 from practices.models import Practice
 from qiproject.dates import format_month
-from qiproject.forms import add_validation_error
+from qiproject.forms import add_validation_error, parse_period, period_value
 from qiproject.idempotency import create_once, submitted_before
 from qiproject.locking import refuse_stale
 from qiproject.uniqueness import unique_violation_as_error
@@ -293,21 +294,20 @@ def measure_adopt(request, plan_pk, library_pk):
 def measure_chart(request, pk):
     measure, analysis, cycles = selectors.measure_chart(user=request.user, pk=pk)
     show_spc = analysis.spc_available and request.GET.get("chart") == "spc"
+    on_chart = charts.chart_cycles(measure, analysis.rows, cycles)
     context = {
         "measure": measure,
         "plan": measure.plan,
         "analysis": analysis,
         "show_spc": show_spc,
+        # qiproject.charts escapes every text it draws.
         "chart": mark_safe(charts.measure_chart_svg(measure, analysis, cycles, spc=show_spc)),
-        "variation_icon": mark_safe(
-            svg.variation_icon(analysis.variation, analysis.variation_label)
-        ),
-        "assurance_icon": mark_safe(
-            svg.assurance_icon(analysis.assurance, analysis.assurance_label)
-        ),
         "cycles": cycles,
+        "chart_cycles": on_chart,
+        "cycles_off_chart": [c for c in cycles if all(c.pk != o.pk for _, o in on_chart)],
         "can_edit": can_edit_practice(request.user, measure.plan.practice),
         "rebase_form": RebaseForm(
+            measure=measure,
             version=measure.version,
             initial={"rebased_from": measure.rebased_from, "rebase_reason": measure.rebase_reason},
         ),
@@ -322,7 +322,7 @@ REBASE_INCOMPLETE = "Give the period and say what changed at that period."
 @require_POST
 def measure_rebase(request, pk):
     measure = _editable(Measure.objects, request.user, pk)
-    form = RebaseForm(request.POST)
+    form = RebaseForm(request.POST, measure=measure)
     if form.is_valid():
         try:
             services.measure_rebase(
@@ -377,6 +377,55 @@ def measure_data(request, pk):
         "can_edit": can_edit,
     }
     return render(request, "pdsa/measure_data.html", context)
+
+
+def _grid_end(measure, text: str | None):
+    """The last period the grid was asked to show, or None for the period under way."""
+    try:
+        return parse_period(text or "", measure.frequency)
+    except (ValueError, OverflowError):
+        return None
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def data_grid_edit(request, pk):
+    """Several periods at once: new values and corrections, saved all or nothing."""
+    measure = _editable(Measure.objects.select_related("plan__practice"), request.user, pk)
+    grid = selectors.data_grid(measure, _grid_end(measure, request.GET.get("end")))
+    data = request.POST if request.method == "POST" else None
+    forms = [GridRowForm(data, measure=measure, period=p, point=point) for p, point in grid.rows]
+    end = period_value(grid.rows[-1][0], measure.frequency)
+    context = {"measure": measure, "plan": measure.plan, "forms": forms, "grid": grid, "end": end}
+    valid = [form.is_valid() for form in forms]  # every row checked, so every error shows
+    if request.method == "POST" and all(valid):
+        rows = [form.row() for form in forms if not form.is_blank()]
+        results = []
+
+        def save():
+            results.append(services.data_points_save(measure=measure, rows=rows))
+            return measure
+
+        try:
+            create_once(request, None, save)
+        except services.StaleEditError as stale:
+            form = next(f for f in forms if f.point and f.point.pk == stale.current.pk)
+            return refuse_stale(request, form, stale, "pdsa/data_grid.html", context)
+        except ValidationError as error:
+            by_period = {form.period.isoformat(): form for form in forms}
+            problems = error.message_dict if hasattr(error, "error_dict") else {}
+            for period, messages_ in problems.items():
+                by_period[period].add_error(None, " ".join(messages_))
+            context["errors"] = [] if problems else error.messages
+        else:
+            if results:  # not a repeat of a form already saved
+                result = results[0]
+                messages.success(
+                    request, f"Saved {result.created} new value(s); corrected {result.replaced}."
+                )
+            return redirect(f"{request.path}?end={end}")
+    context["failed"] = any(form.errors for form in forms)
+    return render(request, "pdsa/data_grid.html", context)
 
 
 @login_required

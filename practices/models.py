@@ -24,6 +24,7 @@ from practices.access import (
     VisitQuerySet as VisitAccessQuerySet,
 )
 from qiproject.dates import format_date
+from qiproject.privacy import NO_PID_DETAILS
 
 # A programme's stale-cycle threshold unless it sets its own (pdsa.models.stale_cutoff).
 DEFAULT_STALE_CYCLE_DAYS = 14
@@ -350,7 +351,7 @@ class Invitation(models.Model):
         return self.accepted_at is None and not self.is_expired
 
 
-NO_PATIENT_DATA = "Do not enter patient names, NHS numbers or other patient-identifiable details."
+NO_PATIENT_DATA = NO_PID_DETAILS
 MINUTES_IN_A_DAY = 24 * 60
 
 

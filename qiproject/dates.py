@@ -71,3 +71,32 @@ def month_starts(first, last) -> list[date]:
     """The first day of each month from first's month to last's, in order."""
     start = month_start(first)
     return [add_months(start, n) for n in range(months_between(first, last) + 1)]
+
+
+# Periods: a measure's value is for a calendar month or an ISO week (Monday to Sunday).
+MONTHLY, WEEKLY = "monthly", "weekly"
+
+
+def period_start(value, frequency: str) -> date:
+    """The first day of the period holding the date: the 1st of its month, or its ISO Monday."""
+    day = _as_date(value)
+    if frequency == WEEKLY:
+        return day - relativedelta(days=day.weekday())
+    return day.replace(day=1)
+
+
+def add_periods(start: date, count: int, frequency: str) -> date:
+    """The start of the period `count` periods after (or before) the one starting at `start`."""
+    if frequency == WEEKLY:
+        return start + relativedelta(weeks=count)
+    return add_months(start, count)
+
+
+def format_period(value, frequency: str, empty: str = "") -> str:
+    """A period as people say it: "Mar 2027" for a month, "Week of 1 Mar 2027" for a week."""
+    day = _as_date(value)
+    if day is None:
+        return empty
+    if frequency == WEEKLY:
+        return f"Week of {format_date(period_start(day, WEEKLY))}"
+    return format_month(day)

@@ -114,15 +114,31 @@ DATABASES = {
         conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60")),
     )
 }
-# Each process keeps its own cache (dashboard rows: dashboards.row_cache). Cached rows are keyed
-# on tokens that every write replaces, so processes need not share a cache to stay right.
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "qiproject",
-        "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("CACHE_MAX_ENTRIES", "5000"))},
-    }
-}
+
+
+def cache_from_url(url: str) -> dict:
+    """The default cache for CACHE_URL: empty (or locmem://) keeps one cache in each process;
+    redis://host:port/db (or rediss://, unix://) shares one among every process."""
+    if url in ("", "locmem://"):
+        return {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "qiproject",
+            "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("CACHE_MAX_ENTRIES", "5000"))},
+        }
+    if url.startswith(("redis://", "rediss://", "unix://")):
+        return {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": url,
+            "KEY_PREFIX": "qiproject",
+        }
+    raise ImproperlyConfigured(f"CACHE_URL must be empty, locmem:// or redis://..., not {url!r}")
+
+
+# Dashboard rows (dashboards.row_cache) are cached in parts keyed on tokens that every write
+# replaces, so processes need not share a cache to stay right; sharing one (CACHE_URL) saves
+# each process building the same rows again.
+CACHE_URL = os.environ.get("CACHE_URL", "")
+CACHES = {"default": cache_from_url(CACHE_URL)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Several processes (web, worker, beat) share the file: wait for locks, do not fail.
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20

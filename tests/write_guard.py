@@ -17,8 +17,10 @@ counts) or, outside a transaction, after the write. A savepoint rolled back take
 and marks with it. A mark queued with `transaction.on_commit` counts once it runs (use
 `django_capture_on_commit_callbacks(execute=True)`): until then the old token still serves.
 
-What a row shows about a user is their name, as a current facilitator; a user's other
-columns (last_login, password) are not watched.
+A row keeps nothing about a user (its facilitator's name is read with the list of
+practices), so the users table is not watched. Of a programme, a row keeps its stale
+threshold (in every practice part's key) and its workshops' part (keyed on its token), so a
+programme's columns are watched as a practice's are: any change must replace its token.
 
 A test that writes behind the cache's back on purpose says so:
 
@@ -41,7 +43,6 @@ SAVEPOINT = re.compile(r'^\s*SAVEPOINT\s+[`"]?(\w+)[`"]?', re.I)
 ROLLBACK_TO = re.compile(r'^\s*ROLLBACK\s+TO\s+SAVEPOINT\s+[`"]?(\w+)[`"]?', re.I)
 
 PRACTICE, PROGRAMME = "practice", "programme"
-USER_COLUMNS = ("full_name", "email")  # what a row shows of its facilitator
 
 _active: list[WriteGuard] = []
 
@@ -82,25 +83,11 @@ class Table:
         rows = self.model._default_manager.db_manager(alias).all()
         if pks is not None:
             rows = rows.filter(pk__in=pks)
-        if self.model._meta.label == "practices.User":
-            return _users(rows, alias)
         path = self.path or "pk"
         return {
             pk: ({owner}, values)
             for pk, owner, *values in rows.values_list("pk", path, *self.columns)
         }
-
-
-def _users(rows, alias):
-    Assignment = apps.get_model("practices", "FacilitatorAssignment")
-    practices = {}
-    current = Assignment._default_manager.db_manager(alias).filter(ended_on__isnull=True)
-    for user_id, practice_id in current.values_list("facilitator_id", "practice_id"):
-        practices.setdefault(user_id, set()).add(practice_id)
-    return {
-        pk: (practices.get(pk, set()), values)
-        for pk, *values in rows.values_list("pk", *USER_COLUMNS)
-    }
 
 
 def _columns(model, *, skip=()):
@@ -128,8 +115,6 @@ def tracked_tables() -> dict[str, Table]:
     for label, owner in zip(freshness.SELF_TOKENED, (PRACTICE, PROGRAMME), strict=True):
         model = apps.get_model(label)
         tables[model._meta.db_table] = Table(model, owner, None, _columns(model))
-    user = apps.get_model(freshness.FACILITATOR_NAME)
-    tables[user._meta.db_table] = Table(user, PRACTICE, None, USER_COLUMNS)
     return tables
 
 
@@ -208,12 +193,12 @@ class WriteGuard:
         affected: set[int] = set()
         for pk, (owners, values) in after.items():
             if pk not in before:
-                if table.path is not None or table.model._meta.label == "practices.User":
+                if table.path is not None:
                     affected |= owners  # a new row (a new practice brings its own token)
                 continue
             old = before[pk]
             if old[1] != values:
-                if table.path is None and table.columns is not USER_COLUMNS:
+                if table.path is None:
                     self._owner_row_changed(table, pk, old, values, since, sql)
                 else:
                     affected |= owners | old[0]

@@ -2,12 +2,12 @@
 
 from django import forms
 from django.contrib.auth import get_user_model
-from django.db.models import Q
+from django.db.models import Case, Q, When
 
-from evidence.models import EvidenceItem, Status
+from evidence.models import EvidenceItem
 from qiproject import forms as bounded
 from qiproject.locking import VersionedForm
-from workshops.models import Feedback, Response, WorkshopSession
+from workshops.models import Feedback, LearningTopic, Response, WorkshopSession
 
 RATINGS = [(n, str(n)) for n in range(1, 6)]
 
@@ -29,6 +29,7 @@ class SessionForm(VersionedForm, forms.ModelForm):
             "facilitators",
             "agenda",
             "learning_objectives",
+            "agenda_topics",
             "evidence",
         ]
         formfield_callback = bounded.model_formfield
@@ -36,11 +37,13 @@ class SessionForm(VersionedForm, forms.ModelForm):
             "agenda": forms.Textarea(attrs={"rows": 5}),
             "learning_objectives": forms.Textarea(attrs={"rows": 4}),
             "facilitators": forms.CheckboxSelectMultiple,
-            "evidence": forms.SelectMultiple(attrs={"size": 10}),
+            "agenda_topics": forms.CheckboxSelectMultiple,
+            "evidence": bounded.FilterableCheckboxes(filter_label="Narrow the list of evidence"),
         }
-        help_texts = {"evidence": "Published items only. Hold Ctrl (or Cmd) to pick several."}
+        help_texts = {"evidence": "Published items only: tick each one the session uses."}
 
-    def __init__(self, *args, programme, **kwargs):
+    def __init__(self, *args, programme, needs=(), **kwargs):
+        """`needs`: the programme's learning-needs results, weakest first, to order its topics."""
         super().__init__(*args, **kwargs)
         if not self.instance.pk:
             # A new session has no version to be stale against.
@@ -53,12 +56,36 @@ class SessionForm(VersionedForm, forms.ModelForm):
                 facilitations__ended_on__isnull=True,
             )
         ).distinct()
-        linked = self.instance.evidence.all() if self.instance.pk else EvidenceItem.objects.none()
-        self.fields["evidence"].queryset = EvidenceItem.objects.filter(
-            Q(status=Status.PUBLISHED) | Q(pk__in=linked.values("pk"))
-        ).order_by("title")
+        linked = self.instance.evidence.all() if self.instance.pk else None
+        self.fields["evidence"].queryset = EvidenceItem.objects.citable(linked)
         self.fields["evidence"].required = False
         self.fields["facilitators"].required = False
+        _agenda_topics_field(self.fields["agenda_topics"], programme, needs)
+
+
+def _agenda_topics_field(field, programme, needs) -> None:
+    """The programme's topics, weakest learning need first, each with its confidence before."""
+    results = {result.topic.pk: result for result in needs}
+    order = list(results)
+    # With no When, Case compiles to a bare number, which PostgreSQL reads as a column position.
+    weakest_first = (
+        [Case(*[When(pk=pk, then=n) for n, pk in enumerate(order)], default=len(order))]
+        if order
+        else []
+    )
+    field.queryset = LearningTopic.objects.filter(programme=programme).order_by(
+        *weakest_first, "position", "name"
+    )
+    field.required = False
+    field.help_text = "The topics this session's agenda addresses; the weakest come first."
+
+    def label(topic):
+        result = results.get(topic.pk)
+        if result is None or result.before is None:
+            return f"{topic.name} (not rated yet)"
+        return f"{topic.name} (confidence before: {result.before} of 5)"
+
+    field.label_from_instance = label
 
 
 class MaterialForm(forms.Form):

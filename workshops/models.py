@@ -9,8 +9,9 @@ from django.utils import timezone
 
 from practices.access import can_run_programme, programme_scoped
 from practices.models import Practice, Programme, Role
+from qiproject.privacy import NO_PID_SHORT
 
-NO_PATIENT_DATA = "Do not enter patient-identifiable data."
+NO_PATIENT_DATA = NO_PID_SHORT
 RATING = [MinValueValidator(1), MaxValueValidator(5)]
 
 
@@ -48,6 +49,13 @@ class WorkshopSession(models.Model):
     )
     evidence = models.ManyToManyField(
         "evidence.EvidenceItem", related_name="workshop_sessions", blank=True
+    )
+    # The learning needs the session addresses: its before/after results are read by topic.
+    agenda_topics = models.ManyToManyField(
+        "LearningTopic",
+        related_name="sessions",
+        blank=True,
+        verbose_name="learning needs it addresses",
     )
     created_at = models.DateTimeField(default=timezone.now)
     # Bumped when the time or place changes, so calendar apps replace the old entry.

@@ -4,12 +4,11 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Avg, Count, Q
+from django.db.models import Avg, Count, Prefetch, Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from practices.models import Membership, Practice, Programme, Role
-from workshops import charts
 from workshops.models import (
     Attendance,
     Feedback,
@@ -22,6 +21,11 @@ from workshops.models import (
 )
 
 PROFESSIONS = [(value, label) for value, label in Role.choices if value != Role.PATIENT_REP]
+
+
+def mean(values: list[int]) -> float | None:
+    """The mean to one decimal place, or None for no values."""
+    return round(sum(values) / len(values), 1) if values else None
 
 
 def session_list(*, user):
@@ -45,7 +49,7 @@ def session_detail(*, user, pk: int) -> WorkshopSession:
     queryset = (
         WorkshopSession.objects.visible_to(user)
         .select_related("programme")
-        .prefetch_related("facilitators", "evidence", "materials")
+        .prefetch_related("facilitators", "evidence", "materials", "agenda_topics")
     )
     return get_object_or_404(queryset, pk=pk)
 
@@ -118,8 +122,8 @@ def feedback_summary(*, session: WorkshopSession) -> FeedbackSummary:
     rows = list(Feedback.objects.filter(session=session).order_by("submitted_at"))
     return FeedbackSummary(
         count=len(rows),
-        usefulness=charts.mean([f.usefulness for f in rows]),
-        confidence=charts.mean([f.confidence for f in rows]),
+        usefulness=mean([f.usefulness for f in rows]),
+        confidence=mean([f.confidence for f in rows]),
         usefulness_counts=[sum(1 for f in rows if f.usefulness == n) for n in range(1, 6)],
         confidence_counts=[sum(1 for f in rows if f.confidence == n) for n in range(1, 6)],
         comments=[f.comments for f in rows if f.comments.strip()],
@@ -133,6 +137,7 @@ class TopicResult:
     after: float | None
     before_n: int
     after_n: int
+    sessions: list = field(default_factory=list)  # the sessions whose agenda addresses it
 
     @property
     def change(self) -> float | None:
@@ -157,7 +162,10 @@ def learning_needs_results(*, programme, practice: Practice | None = None) -> li
         .order_by()
     }
     results = []
-    for topic in LearningTopic.objects.filter(programme=programme):
+    topics = LearningTopic.objects.filter(programme=programme).prefetch_related(
+        Prefetch("sessions", queryset=WorkshopSession.objects.order_by("starts_at"))
+    )
+    for topic in topics:
         before, before_n = means.get((topic.pk, Round.BEFORE), (None, 0))
         after, after_n = means.get((topic.pk, Round.AFTER), (None, 0))
         results.append(
@@ -167,6 +175,7 @@ def learning_needs_results(*, programme, practice: Practice | None = None) -> li
                 after=round(after, 1) if after is not None else None,
                 before_n=before_n,
                 after_n=after_n,
+                sessions=list(topic.sessions.all()),
             )
         )
     # Weakest first; topics nobody has rated yet go last.
@@ -174,6 +183,20 @@ def learning_needs_results(*, programme, practice: Practice | None = None) -> li
         results,
         key=lambda r: (r.before is None, r.before if r.before is not None else 0, r.topic.position),
     )
+
+
+def weakest_learning_needs(results: list[TopicResult], count: int = 3) -> list[TopicResult]:
+    """The weakest rated topics of learning_needs_results (which orders them), for planning."""
+    return [result for result in results if result.before is not None][:count]
+
+
+def session_learning_needs(*, session: WorkshopSession) -> list[TopicResult]:
+    """The learning needs a session's agenda addresses, with their before/after results."""
+    chosen = {topic.pk for topic in session.agenda_topics.all()}
+    if not chosen:
+        return []
+    results = learning_needs_results(programme=session.programme)
+    return [result for result in results if result.topic.pk in chosen]
 
 
 def learning_needs_by_practice(*, programme, user) -> list[dict]:
@@ -189,7 +212,7 @@ def learning_needs_by_practice(*, programme, user) -> list[dict]:
     return [
         {
             "practice": practice,
-            "means": [charts.mean(values[(practice.pk, topic.pk)]) for topic in topics],
+            "means": [mean(values[(practice.pk, topic.pk)]) for topic in topics],
         }
         for practice in practices
     ]

@@ -53,21 +53,32 @@ def _published_only(evidence) -> list:
     return items
 
 
+def _programme_topics(programme, topics) -> list:
+    items = list(topics or [])
+    if any(topic.programme_id != programme.pk for topic in items):
+        raise ValidationError(
+            {"agenda_topics": "Choose learning-needs topics of this session's programme."}
+        )
+    return items
+
+
 @transaction.atomic
 def session_create(
     *,
     programme: Programme,
     facilitators: Iterable[User] = (),
     evidence: Iterable = (),
+    agenda_topics: Iterable = (),
     **fields,
 ) -> WorkshopSession:
-    """Add a session to a programme's series."""
+    """Add a session to a programme's series, with the learning needs its agenda addresses."""
     unknown = set(fields) - SESSION_FIELDS
     if unknown:
         raise TypeError(f"Unknown fields: {sorted(unknown)}")
     session = saved(WorkshopSession(programme=programme, **fields))
     session.facilitators.set(facilitators)
     session.evidence.set(_published_only(evidence))
+    session.agenda_topics.set(_programme_topics(programme, agenda_topics))
     return session
 
 
@@ -78,6 +89,7 @@ def session_update(
     version: int,
     facilitators: Iterable[User] | None = None,
     evidence: Iterable | None = None,
+    agenda_topics: Iterable | None = None,
     **fields,
 ) -> WorkshopSession:
     """Change a session; a new time or place bumps the calendar sequence; stale forms refused."""
@@ -101,6 +113,8 @@ def session_update(
         # must be published.
         _published_only([item for item in evidence if item.pk not in kept])
         locked.evidence.set(evidence)
+    if agenda_topics is not None:
+        locked.agenda_topics.set(_programme_topics(locked.programme, agenda_topics))
     session.version = locked.version
     return locked
 

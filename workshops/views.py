@@ -5,15 +5,17 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods, require_POST
 
 from practices.access import can_run_programme
 from practices.models import Practice, Programme
+from qiproject import charts
 from qiproject.forms import add_validation_error
 from qiproject.idempotency import create_once
 from qiproject.locking import StaleEditError, refuse_stale
 from qiproject.uniqueness import unique_violation_as_error
-from workshops import charts, selectors, services
+from workshops import selectors, services
 from workshops.calendar import session_ics
 from workshops.forms import (
     FeedbackForm,
@@ -56,6 +58,7 @@ def session_detail(request, pk):
         "feedback_summary": selectors.feedback_summary(session=session)
         if (runs or takes_register)
         else None,
+        "needs_addressed": selectors.session_learning_needs(session=session),
     }
     return render(request, "workshops/session_detail.html", context)
 
@@ -64,7 +67,10 @@ def session_detail(request, pk):
 @require_http_methods(["GET", "POST"])
 def session_create(request, programme_pk):
     programme = get_object_or_404(Programme.objects.run_by(request.user), pk=programme_pk)
-    form = SessionForm(request.POST if request.method == "POST" else None, programme=programme)
+    needs = selectors.learning_needs_results(programme=programme)
+    form = SessionForm(
+        request.POST if request.method == "POST" else None, programme=programme, needs=needs
+    )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         try:
@@ -77,7 +83,12 @@ def session_create(request, programme_pk):
         else:
             messages.success(request, "Session added. Send the invitations when it is ready.")
             return redirect("workshops:session_detail", pk=session.pk)
-    context = {"form": form, "programme": programme, "session": None}
+    context = {
+        "form": form,
+        "programme": programme,
+        "session": None,
+        "weakest": selectors.weakest_learning_needs(needs),
+    }
     return render(request, "workshops/session_form.html", context)
 
 
@@ -85,12 +96,19 @@ def session_create(request, programme_pk):
 @require_http_methods(["GET", "POST"])
 def session_edit(request, pk):
     session = get_object_or_404(WorkshopSession.objects.managed_by(request.user), pk=pk)
+    needs = selectors.learning_needs_results(programme=session.programme)
     form = SessionForm(
         request.POST if request.method == "POST" else None,
         instance=session,
         programme=session.programme,
+        needs=needs,
     )
-    context = {"form": form, "programme": session.programme, "session": session}
+    context = {
+        "form": form,
+        "programme": session.programme,
+        "session": session,
+        "weakest": selectors.weakest_learning_needs(needs),
+    }
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         try:
@@ -261,16 +279,24 @@ def learning_needs(request, programme_pk):
     }
     if runs:
         results = selectors.learning_needs_results(programme=programme)
-        context.update(_chart_context(results))
+        context.update(_chart_context(results, ident="programme-chart"))
         context["by_practice"] = selectors.learning_needs_by_practice(
             programme=programme, user=request.user
         )
     return render(request, "workshops/learning_needs.html", context)
 
 
-def _chart_context(results) -> dict:
-    chart = charts.confidence_chart([(r.topic.name, r.before, r.after) for r in results])
-    return {"results": results, "chart": chart}
+def _chart_context(results, *, ident: str) -> dict:
+    chart = charts.hbar_chart(
+        title="Mean confidence (1 to 5) per topic, before and after the workshops",
+        description="The table below has the figures.",
+        rows=[(r.topic.name, (r.before, r.after)) for r in results],
+        series=[("Before the workshops", "#768692"), ("After the workshops", "#005eb8")],
+        scale_max=5,
+        ident=ident,
+    )
+    # qiproject.charts escapes every text it draws.
+    return {"results": results, "chart": mark_safe(chart)}
 
 
 @login_required
@@ -281,7 +307,11 @@ def learning_needs_practice(request, programme_pk, practice_pk):
         programme_id=programme_pk,
     )
     results = selectors.learning_needs_results(programme=practice.programme, practice=practice)
-    context = {"practice": practice, "programme": practice.programme, **_chart_context(results)}
+    context = {
+        "practice": practice,
+        "programme": practice.programme,
+        **_chart_context(results, ident="practice-chart"),
+    }
     return render(request, "workshops/learning_needs_practice.html", context)
 
 

@@ -25,6 +25,7 @@ from pdsa.services.common import BatchError, CsvImportError, ImportResult
 from practices.freshness import practices_changed
 from qiproject.csv_export import csv_writer
 from qiproject.dates import format_date, format_month
+from qiproject.forms import parse_period
 from qiproject.locking import claim_version
 from qiproject.saving import saved
 
@@ -211,6 +212,76 @@ def _point_change(point, *, numerator, denominator, value, note) -> DataPoint:
     return saved(point)
 
 
+NUMBERS = ("numerator", "denominator", "value")
+
+
+def _same_values(point: DataPoint, row: dict) -> bool:
+    return all(getattr(point, name) == row.get(name) for name in NUMBERS) and point.note == (
+        row.get("note") or ""
+    )
+
+
+def _shown(point: DataPoint) -> str:
+    if point.denominator:
+        return f"{point.numerator} of {point.denominator}"
+    return f"{point.value:g}"
+
+
+def _grid_row_error(measure, existing, row: dict) -> str | None:
+    """Why one row of a grid cannot be saved, or None."""
+    period = measure.normalise_period(row["period"])
+    current = existing.get(period)
+    if row.get("version") is None and current is not None:
+        return (
+            f"{format_month(period)} was given a value ({_shown(current)}) after you opened "
+            "this page: change that one instead."
+        )
+    if row.get("version") is not None and current is None:
+        return f"The value for {format_month(period)} was removed after you opened this page."
+    try:
+        _data_point(measure, **{name: row.get(name) for name in (*NUMBERS, "note", "period")})
+    except ValidationError as error:
+        return " ".join(error.messages)
+    return None
+
+
+@transaction.atomic
+def data_points_save(*, measure: Measure, rows: list[dict]) -> ImportResult:
+    """Save several periods at once, all or nothing: new values, and changes to saved ones.
+
+    Each row has `period`, the numbers, `note`, and the `version` of the saved value it changes
+    (None for a new value). A row equal to the saved value is left alone. Rows that cannot be
+    saved raise one ValidationError keyed by each period's ISO date; a changed value that someone
+    else saved first raises StaleEditError, and nothing is saved either way.
+    """
+    existing = {point.period: point for point in measure.data_points.all()}
+    errors, seen = {}, set()
+    for row in rows:
+        period = measure.normalise_period(row["period"])
+        if period in seen:
+            errors[period.isoformat()] = [f"{format_month(period)} is given twice."]
+        elif message := _grid_row_error(measure, existing, row):
+            errors[period.isoformat()] = [message]
+        seen.add(period)
+    if errors:
+        raise ValidationError(errors)
+    created = changed = 0
+    for row in rows:
+        values = {name: row.get(name) for name in NUMBERS}
+        note = row.get("note") or ""
+        point = existing.get(measure.normalise_period(row["period"]))
+        if point is None:
+            saved(_data_point(measure, period=row["period"], note=note, **values))
+            created += 1
+        elif not _same_values(point, {**values, "note": note}):
+            claim_version(point, row["version"])
+            _point_change(point, note=note, **values)
+            changed += 1
+    if created or changed:
+        measure_summary_refresh(measure=measure)
+    return ImportResult(created=created, replaced=changed)
+
+
 @transaction.atomic
 def data_point_delete(*, point: DataPoint) -> None:
     """Remove a period's value."""
@@ -219,13 +290,19 @@ def data_point_delete(*, point: DataPoint) -> None:
     measure_summary_refresh(measure=measure)
 
 
-def _parse_period(text: str) -> date:
-    for pattern in ("%Y-%m-%d", "%Y-%m", "%d/%m/%Y", "%m/%Y", "%b %Y", "%B %Y"):
+def _parse_period(text: str, frequency: str = Frequency.MONTHLY) -> date:
+    try:
+        # What the period pickers send and the export writes: 2026-03, 2026-W10, 2026-03-01.
+        return parse_period(text, frequency)
+    except (ValueError, OverflowError):
+        pass
+    for pattern in ("%Y-%m", "%d/%m/%Y", "%m/%Y", "%b %Y", "%B %Y"):
         try:
             return datetime.strptime(text.strip(), pattern).date()
         except ValueError:
             continue
-    raise ValueError(f"“{text[:40]}” is not a date: use 2026-03 or 2026-03-01.")
+    example = "2026-W10" if frequency == Frequency.WEEKLY else "2026-03"
+    raise ValueError(f"“{text[:40]}” is not a period: use {example} or 2026-03-01.")
 
 
 def _parse_number(text: str, *, whole: bool):
@@ -288,7 +365,9 @@ def _parse_rows(measure: Measure, fieldnames, rows: list[dict]):
         if not any(row.values()):
             continue
         try:
-            period = measure.normalise_period(_parse_period(row.get("period", "")))
+            period = measure.normalise_period(
+                _parse_period(row.get("period", ""), measure.frequency)
+            )
             numbers = {
                 "numerator": _parse_number(row.get("numerator", ""), whole=True),
                 "denominator": _parse_number(row.get("denominator", ""), whole=True),
@@ -368,13 +447,8 @@ def _period_name(measure: Measure, period: date) -> str:
     return format_month(period)
 
 
-def _same_value(old: DataPoint, new: DataPoint, *, with_note: bool) -> bool:
-    same = (old.numerator, old.denominator, old.value) == (
-        new.numerator,
-        new.denominator,
-        new.value,
-    )
-    return same and (not with_note or old.note == new.note)
+def _numbers(point: DataPoint, *, note: str) -> dict:
+    return {**{name: getattr(point, name) for name in NUMBERS}, "note": note}
 
 
 def _batch_points(measure: Measure, items: list[dict | None]):
@@ -435,7 +509,7 @@ def data_points_upsert(
         if old is None:
             changes.append((None, point))
             result.created.append(point.period)
-        elif _same_value(old, point, with_note=has_note):
+        elif _same_values(old, _numbers(point, note=point.note if has_note else old.note)):
             result.unchanged.append(point.period)
         elif not (replace or items[index].get("replace")):
             message = (

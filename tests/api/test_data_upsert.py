@@ -161,8 +161,8 @@ def test_weekly_measures_take_iso_weeks(send, work):
 def test_a_weekly_measure_refuses_a_month_and_a_monthly_one_a_week(send, work):
     weekly = send([{"period": "2026-10", "value": 4}], measure=work["weekly"])
     monthly = send([{"period": "2026-W43", "numerator": 1, "denominator": 2}])
-    assert weekly.json()["errors"][0]["message"].startswith("A weekly measure's period")
-    assert monthly.json()["errors"][0]["message"].startswith("A monthly measure's period")
+    assert weekly.json()["errors"][0]["message"].startswith("Enter a week as year and ISO week")
+    assert monthly.json()["errors"][0]["message"].startswith("Enter a month as year and month")
 
 
 def test_week_53_of_a_year_without_one_is_refused(send, work):
@@ -170,7 +170,7 @@ def test_week_53_of_a_year_without_one_is_refused(send, work):
     assert response.json()["errors"][0] == {
         "index": 0,
         "field": "period",
-        "message": "2027-W53 is not a week of that year.",
+        "message": "Enter a week as year and ISO week number, for example 2027-W09.",
     }
 
 

@@ -49,3 +49,18 @@ def test_the_lead_lands_on_the_programme_dashboard_and_sorts_by_name(
     names = page.locator("table.dashboard-table tbody th[scope=row] > a").all_inner_texts()
     assert names == ["Practice A", "Practice B"]
     assert violations == []
+
+
+def test_a_measure_icon_names_its_measure_on_keyboard_focus(page, sign_in, facilitator, practice_a):
+    from tests.pdsa.factories import ImprovementPlanFactory, MeasureFactory
+
+    MeasureFactory(plan=ImprovementPlanFactory(practice=practice_a), name="Imaging rate")
+    sign_in(facilitator)
+    expect(page.get_by_text("Key to the measure icons")).to_be_visible()
+    icon = page.locator("a.qi-m").first
+    icon.focus()
+    shown = icon.evaluate("el => getComputedStyle(el, '::after').content")
+    assert shown == '"Imaging rate"'
+    page.locator("body").click(position={"x": 1, "y": 1})
+    icon.hover()
+    assert icon.evaluate("el => getComputedStyle(el, '::after').content") == '"Imaging rate"'

@@ -1,12 +1,17 @@
 """Fixtures for the dashboards: a practice's improvement work, visits and workshops."""
 
+from collections import Counter
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from django.db.models import Count
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
 
+from dashboards import selectors, totals
 from pdsa import services as pdsa_services
-from pdsa.models import Stage
-from practices.models import Role
+from pdsa.models import Measure, PDSACycle, Stage
+from practices.models import Practice, Role
 from tests.followup.factories import RecipientFactory, SurveyFactory
 from tests.pdsa.factories import (
     DataPointFactory,
@@ -86,3 +91,51 @@ def upcoming_workshop(programme):
     return WorkshopSessionFactory(
         programme=programme, title="Next workshop", starts_at=datetime(2027, 1, 20, 13, tzinfo=UTC)
     )
+
+
+def scanned(programme):
+    """The totals by a scan of every row, as the dashboard counted them before (a second
+    opinion that shares no code with dashboards.totals)."""
+    now = timezone.now()
+    cycles = PDSACycle.objects.filter(plan__practice__programme=programme)
+    started = Counter()
+    for row in cycles.annotate(m=TruncMonth("start_date")).values("m").annotate(n=Count("pk")):
+        if row["m"] is not None:
+            started[row["m"].isoformat()[:10]] += row["n"]
+    completed = Counter()
+    finished = cycles.filter(stage=Stage.COMPLETE, end_date__isnull=False)
+    for row in finished.annotate(m=TruncMonth("end_date")).values("m").annotate(n=Count("pk")):
+        completed[row["m"].isoformat()[:10]] += row["n"]
+    decided = Counter(cycles.exclude(decision="").values_list("decision", flat=True))
+    matrix = Counter(
+        f"{v}|{a}"
+        for v, a in Measure.objects.filter(plan__practice__programme=programme).values_list(
+            "latest_variation", "latest_assurance"
+        )
+    )
+    practices = selectors.dashboard_practices(
+        Practice.objects.filter(programme=programme), today=timezone.localdate(now), now=now
+    )
+    attention = Counter()
+    for practice in practices:
+        attention["practices"] += 1
+        attention["needing"] += practice.attention > 0
+        for name in selectors.ATTENTION_COUNTS:
+            attention[name] += getattr(practice, name)
+    return {
+        group: {k: v for k, v in counter.items() if v}
+        for group, counter in (
+            ("started", started),
+            ("completed", completed),
+            ("decided", decided),
+            ("matrix", matrix),
+            ("attention", attention),
+        )
+    }
+
+
+def check_kept_totals(programme):
+    """The kept totals equal the totals counted afresh and a scan of every row."""
+    now = timezone.now()
+    kept = totals.kept_counts(programme, now=now)
+    assert kept == totals.fresh_counts(programme, now=now) == scanned(programme)

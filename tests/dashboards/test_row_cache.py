@@ -18,7 +18,7 @@ from django.apps import apps
 from django.urls import reverse
 from django.utils import timezone
 
-from dashboards import freshness, row_cache, views
+from dashboards import freshness, row_cache, selectors, views
 from followup import services as followup_services
 from followup.factors import FACTOR_KEYS
 from followup.models import Survey
@@ -27,7 +27,7 @@ from pdsa import services as pdsa_services
 from pdsa.models import Stage
 from practices import services as practice_services
 from practices.models import Practice, Programme, Role
-from tests.dashboards.conftest import add_work
+from tests.dashboards.conftest import add_work, check_kept_totals
 from tests.followup.conftest import token_in
 from tests.followup.factories import SurveyFactory
 from tests.pdsa.factories import DriverFactory, PDSACycleFactory
@@ -70,9 +70,11 @@ def world(programme, practice_a, practice_b, facilitator, member_a, lead):
 
 def _listed(world):
     return list(
-        Practice.objects.filter(pk__in=[world["practice"].pk, world["other"].pk])
-        .order_by("name", "pk")
-        .values_list("pk", "dashboard_token", "programme__dashboard_token")
+        selectors.listed(
+            Practice.objects.filter(pk__in=[world["practice"].pk, world["other"].pk]).order_by(
+                "name", "pk"
+            )
+        )
     )
 
 
@@ -91,7 +93,7 @@ def fresh(world):
 
 
 def tokens(world):
-    return _listed(world)
+    return [values[:-1] for values in _listed(world)]  # without the facilitator's name
 
 
 # Every kind of write -----------------------------------------------------------------------
@@ -281,15 +283,20 @@ WRITES = [
 
 
 @pytest.mark.parametrize("write", WRITES, ids=[w.__name__.strip("_") for w in WRITES])
-def test_after_every_kind_of_write_the_cached_rows_are_the_fresh_rows(world, write):
+def test_after_every_kind_of_write_the_cached_rows_and_kept_totals_are_the_fresh_ones(world, write):
     before = cached(world)
     assert before == fresh(world)
     old_tokens = tokens(world)
 
+    check_kept_totals(world["programme"])
+
     write(world)
 
-    assert tokens(world) != old_tokens, "the write did not replace a token"
+    if write is not _rename_facilitator:  # a name read with the list, kept in no row
+        assert tokens(world) != old_tokens, "the write did not replace a token"
     assert cached(world) == fresh(world)
+    # The programme's kept totals follow the same tokens (dashboards.totals).
+    check_kept_totals(world["programme"])
 
 
 def test_a_write_changes_what_the_cached_page_shows(login, world):
@@ -323,6 +330,15 @@ def test_an_action_becomes_overdue_in_the_cache_at_midnight(world, frozen):
     frozen.move_to(datetime(2026, 11, 27, 0, 1, tzinfo=UTC))
     assert cached(world) == fresh(world)
     assert "1 overdue" in cached(world)[0].html
+
+
+def test_a_planned_visit_leaves_the_next_visit_column_at_its_day(world, frozen):
+    # add_work plans a visit for 1 December: the next planned visit until that day begins.
+    frozen.move_to(datetime(2026, 11, 30, 23, 59, tzinfo=UTC))
+    assert ">1 Dec 2026</a></td>" in cached(world)[0].html
+    frozen.move_to(datetime(2026, 12, 1, 0, 1, tzinfo=UTC))
+    assert cached(world) == fresh(world)
+    assert ">1 Dec 2026</a></td>" not in cached(world)[0].html
 
 
 def test_the_next_workshop_moves_on_in_the_cache_when_it_starts(world, frozen):
@@ -371,11 +387,68 @@ def test_every_model_is_tracked_or_says_why_not():
         *freshness.PROGRAMME_PATHS,
         *freshness.UNTRACKED,
         *freshness.SELF_TOKENED,
-        freshness.FACILITATOR_NAME,
     }
     ours = {model._meta.label for model in apps.get_models() if model._meta.app_label in APPS}
     assert ours - known == set(), "say whether a dashboard row shows these models"
     assert known - ours == set(), "these are not models"
+
+
+# Narrow invalidation: a write rebuilds only the parts it changed ------------------------------
+
+
+@pytest.fixture
+def rebuilt(monkeypatch):
+    """The practices whose parts are rebuilt (the facilitator's names are never rebuilt)."""
+    built = []
+    real = selectors.build_practice_rows
+
+    def spy(ids, **kwargs):
+        built.extend(ids)
+        return real(ids, **kwargs)
+
+    monkeypatch.setattr(selectors, "build_practice_rows", spy)
+    return built
+
+
+def _rename_programme(w):
+    programme = w["programme"]
+    programme.name = "Renamed programme"
+    programme.save()
+
+
+@pytest.mark.parametrize("write", [_plan_a_workshop, _rename_programme])
+def test_a_workshop_or_programme_save_rebuilds_no_practices_part(world, rebuilt, write):
+    cached(world)
+    rebuilt.clear()
+    write(world)
+    rows = cached(world)
+    assert rebuilt == []
+    assert rows == fresh(world)
+
+
+def test_the_new_workshop_shows_in_every_row_of_the_programme(world):
+    cached(world)
+    _plan_a_workshop(world)
+    assert all('<td class="text-nowrap">2 Dec 2026</td>' in row.html for row in cached(world))
+
+
+def test_renaming_a_facilitator_replaces_no_token_and_rebuilds_nothing(world, rebuilt):
+    cached(world)
+    rebuilt.clear()
+    before = tokens(world)
+    _rename_facilitator(world)
+    rows = cached(world)
+    assert tokens(world) == before and rebuilt == []
+    assert rows == fresh(world)
+    assert "Frances Facilitator" in rows[0].html  # practice A's facilitator
+
+
+def test_a_practice_write_rebuilds_that_practice_only(world, rebuilt):
+    cached(world)
+    rebuilt.clear()
+    _rename_plan(world)
+    cached(world)
+    assert rebuilt == [world["practice"].pk]
 
 
 def test_signing_in_does_not_replace_a_facilitators_practice_tokens(world, client):

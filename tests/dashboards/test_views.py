@@ -281,6 +281,66 @@ def test_the_needs_attention_counts_are_the_same_whichever_the_sort(
     assert counts(sort="name", attention="1") == by_attention
 
 
+def test_a_practice_needing_attention_says_why(login, facilitator, practice_a, member_a, frozen):
+    visit = VisitFactory(practice=practice_a, facilitator=facilitator, visited_on=date(2026, 11, 2))
+    for day in (20, 24):
+        AgreedActionFactory(visit=visit, owner=member_a, due_on=date(2026, 11, day))
+    PDSACycleFactory(plan=ImprovementPlanFactory(practice=practice_a), stage=Stage.DO)
+    frozen.move_to(NOW + timedelta(days=15))
+    response = login(facilitator).get(facilitator_url())
+    row = _row(response, practice_a)
+    assert row.practice.attention_reasons == ["2 overdue actions", "1 stale cycle"]
+    assert 'Needs attention</span><div class="small">2 overdue actions, 1 stale cycle</div>' in (
+        response.content.decode()
+    )
+
+
+def test_the_reasons_are_the_attention_counts_in_words(practice_a):
+    from types import SimpleNamespace
+
+    counts = SimpleNamespace(overdue_actions=1, stale_cycles=0, measures_of_concern=3)
+    assert selectors.attention_reasons(counts) == ["1 overdue action", "3 measures of concern"]
+    none = SimpleNamespace(overdue_actions=0, stale_cycles=0, measures_of_concern=0)
+    assert selectors.attention_reasons(none) == []
+
+
+def test_a_practice_needing_no_attention_gives_no_reasons(login, facilitator, practice_a):
+    page = login(facilitator).get(facilitator_url()).content.decode()
+    assert "Needs attention</span>" not in page
+
+
+def test_the_next_planned_visit_has_its_own_column(login, facilitator, practice_a):
+    VisitFactory(practice=practice_a, facilitator=facilitator, visited_on=date(2026, 11, 2))
+    VisitFactory(
+        practice=practice_a,
+        facilitator=facilitator,
+        visited_on=date(2026, 12, 14),
+        duration_minutes=None,
+        travel_minutes=0,
+        notes="",
+    )
+    response = login(facilitator).get(facilitator_url())
+    page = response.content.decode()
+    assert '<th scope="col">Next planned visit</th>' in page
+    assert _row(response, practice_a).visits.next_visit_on == date(2026, 12, 14)
+    assert ">14 Dec 2026</a></td>" in page and ">2 Nov 2026</a></td>" in page
+
+
+def test_measure_icons_have_a_visible_key_and_name_their_measure(
+    login, lead, programme, facilitator, practice_a
+):
+    add_work(practice_a, facilitator=facilitator, plans=1, measures=1)
+    measure = practice_a.improvement_plans.get().measures.get()
+    for url in (facilitator_url(), programme_url(programme)):
+        page = login(lead).get(url).content.decode()
+        assert "Key to the measure icons" in page
+        assert "Common cause variation" in page and "consistently misses the target" in page
+        # A link (so it takes keyboard focus) carrying its measure's name for hover and focus.
+        chart = reverse("pdsa:measure_chart", args=[measure.pk])
+        assert f'<a class="qi-m" href="{chart}" data-label="Measure 0">' in page
+        assert '<span class="visually-hidden">Measure 0: </span>' in page
+
+
 def test_progress_scores_show_set_and_suggested(login, facilitator, practice_a, member_a):
     plan = ImprovementPlanFactory(practice=practice_a, title="Advice plan")
     plan.team.add(member_a)
@@ -467,8 +527,8 @@ def test_staff_may_export_any_programme(login, staff, programme, practice_a):
 
 FACILITATOR_BUDGET = 18  # building every row (the row cache is empty)
 FACILITATOR_CACHED_BUDGET = 4  # rows from the row cache: session, user, roles, the list
-PROGRAMME_BUDGET = 27  # building the page's rows (the row cache is empty)
-PROGRAMME_CACHED_BUDGET = 13  # the page's rows from the row cache
+PROGRAMME_BUDGET = 39  # building rows and recounting kept totals (all of them, or after a write)
+PROGRAMME_CACHED_BUDGET = 13  # rows from the row cache, the kept totals up to date
 
 
 @pytest.mark.parametrize("practices", [2, 8])
@@ -497,6 +557,14 @@ def test_the_programme_dashboard_has_a_fixed_query_budget(
     with django_assert_max_num_queries(PROGRAMME_CACHED_BUDGET):
         again = client.get(programme_url(programme))
     assert again.context["rows_html"] == response.context["rows_html"]
+    # One practice written to: its row and its part of the kept totals are rebuilt.
+    PDSACycleFactory(plan=ImprovementPlanFactory(practice=practices_of(programme)[0]))
+    with django_assert_max_num_queries(PROGRAMME_BUDGET):
+        client.get(programme_url(programme))
+
+
+def practices_of(programme):
+    return list(programme.practices.order_by("pk"))
 
 
 def test_the_learning_needs_change_matches_the_workshops_page(login, lead, programme, practice_a):

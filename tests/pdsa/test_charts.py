@@ -3,7 +3,8 @@ from datetime import date
 import pytest
 from django.utils.text import Truncator
 
-from pdsa.charts import MIN_SPC_POINTS, SeriesPoint, _shorten, analyse
+from pdsa.charts import MIN_SPC_POINTS, SeriesPoint, _shorten, analyse, chart_cycles
+from qiproject.charts import format_value
 
 
 def _months(values, *, proportion=False):
@@ -89,3 +90,44 @@ def test_a_p_chart_target_gives_an_assurance():
 )
 def test_cycle_labels_on_the_chart_are_cut_as_django_cuts_text(title):
     assert _shorten(title, 20) == Truncator(title).chars(20)
+
+
+def test_a_p_chart_baseline_freezes_the_centre_and_says_how_in_words():
+    # Twelve baseline months of 5/20 then 10/20 (c = 0.25): the later months stay on 0.25.
+    pairs = [(5, 20)] * 12 + [(10, 20)] * 4
+    analysis = analyse(
+        _months(pairs, proportion=True),
+        is_proportion=True,
+        improvement="increase",
+        baseline_end=date(2025, 12, 1),
+    )
+    assert {row.centre for row in analysis.rows} == {0.25}
+    assert analysis.rows[-1].special_cause == "improvement"
+    (note, *_rest) = analysis.notes
+    assert "first 12 periods" in note and "total numerator" in note and "25.0%" in note
+    assert "XmR charts only" not in " ".join(analysis.notes)
+    assert analysis.trial_limits  # twelve points set them
+
+
+def test_a_count_limit_reads_the_same_in_the_flag_words_as_in_the_table():
+    values = [3, 2, 3, 4, 2, 3, 3, 2, 4, 3, 2, 3, 9]
+    analysis = analyse(
+        _months(values), is_proportion=False, improvement="increase", data_type="count"
+    )
+    flagged = analysis.rows[-1]
+    assert flagged.rule is not None
+    assert format_value(flagged.upper, data_type="count") in flagged.explanation
+    assert f"{flagged.upper:.3g}" not in flagged.explanation
+
+
+def test_cycles_outside_the_data_are_left_off_the_chart():
+    from types import SimpleNamespace
+
+    analysis = analyse(_months([1, 2, 3]), is_proportion=False, improvement="increase")
+    measure = SimpleNamespace(normalise_period=lambda d: d.replace(day=1))
+    cycles = [
+        SimpleNamespace(start_date=date(2024, 12, 5)),
+        SimpleNamespace(start_date=date(2025, 2, 9)),
+        SimpleNamespace(start_date=date(2025, 4, 1)),
+    ]
+    assert chart_cycles(measure, analysis.rows, cycles) == [(1, cycles[1])]

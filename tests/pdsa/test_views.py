@@ -284,6 +284,28 @@ def test_the_chart_page_shows_the_spc_chart_with_flags_explained_and_a_table(
     assert "This point is" in page  # each flag explained in words
     assert "PDSA 1: Leaflet" in page
     assert '<th scope="row">Aug 2026</th>' in page
+    # The form to recalculate the limits belongs with the limits: on the SPC tab only.
+    assert "Recalculate the limits" in page and "Recalculate the limits" not in run_page
+    assert "Edit the measure" in run_page
+    # No target: the legend names none.
+    assert ">Target<" not in page
+
+
+def test_a_p_chart_baseline_freezes_the_limits_and_the_page_says_how(login, member_a, plan):
+    measure = MeasureFactory(plan=plan, baseline_end=date(2025, 12, 1))
+    assert measure.is_proportion
+    for i in range(16):
+        DataPointFactory(
+            measure=measure,
+            period=date(2025 + i // 12, i % 12 + 1, 1),
+            numerator=5 if i < 12 else 10,
+            denominator=20,
+        )
+    url = reverse("pdsa:measure_chart", args=[measure.pk])
+    page = login(member_a).get(url + "?chart=spc").content.decode()
+    assert "Limits frozen from the first 12 periods" in page
+    assert "total numerator divided by their total denominator (25.0%)" in page
+    assert page.count("<td>25.0%</td>") >= 16  # the centre stays on the baseline's
 
 
 def test_a_rebase_is_set_by_the_team(login, member_a, measure, point):
@@ -592,3 +614,25 @@ def test_a_70000_row_csv_is_refused_quickly_and_the_limit_is_on_the_form(login, 
     assert time.monotonic() - started < 5
     assert "more than 2,000 rows" in response.content.decode()
     assert not DataPoint.objects.exists()
+
+
+def test_each_measure_on_the_practice_dashboard_has_a_sparkline_of_its_last_periods(
+    login, member_a, practice_a
+):
+    plan = ImprovementPlanFactory(practice=practice_a)
+    measure = MeasureFactory(plan=plan, name="Imaging <rate>", data_type="count")
+    for i in range(14):
+        DataPointFactory(
+            measure=measure,
+            period=date(2025 + i // 12, i % 12 + 1, 1),
+            value=i,
+            numerator=None,
+            denominator=None,
+        )
+    MeasureFactory(plan=plan, name="No data yet")
+    response = login(member_a).get(reverse("pdsa:practice_dashboard", args=[practice_a.pk]))
+    assert response.context["dashboard"].recent[measure.pk] == [float(i) for i in range(2, 14)]
+    page = response.content.decode()
+    assert page.count('class="qi-spark"') == 2
+    assert "Imaging &lt;rate&gt;, last 12 periods: 2, 3, 4" in page
+    assert "No data yet: no data yet" in page

@@ -42,6 +42,8 @@ class EditPage:
     changes: tuple[dict, dict] | None = None
     no_lock_because: str = ""
     ignored: set[str] = field(default_factory=set)  # fields a save rightly touches
+    # A posted name that is not the model field's own (a grid's `p2026-02-numerator`).
+    saved_as: dict[str, str] = field(default_factory=dict)
 
     def url(self, obj) -> str:
         return (self.page_url or self.post_url)(obj)
@@ -71,7 +73,9 @@ def _measure(fx):
 
 def _rebased(fx):
     measure = _measure(fx)
-    DataPointFactory(measure=measure, period=date(2026, 1, 1))
+    # Twelve periods: the form to recalculate limits is on the SPC tab, shown from twelve.
+    for month in range(1, 13):
+        DataPointFactory(measure=measure, period=date(2026, month, 1))
     measure.rebased_from, measure.rebase_reason = date(2026, 1, 1), "Leaflet adopted"
     measure.save()
     return measure_summary_refresh(measure=measure)
@@ -162,6 +166,14 @@ EDIT_PAGES = [
         _point,
         lambda o: reverse("pdsa:data_point_edit", args=[o.pk]),
         changes=({"note": "First note"}, {"note": "Second note"}),
+    ),
+    EditPage(
+        "pdsa:data_grid_edit",
+        "member_a",
+        _point,
+        lambda o: reverse("pdsa:data_grid_edit", args=[o.measure_id]) + "?end=2026-02",
+        changes=({"p2026-02-numerator": "3"}, {"p2026-02-numerator": "4"}),
+        saved_as={"p2026-02-numerator": "numerator"},
     ),
     EditPage(
         "pdsa:library_edit",

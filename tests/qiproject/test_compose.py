@@ -17,3 +17,6 @@ def test_docker_compose_runs_the_whole_stack_with_commands_that_exist():
         environment = services[name]["environment"]
         assert environment["DATABASE_URL"].startswith("postgres://")
         assert environment["CELERY_BROKER_URL"].startswith("redis://")
+        # The web processes share one cache, in a Redis database apart from the broker's.
+        assert environment["CACHE_URL"].startswith("redis://")
+        assert environment["CACHE_URL"] != environment["CELERY_BROKER_URL"]

@@ -207,6 +207,14 @@ CREATES = [
         created=lambda w: DataPoint.objects.filter(measure=w.measure),
     ),
     Create(
+        "pdsa:data_grid_edit",
+        "member_a",
+        page=lambda w: reverse("pdsa:data_grid_edit", args=[w.measure.pk]) + "?end=2026-03",
+        action=lambda w: reverse("pdsa:data_grid_edit", args=[w.measure.pk]) + "?end=2026-03",
+        typed=lambda w: {"p2026-03-numerator": "4", "p2026-03-denominator": "9"},
+        created=lambda w: DataPoint.objects.filter(measure=w.measure),
+    ),
+    Create(
         "pdsa:library_create",
         "lead",
         page=lambda w: reverse("pdsa:library_create"),

@@ -71,3 +71,10 @@ def test_learning_needs_show_weakest_topics_first_with_the_change(
     practice_only = selectors.learning_needs_results(programme=programme, practice=practice_a)
     assert practice_only[0].before == 1.5
     assert practice_only[0].before_n == 2
+
+
+def test_the_mean_rating_is_rounded_and_no_ratings_give_none():
+    from workshops.selectors import mean
+
+    assert mean([1, 2, 2]) == 1.7
+    assert mean([]) is None

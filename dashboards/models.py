@@ -1,0 +1,52 @@
+"""Kept programme totals: what the programme dashboard shows above its practices, kept up to
+date per practice so that no request scans every cycle of a programme (dashboards.totals)."""
+
+from django.db import models
+
+
+class ProgrammeTotals(models.Model):
+    """A programme's totals: the sum of its practices' kept counts (PracticeTotals)."""
+
+    programme = models.OneToOneField(
+        "practices.Programme", on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    # {"started": {"2026-01-01": 5}, "completed": {...}, "decided": {"adopt": 2},
+    #  "matrix": {"improvement|pass": 1}, "attention": {"stale_cycles": 3, "needing": 1, ...}}
+    counts = models.JSONField(default=dict)
+
+    class Meta:
+        verbose_name_plural = "programme totals"
+
+    def __str__(self):
+        return f"Totals of programme {self.programme_id}"
+
+
+class PracticeTotals(models.Model):
+    """One practice's part of its programme's totals, and what it was counted from.
+
+    `practice_id` is a plain number, not a foreign key: when a practice is deleted or moves to
+    another programme its kept row stays until the programme's next refresh takes its counts
+    away from the programme's totals.
+    """
+
+    programme = models.ForeignKey("practices.Programme", on_delete=models.CASCADE, related_name="+")
+    practice_id = models.BigIntegerField()
+    token = models.UUIDField()  # the practice's dashboard token the counts were taken at
+    stale_days = models.PositiveSmallIntegerField()  # the programme's threshold then
+    built_at = models.DateTimeField()
+    # When the counts would first change with no write (an action falls overdue, a cycle
+    # goes stale); null when nothing waits.
+    valid_until = models.DateTimeField(null=True, blank=True)
+    attention = models.PositiveIntegerField(default=0)
+    counts = models.JSONField(default=dict)
+
+    class Meta:
+        verbose_name_plural = "practice totals"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "practice_id"], name="one_kept_total_per_practice"
+            )
+        ]
+
+    def __str__(self):
+        return f"Totals of practice {self.practice_id} in programme {self.programme_id}"

@@ -1,0 +1,242 @@
+"""Programme totals kept per practice: cycles per month, Act decisions, the icon matrix and
+what needs attention, with no scan of every cycle per request.
+
+Each practice's part is kept in a PracticeTotals row with the practice's dashboard token (the
+same token every write to what a dashboard shows replaces: dashboards.freshness, checked by
+tests/write_guard.py), the programme's stale threshold, and the moment its counts would first
+change with no write (an action falling overdue, a cycle going stale). The programme's totals
+are the sum of those parts, kept in ProgrammeTotals. A request refreshes only the parts that
+are out of date: it finds them in one query, recounts just those practices (a fixed number of
+grouped queries), and moves the programme's sums by the difference. A practice deleted or
+moved away leaves a part behind, which the next refresh takes away.
+
+The refresh writes while a page is read, as the row cache does, and under a lock on the
+programme's totals row, so two requests never add the same difference twice.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.db import transaction
+from django.db.models import Count, Exists, Min, OuterRef, Q
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+
+from dashboards.models import PracticeTotals, ProgrammeTotals
+from dashboards.selectors import ATTENTION_COUNTS
+from pdsa.models import MEASURE_OF_CONCERN, Measure, PDSACycle, Stage, goes_stale_at, stale_cutoff
+from practices.models import AgreedAction, Practice, Programme
+
+# Above this many practices to recount, the grouped queries filter on the programme rather
+# than on a list of ids (and ignore the practices that are up to date).
+WHOLE_PROGRAMME = 500
+
+
+@dataclass
+class Part:
+    """One practice's counts, and when they would first change with no write."""
+
+    counts: dict
+    attention: int
+    valid_until: datetime | None
+
+
+def _empty() -> dict:
+    return {"started": {}, "completed": {}, "decided": {}, "matrix": {}, "attention": {}}
+
+
+def _add(into: dict, counts: dict, sign: int = 1) -> None:
+    for group, values in counts.items():
+        target = into.setdefault(group, {})
+        for key, count in values.items():
+            total = target.get(key, 0) + sign * count
+            if total:
+                target[key] = total
+            else:
+                target.pop(key, None)
+
+
+def _month(value) -> str | None:
+    if value is None:
+        return None
+    return (value.date() if isinstance(value, datetime) else value).isoformat()
+
+
+def _midnight_after(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min))
+
+
+def count_parts(programme: Programme, ids: list[int], *, now: datetime) -> dict[int, Part]:
+    """The counts of these practices of the programme, from the database (six queries)."""
+    if not ids:
+        return {}
+    today = timezone.localdate(now)
+    days = programme.stale_cycle_days
+    wanted = set(ids)
+    if len(ids) > WHOLE_PROGRAMME:
+        in_plans = Q(plan__practice__programme_id=programme.pk)
+        in_practices = Q(practice__programme_id=programme.pk)
+    else:
+        in_plans = Q(plan__practice_id__in=ids)
+        in_practices = Q(practice_id__in=ids)
+    counts = {pk: _empty() for pk in ids}
+    attention = {pk: dict.fromkeys(ATTENTION_COUNTS, 0) for pk in ids}
+    waits = defaultdict(list)
+
+    cycles = (
+        PDSACycle.objects.filter(in_plans)
+        .annotate(started=TruncMonth("start_date"), ended=TruncMonth("end_date"))
+        .values_list("plan__practice_id", "started", "ended", "stage", "decision")
+        .annotate(count=Count("pk"))
+        .order_by()
+    )
+    for pk, started, ended, stage, decision, count in cycles:
+        if pk not in wanted:
+            continue
+        if (month := _month(started)) is not None:
+            _add(counts[pk], {"started": {month: count}})
+        if stage == Stage.COMPLETE and (month := _month(ended)) is not None:
+            _add(counts[pk], {"completed": {month: count}})
+        if decision:
+            _add(counts[pk], {"decided": {decision: count}})
+
+    # The stale rule (PDSACycle.objects.stale) at this programme's threshold, and when the
+    # oldest cycle not yet stale will be.
+    stale = (
+        PDSACycle.objects.stale(now, thresholds=[days])
+        .filter(in_plans)
+        .values_list("plan__practice_id")
+        .annotate(count=Count("pk"))
+        .order_by()
+    )
+    for pk, count in stale:
+        if pk in wanted:
+            attention[pk]["stale_cycles"] = count
+    fine = (
+        PDSACycle.objects.open()
+        .filter(in_plans, updated_at__gte=stale_cutoff(now, days))
+        .values_list("plan__practice_id")
+        .annotate(oldest=Min("updated_at"))
+        .order_by()
+    )
+    for pk, oldest in fine:
+        if pk in wanted:
+            waits[pk].append(goes_stale_at(oldest, days))
+
+    overdue = (
+        AgreedAction.objects.overdue(today)
+        .filter(in_practices)
+        .values_list("practice_id")
+        .annotate(count=Count("pk"))
+        .order_by()
+    )
+    for pk, count in overdue:
+        if pk in wanted:
+            attention[pk]["overdue_actions"] = count
+    due = (
+        AgreedAction.objects.open()
+        .filter(in_practices, due_on__gte=today)
+        .values_list("practice_id")
+        .annotate(first=Min("due_on"))
+        .order_by()
+    )
+    for pk, first in due:
+        if pk in wanted:  # overdue from the midnight after its due day
+            waits[pk].append(_midnight_after(first))
+
+    measures = (
+        Measure.objects.filter(in_plans)
+        .values_list("plan__practice_id", "latest_variation", "latest_assurance")
+        .annotate(count=Count("pk"), concern=Count("pk", filter=MEASURE_OF_CONCERN))
+        .order_by()
+    )
+    for pk, variation, assurance, count, concern in measures:
+        if pk in wanted:
+            _add(counts[pk], {"matrix": {f"{variation}|{assurance}": count}})
+            attention[pk]["measures_of_concern"] += concern
+
+    parts = {}
+    for pk in ids:
+        needing = sum(attention[pk].values())
+        _add(
+            counts[pk],
+            {"attention": {**attention[pk], "practices": 1, "needing": 1 if needing else 0}},
+        )
+        parts[pk] = Part(counts[pk], needing, min(waits[pk]) if waits[pk] else None)
+    return parts
+
+
+def fresh_counts(programme: Programme, *, now: datetime) -> dict:
+    """The programme's totals counted afresh, with nothing kept (what the kept sums must equal)."""
+    ids = list(Practice.objects.filter(programme=programme).values_list("pk", flat=True))
+    total = _empty()
+    for part in count_parts(programme, ids, now=now).values():
+        _add(total, part.counts)
+    return total
+
+
+def _out_of_date(programme: Programme, now: datetime):
+    """(pk, token) of the programme's practices whose kept part is missing or out of date,
+    and the kept parts of practices no longer in the programme (two queries)."""
+    practices = Practice.objects.filter(programme_id=programme.pk)
+    current = PracticeTotals.objects.filter(
+        Q(valid_until__isnull=True) | Q(valid_until__gt=now),
+        programme_id=programme.pk,
+        practice_id=OuterRef("pk"),
+        token=OuterRef("dashboard_token"),
+        stale_days=programme.stale_cycle_days,
+        built_at__lte=now,  # a clock set back must not keep counts taken for a later time
+    )
+    stale = list(practices.exclude(Exists(current)).values_list("pk", "dashboard_token"))
+    gone = list(
+        PracticeTotals.objects.filter(programme_id=programme.pk).exclude(
+            practice_id__in=practices.values("pk")
+        )
+    )
+    return stale, gone
+
+
+def kept_counts(programme: Programme, *, now: datetime) -> dict:
+    """The programme's totals, refreshing only the practices whose counts are out of date."""
+    stale, gone = _out_of_date(programme, now)
+    if not stale and not gone:
+        kept = ProgrammeTotals.objects.filter(programme_id=programme.pk).first()
+        if kept is not None:
+            return {**_empty(), **kept.counts}
+    return _refresh(programme, now)
+
+
+def _refresh(programme: Programme, now: datetime) -> dict:
+    ProgrammeTotals.objects.bulk_create(
+        [ProgrammeTotals(programme_id=programme.pk, counts=_empty())], ignore_conflicts=True
+    )
+    with transaction.atomic():
+        kept = ProgrammeTotals.objects.select_for_update().get(programme_id=programme.pk)
+        # Again under the lock: another request may have refreshed them meanwhile.
+        stale, gone = _out_of_date(programme, now)
+        tokens = dict(stale)  # read before the counts, so newer counts never get an older token
+        parts = count_parts(programme, list(tokens), now=now)
+        old = list(
+            PracticeTotals.objects.filter(programme_id=programme.pk, practice_id__in=list(tokens))
+        )
+        for part in [*old, *gone]:
+            _add(kept.counts, part.counts, -1)
+        for part in parts.values():
+            _add(kept.counts, part.counts)
+        PracticeTotals.objects.filter(pk__in=[part.pk for part in [*old, *gone]]).delete()
+        PracticeTotals.objects.bulk_create(
+            PracticeTotals(
+                programme_id=programme.pk,
+                practice_id=pk,
+                token=tokens[pk],
+                stale_days=programme.stale_cycle_days,
+                built_at=now,
+                valid_until=part.valid_until,
+                attention=part.attention,
+                counts=part.counts,
+            )
+            for pk, part in parts.items()
+        )
+        kept.save(update_fields=["counts"])
+    return {**_empty(), **kept.counts}

@@ -1,0 +1,123 @@
+"""The programme's kept totals as time passes with no write, when practices leave, and on the
+page (after every kind of write they are checked in tests/dashboards/test_row_cache.py): they
+equal the totals counted afresh and an independent scan of the programme's rows."""
+
+from datetime import UTC, date, datetime, timedelta
+
+from django.utils import timezone
+
+from dashboards import totals
+from dashboards.models import PracticeTotals
+from pdsa.models import Stage
+from tests.dashboards import test_row_cache
+from tests.dashboards.conftest import check_kept_totals, scanned
+from tests.pdsa.factories import PDSACycleFactory
+from tests.practices.factories import AgreedActionFactory, PracticeFactory, ProgrammeFactory
+
+# The row cache's world, clock and every kind of write.
+NOW, WRITES = test_row_cache.NOW, test_row_cache.WRITES
+world, frozen = test_row_cache.world, test_row_cache.frozen
+
+
+def kept(programme):
+    return totals.kept_counts(programme, now=timezone.now())
+
+
+check = check_kept_totals
+
+
+def test_a_write_recounts_only_the_practice_it_changed(world, monkeypatch):
+    programme = world["programme"]
+    kept(programme)
+    recounted = []
+    real = totals.count_parts
+    monkeypatch.setattr(
+        totals,
+        "count_parts",
+        lambda programme, ids, **kw: recounted.append(sorted(ids)) or real(programme, ids, **kw),
+    )
+    kept(programme)
+    assert recounted == []  # nothing out of date: nothing recounted
+    PDSACycleFactory(plan=world["plan"], stage=Stage.DO, start_date=date(2026, 11, 2))
+    kept(programme)
+    assert recounted == [[world["practice"].pk]]
+    check(programme)
+
+
+def test_a_deleted_practice_is_taken_out_of_the_totals(world):
+    programme = world["programme"]
+    check(programme)
+    world["other"].delete()
+    check(programme)
+    assert not PracticeTotals.objects.filter(practice_id=world["other"].pk).exists()
+
+
+def test_a_practice_moved_to_another_programme_counts_there_and_not_here(world):
+    programme, elsewhere = world["programme"], ProgrammeFactory()
+    PracticeFactory(programme=elsewhere)
+    check(programme)
+    check(elsewhere)
+    moved = world["other"]
+    moved.programme = elsewhere
+    moved.save()
+    check(elsewhere)
+    check(programme)
+    assert kept(elsewhere)["attention"]["practices"] == 2
+
+
+def test_a_new_stale_threshold_recounts_the_stale_cycles(world):
+    programme = world["programme"]
+    check(programme)
+    programme.stale_cycle_days = 400
+    programme.save()
+    check(programme)
+
+
+# Time passing ------------------------------------------------------------------------------
+
+
+def test_a_cycle_going_stale_shows_in_the_totals_with_no_write(world, frozen):
+    programme = world["programme"]
+    PDSACycleFactory(plan=world["plan"], stage=Stage.DO, title="Quiet cycle")
+    check(programme)
+    before = kept(programme)["attention"].get("stale_cycles", 0)
+    frozen.move_to(datetime(2026, 12, 10, 23, 59, tzinfo=UTC))
+    check(programme)
+    frozen.move_to(datetime(2026, 12, 11, 0, 1, tzinfo=UTC))
+    check(programme)
+    assert kept(programme)["attention"]["stale_cycles"] > before
+
+
+def test_an_action_falling_overdue_shows_in_the_totals_at_midnight(world, frozen):
+    programme = world["programme"]
+    AgreedActionFactory(visit=world["visit"], owner=world["member"], due_on=date(2026, 11, 26))
+    check(programme)
+    before = kept(programme)["attention"]["overdue_actions"]
+    frozen.move_to(datetime(2026, 11, 26, 23, 59, tzinfo=UTC))
+    assert kept(programme)["attention"]["overdue_actions"] == before
+    frozen.move_to(datetime(2026, 11, 27, 0, 1, tzinfo=UTC))
+    check(programme)
+    assert kept(programme)["attention"]["overdue_actions"] == before + 1
+
+
+def test_a_clock_set_back_does_not_keep_counts_taken_for_a_later_time(world, frozen):
+    programme = world["programme"]
+    frozen.move_to(NOW + timedelta(days=40))
+    later = kept(programme)
+    frozen.move_to(NOW)
+    check(programme)
+    assert kept(programme) != later
+
+
+def test_the_page_shows_the_kept_totals_and_why_practices_need_attention(login, world):
+    from django.urls import reverse
+
+    programme = world["programme"]
+    response = login(world["lead"]).get(reverse("dashboards:programme", args=[programme.pk]))
+    attention = response.context["totals"].attention
+    expected = scanned(programme)["attention"]
+    assert (attention.practices, attention.needing) == (2, expected["needing"])
+    assert attention.overdue_actions == expected["overdue_actions"]
+    page = response.content.decode()
+    assert f"{expected['needing']} of 2 practices need" in page
+    assert ", ".join(attention.reasons) + " in all" in page
