@@ -9,7 +9,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("pdsa", "0006_number_bounds"),
+        ("pdsa", "0007_refresh_summaries_for_p_chart_baselines"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
