@@ -202,14 +202,16 @@ def data_point_update(
     return point
 
 
-def _point_change(point, *, numerator, denominator, value, note) -> DataPoint:
+def _point_change(
+    point, *, numerator, denominator, value, note, user=None, reason: str = ""
+) -> DataPoint:
     point.numerator, point.denominator, point.value, point.note = (
         numerator,
         denominator,
         value,
         note,
     )
-    return saved(point)
+    return saved(point, user=user, reason=reason)
 
 
 NUMBERS = ("numerator", "denominator", "value")
@@ -528,13 +530,7 @@ def data_points_upsert(
             continue
         # A correction takes the next version, so a web form opened before it is refused.
         claim_version(old, old.version)
-        old.numerator, old.denominator, old.value, old.note = (
-            point.numerator,
-            point.denominator,
-            point.value,
-            point.note,
-        )
-        saved(old, user=user, reason=reason)
+        _point_change(old, **_numbers(point, note=point.note), user=user, reason=reason)
     if changes:
         measure_summary_refresh(measure=measure)
     return result
