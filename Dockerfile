@@ -7,6 +7,11 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     QI_VAR_DIR=/app/var
 
 WORKDIR /app
+# WeasyPrint (the PDF reports) needs Pango and HarfBuzz; DejaVu is the reports' font.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends \
+       libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core \
+    && rm -rf /var/lib/apt/lists/*
 COPY requirements.txt requirements.lock ./
 RUN pip install --no-cache-dir -r requirements.txt -c requirements.lock
 

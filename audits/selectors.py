@@ -161,8 +161,17 @@ def _counts(round_ids) -> dict[int, dict[int, tuple[int, int, int]]]:
 
 def round_results(audit_round: AuditRound) -> list[CriterionResult]:
     """Each criterion's eligible cases, cases met, interval and verdict (two queries)."""
-    criteria = list(audit_round.template_version.criteria.all())
-    return _results_from_counts(criteria, _counts([audit_round.pk]).get(audit_round.pk, {}))
+    return rounds_results([audit_round])[audit_round.pk]
+
+
+def rounds_results(rounds) -> dict[int, list[CriterionResult]]:
+    """round_results of each round, by round id: one query for the counts, and one per round
+    for its criteria unless they are prefetched (`template_version__criteria`)."""
+    counts = _counts([r.pk for r in rounds])
+    return {
+        r.pk: _results_from_counts(list(r.template_version.criteria.all()), counts.get(r.pk, {}))
+        for r in rounds
+    }
 
 
 @dataclass
@@ -268,11 +277,14 @@ def funnel_criteria(template: AuditTemplate) -> list[Criterion]:
 FIRST, LATEST = "first", "latest"
 
 
-def funnel(*, programme, template: AuditTemplate, key: str, user, which: str = LATEST) -> Funnel:
+def funnel(
+    *, programme, template: AuditTemplate, key: str, user, which: str = LATEST, as_of=None
+) -> Funnel:
     """The latest (or first) complete round of each practice in the programme that audited `key`.
 
     Practices the user may see are named; any other practice is a letter, in an order that
-    does not rank them (by practice id), so the plot is never a league table.
+    does not rank them (by practice id), so the plot is never a league table. With `as_of`,
+    only rounds whose period ended by that day count.
     """
     latest: dict[int, AuditRound] = {}
     rounds = (
@@ -281,6 +293,7 @@ def funnel(*, programme, template: AuditTemplate, key: str, user, which: str = L
             template_version__template=template,
             status=RoundStatus.COMPLETE,
             template_version__criteria__key=key,
+            **({"period_end__lte": as_of} if as_of is not None else {}),
         )
         .select_related("practice")
         .order_by(

@@ -6,10 +6,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods, require_POST
 
-from audits import selectors, services
+from audits import figures, selectors, services
 from audits.forms import (
     NO_PID_CASES,
     CaseGridForm,
@@ -23,12 +22,9 @@ from audits.forms import (
     criterion_initial,
 )
 from audits.models import AuditRound, AuditTemplate
-from audits.stats import funnel_limits
 from pdsa.models import DataPoint, Measure
 from practices.access import can_curate_audit_templates
 from practices.models import Practice, Programme
-from qiproject import charts
-from qiproject.dates import format_month
 from qiproject.forms import add_validation_error
 from qiproject.idempotency import create_once, submitted_before
 from qiproject.locking import StaleEditError, refuse_stale
@@ -172,53 +168,6 @@ def round_create(request, practice_pk):
     return render(request, "audits/round_form.html", {"form": form, "practice": practice})
 
 
-def _results_chart(results, title: str) -> str:
-    series = charts.Series(
-        name="This round",
-        intervals=[
-            charts.Interval(result.proportion, result.low, result.high) if result.eligible else None
-            for result in results
-        ],
-    )
-    return mark_safe(  # noqa: S308 - charts escape every piece of text they draw
-        charts.whisker_chart(
-            title=title,
-            description="Each criterion's proportion met with its 95% confidence interval; "
-            "the dashed red line is the standard. The table below gives the numbers.",
-            labels=[result.criterion.short_name for result in results],
-            standards=[result.standard for result in results],
-            series=[series],
-        )
-    )
-
-
-def _comparison_chart(comparison) -> str:
-    series = []
-    for index, audit_round in enumerate(comparison.rounds):
-        series.append(
-            charts.Series(
-                name=f"Round {index + 1} ({format_month(audit_round.period_end)})",
-                intervals=[
-                    charts.Interval(cell.proportion, cell.low, cell.high)
-                    if cell is not None and cell.eligible
-                    else None
-                    for cell in (row.cells[index] for row in comparison.rows)
-                ],
-            )
-        )
-    return mark_safe(  # noqa: S308 - charts escape every piece of text they draw
-        charts.whisker_chart(
-            title="Every round of this audit in the practice",
-            description="Each criterion's proportion met in each round, with 95% confidence "
-            "intervals; the dashed red line is the standard. The table gives the numbers.",
-            labels=[row.short_name for row in comparison.rows],
-            standards=[row.standard / 100 for row in comparison.rows],
-            series=series,
-            ident="rounds-chart",
-        )
-    )
-
-
 @login_required
 def round_detail(request, pk):
     audit_round = get_object_or_404(
@@ -235,9 +184,11 @@ def round_detail(request, pk):
         "round": audit_round,
         "template": template,
         "results": results,
-        "chart": _results_chart(results, f"{template.name}: results against the standards"),
+        "chart": figures.results_chart(results, f"{template.name}: results against the standards"),
         "comparison": comparison if len(comparison.rounds) > 1 else None,
-        "comparison_chart": _comparison_chart(comparison) if len(comparison.rounds) > 1 else "",
+        "comparison_chart": figures.comparison_chart(comparison)
+        if len(comparison.rounds) > 1
+        else "",
         "cycles": cycles,
         "links": links,
         "can_edit": AuditRound.objects.editable_by(request.user).filter(pk=pk).exists(),
@@ -403,22 +354,7 @@ def funnel(request, pk, template_pk):
     result = selectors.funnel(
         programme=programme, template=template, key=key, user=request.user, which=which
     )
-    chart = ""
-    if result.points:
-        chart = mark_safe(  # noqa: S308 - charts escape every piece of text they draw
-            charts.funnel_chart(
-                title=f"{result.criterion_name}: practices compared",
-                description="Each practice's proportion met against its eligible cases, with "
-                "the programme's overall proportion and its 95% (dashed) and 99.8% limits. "
-                "The table below gives the numbers.",
-                centre=result.centre,
-                dots=[
-                    charts.FunnelDot(p.label, p.met, p.eligible, highlight=p.is_own)
-                    for p in result.points
-                ],
-                limits=funnel_limits,
-            )
-        )
+    chart = figures.funnel_chart(result)
     context = {
         "programme": programme,
         "template": template,

@@ -899,6 +899,16 @@ def _load() -> str:
     return " ".join(f"{value:.2f}" for value in os.getloadavg()) + f" on {os.cpu_count()} cores"
 
 
+# --- the demo's practice report as a PDF ---------------------------------------------------
+
+
+def time_demo_report() -> None:
+    """Time the demo's largest practice's PDF report (bench/demo_report.py), in a process of
+    its own: it needs the demo programme, not this data set."""
+    print("\nThe demo's largest practice report as a PDF (goal: under 5 s):")
+    subprocess.run([sys.executable, str(ROOT / "bench" / "demo_report.py")], check=False)
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--practices", type=int, default=1000, help="practices (default 1000)")
@@ -952,6 +962,7 @@ def main(argv=None) -> int:
             served = time_through_gunicorn(page_list, args.requests, database_url)
         report(page_list, in_process, served, page_list[0].name)
         print(f"Load average at the end: {_load()}")
+        time_demo_report()
     finally:
         from django.db import connections
 

@@ -566,13 +566,16 @@ def _months_between(first: date, last: date) -> list[date]:
     return month_starts(first, last)
 
 
-def programme_totals(programme: Programme, *, counts: dict) -> ProgrammeTotals:
+def programme_totals(programme: Programme, *, counts: dict, until=None) -> ProgrammeTotals:
     """Cycles per month, Act decisions, what needs attention and the icon matrix from the
-    programme's kept counts (dashboards.totals.kept_counts), and attendance by profession
-    (one query)."""
+    programme's counts (dashboards.totals: kept_counts, or fresh_counts as of a moment), and
+    attendance by profession (one query); `until` leaves out sessions starting from then on."""
     started = {date.fromisoformat(k): v for k, v in counts["started"].items()}
     completed = {date.fromisoformat(k): v for k, v in counts["completed"].items()}
     decided = counts["decided"]
+    attendances = Attendance.objects.filter(session__programme=programme)
+    if until is not None:
+        attendances = attendances.filter(session__starts_at__lt=until)
     known = [*started, *completed]
     months = (
         [
@@ -589,8 +592,7 @@ def programme_totals(programme: Programme, *, counts: dict) -> ProgrammeTotals:
     ]
     attended = {
         row["role"]: (row["people"], row["attendances"])
-        for row in Attendance.objects.filter(session__programme=programme)
-        .values("role")
+        for row in attendances.values("role")
         .annotate(people=Count("user", distinct=True), attendances=Count("pk"))
         .order_by()
     }

@@ -67,8 +67,11 @@ def _midnight_after(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min))
 
 
-def count_parts(programme: Programme, ids: list[int], *, now: datetime) -> dict[int, Part]:
-    """The counts of these practices of the programme, from the database (six queries)."""
+def count_parts(
+    programme: Programme, ids: list[int], *, now: datetime, until: datetime | None = None
+) -> dict[int, Part]:
+    """The counts of these practices of the programme, from the database (six queries);
+    `until` leaves out cycles created from then on (a report as of a day)."""
     if not ids:
         return {}
     today = timezone.localdate(now)
@@ -84,9 +87,11 @@ def count_parts(programme: Programme, ids: list[int], *, now: datetime) -> dict[
     attention = {pk: dict.fromkeys(ATTENTION_COUNTS, 0) for pk in ids}
     waits = defaultdict(list)
 
+    cycles = PDSACycle.objects.filter(in_plans)
+    if until is not None:
+        cycles = cycles.filter(created_at__lt=until)
     cycles = (
-        PDSACycle.objects.filter(in_plans)
-        .annotate(started=TruncMonth("start_date"), ended=TruncMonth("end_date"))
+        cycles.annotate(started=TruncMonth("start_date"), ended=TruncMonth("end_date"))
         .values_list("plan__practice_id", "started", "ended", "stage", "decision")
         .annotate(count=Count("pk"))
         .order_by()
@@ -167,11 +172,12 @@ def count_parts(programme: Programme, ids: list[int], *, now: datetime) -> dict[
     return parts
 
 
-def fresh_counts(programme: Programme, *, now: datetime) -> dict:
-    """The programme's totals counted afresh, with nothing kept (what the kept sums must equal)."""
+def fresh_counts(programme: Programme, *, now: datetime, until: datetime | None = None) -> dict:
+    """The programme's totals counted afresh, with nothing kept (what the kept sums must equal,
+    and a report as of a day: `until`)."""
     ids = list(Practice.objects.filter(programme=programme).values_list("pk", flat=True))
     total = _empty()
-    for part in count_parts(programme, ids, now=now).values():
+    for part in count_parts(programme, ids, now=now, until=until).values():
         _add(total, part.counts)
     return total
 

@@ -9,11 +9,10 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
-from dashboards import exports, row_cache, selectors
+from dashboards import exports, figures, row_cache, selectors
 from dashboards import totals as kept_totals
 from practices.access import access_facilitator_pages
 from practices.models import Programme
-from qiproject import charts
 from workshops.selectors import learning_needs_results
 
 PRACTICES_PER_PAGE = 50
@@ -148,28 +147,10 @@ def programme_dashboard(request, pk):
         "programme": programme,
         "facilitators": facilitators,
         "totals": totals,
-        "chart": _cycles_chart(totals.months),
+        "chart": figures.cycles_chart(totals.months),
         "learning": learning_needs_results(programme=programme),
     }
     return render(request, "dashboards/programme.html", context)
-
-
-def _cycles_chart(months) -> str:
-    """Cycles started and completed per month (the page adds the numbers as a table)."""
-    return mark_safe(  # qiproject.charts escapes every text it draws
-        charts.bar_chart(
-            title="PDSA cycles started and completed per month",
-            description="Grouped bars per month; the table below has the numbers.",
-            labels=[f"{m.month:%b %y}" for m in months],
-            series=[
-                charts.BarSeries("Started", [m.started for m in months], "#005eb8"),
-                charts.BarSeries(
-                    "Completed", [m.completed for m in months], "#007f3b", pattern=True
-                ),
-            ],
-            ident="cycles-chart",
-        )
-    )
 
 
 @login_required

@@ -4,12 +4,14 @@ import hashlib
 from collections import Counter
 
 from django.db.models import Count, Q
+from django.utils.safestring import mark_safe
 
 from followup import stats
-from followup.factors import FACTOR_KEYS
+from followup.factors import FACTOR_KEYS, FACTORS
 from followup.models import Link, Recipient, Response, Survey
 from pdsa.selectors import adopted_changes
-from qiproject.disclosure import SMALL_GROUP_LABEL, is_reportable
+from qiproject import charts
+from qiproject.disclosure import SMALL_GROUP_LABEL, SMALL_GROUP_MIN, is_reportable
 
 
 def adopted_changes_for(practice) -> list[tuple[str, str]]:
@@ -58,6 +60,34 @@ def practice_results(*, survey: Survey, practice) -> stats.Summary:
 def programme_results(*, survey: Survey) -> stats.Summary:
     """The whole programme's summary (two queries)."""
     return _summarise(Recipient.objects.filter(survey=survey))
+
+
+def results_figures(summary: stats.Summary, *, ident: str = "factor-chart") -> dict:
+    """What the results pages and the reports show of a summary: each factor with its mean and
+    count, their bar chart, and the small-group rule's figures."""
+    factors = [
+        {
+            "factor": factor,
+            "mean": summary.factor_means[factor.key],
+            "count": summary.factor_counts[factor.key],
+        }
+        for factor in FACTORS
+    ]
+    chart = charts.hbar_chart(
+        title="Mean rating of each sustainability factor, from 1 to 5",
+        description="The table below gives the numbers.",
+        rows=[(row["factor"].label, (row["mean"],)) for row in factors],
+        series=[("Mean rating", "#005eb8")],
+        scale_max=5,
+        ident=ident,
+    )
+    return {
+        "summary": summary,
+        "factors": factors,
+        "chart": mark_safe(chart),  # qiproject.charts escapes every text it draws
+        "small_group_min": SMALL_GROUP_MIN,
+        "small_group_label": SMALL_GROUP_LABEL,
+    }
 
 
 def surveys_run_by(*, user):

@@ -5,17 +5,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from followup import exports, selectors, services
-from followup.factors import FACTORS
 from followup.forms import AnswerForm, QuestionsForm
 from followup.models import Survey
 from practices.models import Practice, Programme
-from qiproject import charts
-from qiproject.disclosure import SMALL_GROUP_LABEL, SMALL_GROUP_MIN
 
 
 def _link_problem(link) -> str | None:
@@ -65,28 +61,8 @@ def followup_overview(request):
 
 
 def _results_context(summary, **extra):
-    factors = [
-        {
-            "factor": factor,
-            "mean": summary.factor_means[factor.key],
-            "count": summary.factor_counts[factor.key],
-        }
-        for factor in FACTORS
-    ]
-    chart = charts.hbar_chart(
-        title="Mean rating of each sustainability factor, from 1 to 5",
-        description="The table below gives the numbers.",
-        rows=[(row["factor"].label, (row["mean"],)) for row in factors],
-        series=[("Mean rating", "#005eb8")],
-        scale_max=5,
-        ident="factor-chart",
-    )
     return {
-        "summary": summary,
-        "factors": factors,
-        "chart": mark_safe(chart),  # qiproject.charts escapes every text it draws
-        "small_group_min": SMALL_GROUP_MIN,
-        "small_group_label": SMALL_GROUP_LABEL,
+        **selectors.results_figures(summary),
         **extra,
     }
 

@@ -235,8 +235,9 @@ def period_label(measure, period: date) -> str:
     return f"{period:%b %Y}"
 
 
-def measure_chart_svg(measure, analysis, cycles, *, spc: bool) -> str:
-    """The measure's chart as SVG (qiproject.charts escapes every text it is given)."""
+def measure_chart_svg(measure, analysis, cycles, *, spc: bool, ident: str = "chart") -> str:
+    """The measure's chart as SVG (qiproject.charts escapes every text it is given); `ident`
+    keeps its ids apart from other charts on the same page."""
     rows = analysis.rows
     on_chart = chart_cycles(measure, rows, cycles)
     common = {
@@ -249,6 +250,7 @@ def measure_chart_svg(measure, analysis, cycles, *, spc: bool) -> str:
         ],
         "data_type": measure.data_type,
         "weekly": measure.frequency == "weekly",
+        "ident": ident,
     }
     if spc:
         name = "P chart" if analysis.kind == "p" else "XmR chart"
@@ -286,3 +288,33 @@ def _shorten(text: str, length: int) -> str:
         if counted > length:
             return text[:end] + "…"
     return text
+
+
+@dataclass(frozen=True)
+class Signal:
+    """Where a run of special-cause points starts, and the PDSA cycle that came before it."""
+
+    period: date
+    special_cause: str  # "improvement", "concern" or "neutral"
+    explanation: str
+    cycle: object | None
+
+
+def signals(measure, analysis: Analysis, cycles) -> list[Signal]:
+    """The first point of each run of special cause on the chart, each with the cycle that
+    started last in or before its period (the chart's annotation rule), if any."""
+    started = sorted(
+        ((measure.normalise_period(c.start_date), c.number, c) for c in cycles if c.start_date),
+        key=lambda item: (item[0], item[1]),
+    )
+    found, previous = [], "common_cause"
+    for row in analysis.rows:
+        if row.special_cause not in ("common_cause", previous):
+            before = [cycle for start, _, cycle in started if start <= row.period]
+            found.append(
+                Signal(
+                    row.period, row.special_cause, row.explanation, before[-1] if before else None
+                )
+            )
+        previous = row.special_cause
+    return found

@@ -32,7 +32,7 @@ from pdsa.models import (
 )
 from pdsa.scoring import PlanFacts, Suggestion, suggest_score
 from practices.models import Practice
-from qiproject.dates import add_periods, format_date, period_start
+from qiproject.dates import add_periods, end_of_day, format_date, period_start
 
 
 def measure_analysis(measure: Measure) -> Analysis:
@@ -52,40 +52,47 @@ def measure_analysis(measure: Measure) -> Analysis:
     )
 
 
-def _with_data(queryset):
-    return queryset.prefetch_related(
-        Prefetch("data_points", queryset=DataPoint.objects.order_by("period"))
+def _with_data(queryset, as_of: date | None = None):
+    points = DataPoint.objects.order_by("period")
+    if as_of is not None:
+        points = points.filter(period__lte=as_of)
+    return queryset.prefetch_related(Prefetch("data_points", queryset=points))
+
+
+def with_plan_work(plans, *, as_of: date | None = None, cycles=None):
+    """Plans with their team, driver diagram, measures (and data) and cycles prefetched, in a
+    fixed number of queries; `as_of` leaves out data after that day and cycles created after it;
+    `cycles` (a queryset) prefetches more of each cycle (a report's questions)."""
+    cycles = cycles if cycles is not None else PDSACycle.objects.all()
+    if as_of is not None:
+        cycles = cycles.filter(created_at__lt=end_of_day(as_of))
+    return plans.prefetch_related(
+        "team",
+        Prefetch(
+            "drivers",
+            queryset=Driver.objects.filter(parent__isnull=True).prefetch_related(
+                Prefetch(
+                    "children",
+                    queryset=Driver.objects.prefetch_related(
+                        Prefetch("change_ideas", queryset=_ideas())
+                    ),
+                ),
+                Prefetch("change_ideas", queryset=_ideas()),
+            ),
+            to_attr="primary_drivers",
+        ),
+        Prefetch("measures", queryset=_with_data(Measure.objects.all(), as_of)),
+        Prefetch(
+            "cycles",
+            queryset=cycles.select_related("change_idea", "owner").order_by("created_at"),
+        ),
     )
 
 
 def plan_detail(*, user, pk: int) -> ImprovementPlan:
     """A plan the user can see, with its team, driver diagram, measures (and data) and cycles."""
-    queryset = (
-        ImprovementPlan.objects.visible_to(user)
-        .select_related("practice__programme")
-        .prefetch_related(
-            "team",
-            Prefetch(
-                "drivers",
-                queryset=Driver.objects.filter(parent__isnull=True).prefetch_related(
-                    Prefetch(
-                        "children",
-                        queryset=Driver.objects.prefetch_related(
-                            Prefetch("change_ideas", queryset=_ideas())
-                        ),
-                    ),
-                    Prefetch("change_ideas", queryset=_ideas()),
-                ),
-                to_attr="primary_drivers",
-            ),
-            Prefetch("measures", queryset=_with_data(Measure.objects.all())),
-            Prefetch(
-                "cycles",
-                queryset=PDSACycle.objects.select_related("change_idea", "owner").order_by(
-                    "created_at"
-                ),
-            ),
-        )
+    queryset = with_plan_work(
+        ImprovementPlan.objects.visible_to(user).select_related("practice__programme")
     )
     return get_object_or_404(queryset, pk=pk)
 

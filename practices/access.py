@@ -175,6 +175,14 @@ def programme_scoped(queryset, user, *, via: str = "programme", mode: str = "vis
     return queryset.filter(condition | also).distinct()
 
 
+def authored_by(queryset, user, *, via: str = "author"):
+    """Rows the user wrote, for what is private to its author (appraisal reflections): nobody
+    else sees them, staff included; nothing for anyone not signed in."""
+    if _is_anonymous(user):
+        return queryset.none()
+    return queryset.filter(**{via: user})
+
+
 def curated_scoped(queryset, user, *, public=None):
     """Evidence-style libraries: curators see every row; other signed-in users only the
     `public` rows (a Q), or none when `public` is None."""

@@ -5,7 +5,7 @@ zone. Months are added with dateutil.relativedelta, so 31 January plus one month
 day of February, not 3 March.
 """
 
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from dateutil.relativedelta import relativedelta
@@ -100,3 +100,9 @@ def format_period(value, frequency: str, empty: str = "") -> str:
     if frequency == WEEKLY:
         return f"Week of {format_date(period_start(day, WEEKLY))}"
     return format_month(day)
+
+
+def end_of_day(day: date) -> datetime:
+    """The moment `day` ends in Europe/London (midnight starting the next day): what happened
+    "by" a day happened before this."""
+    return datetime.combine(day + timedelta(days=1), time.min, tzinfo=LONDON)

@@ -39,8 +39,12 @@ if not SECRET_KEY:
         raise ImproperlyConfigured("SECRET_KEY must be set when DJANGO_ENV=production.")
     SECRET_KEY = "local-development-key-not-for-production-use-0123456789abcdef"
 
-DEBUG = env_bool("DJANGO_DEBUG", not PRODUCTION)
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost,testserver")
+# Off unless asked for: Django's debug page lists the URL patterns and settings to anyone who
+# reaches a missing page, so the demo (`make run`) shows the styled error pages instead.
+DEBUG = env_bool("DJANGO_DEBUG", False)
+ALLOWED_HOSTS = env_list(
+    "ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost,[::1],testserver"
+)
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 
 INSTALLED_APPS = [
@@ -69,6 +73,7 @@ INSTALLED_APPS = [
     "messaging",
     "followup",
     "dashboards",
+    "reports",
     "api",
 ]
 
@@ -201,17 +206,24 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 WORKSHOP_MATERIAL_MAX_BYTES = int(
     os.environ.get("WORKSHOP_MATERIAL_MAX_BYTES", str(10 * 1024 * 1024))
 )
+# Hashed, compressed static files (served by WhiteNoise, cached for ever by browsers) need
+# `collectstatic` first: the production image and `make run` (bin/serve) run it. Elsewhere (tests,
+# `manage.py runserver`, the benchmark) the plain storage serves the files as they are.
+STATIC_MANIFEST = env_bool("STATIC_MANIFEST", PRODUCTION)
 STORAGES = {
     # Uploaded files live outside the web root and are served by views that check access.
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
-            if PRODUCTION
+            if STATIC_MANIFEST
             else "django.contrib.staticfiles.storage.StaticFilesStorage"
         )
     },
 }
+# Outside production WhiteNoise also serves files straight from static/ (no collectstatic), so a
+# development server with DEBUG off still has its stylesheets.
+WHITENOISE_USE_FINDERS = not PRODUCTION
 
 # Every form's help text is escaped in one place (qiproject/form_rendering.py).
 FORM_RENDERER = "qiproject.form_rendering.FormRenderer"

@@ -4,6 +4,9 @@ from django.urls import include, path
 from practices.views import PasswordResetConfirmView, PasswordResetView, SignInView
 from qiproject.health import healthz
 
+# 400, 403 and 404 use Django's handlers with our templates; the 500 page must not fail in turn.
+handler500 = "qiproject.errors.server_error"
+
 admin.site.site_header = "qiproject administration"
 admin.site.site_title = "qiproject admin"
 
@@ -27,6 +30,7 @@ urlpatterns = [
     path("dashboards/", include("dashboards.urls")),
     path("api/v1/", include("api.urls")),
     path("me/api-tokens/", include("api.token_urls")),
+    path("", include("reports.urls")),
     path("", include("practices.urls")),
 ]
 

@@ -119,7 +119,18 @@ class FeedbackSummary:
 
 def feedback_summary(*, session: WorkshopSession) -> FeedbackSummary:
     """Mean ratings, how many gave each rating, and the comments (without names)."""
-    rows = list(Feedback.objects.filter(session=session).order_by("submitted_at"))
+    return feedback_summaries(sessions=[session])[session.pk]
+
+
+def feedback_summaries(*, sessions) -> dict[int, FeedbackSummary]:
+    """feedback_summary of each session, by session id, in one query."""
+    rows = defaultdict(list)
+    for feedback in Feedback.objects.filter(session__in=list(sessions)).order_by("submitted_at"):
+        rows[feedback.session_id].append(feedback)
+    return {session.pk: _feedback_summary(rows[session.pk]) for session in sessions}
+
+
+def _feedback_summary(rows) -> FeedbackSummary:
     return FeedbackSummary(
         count=len(rows),
         usefulness=mean([f.usefulness for f in rows]),
@@ -282,15 +293,24 @@ class SeriesAttendance:
         return [(label, self.by_role.get(value, 0)) for value, label in PROFESSIONS]
 
 
-def series_attendance(*, programme, user) -> tuple[list[WorkshopSession], list[SeriesAttendance]]:
-    """For the practices the user can see: who the series reached, and attendance per session."""
-    sessions = list(WorkshopSession.objects.filter(programme=programme).order_by("starts_at"))
-    practices = list(Practice.objects.visible_to(user).filter(programme=programme).order_by("name"))
+def series_attendance(
+    *, programme, user, practice: Practice | None = None, until: datetime | None = None
+) -> tuple[list[WorkshopSession], list[SeriesAttendance]]:
+    """For the practices the user can see (or this one of them): who the series reached, and
+    attendance per session (of the sessions starting before `until`, when given)."""
+    sessions = WorkshopSession.objects.filter(programme=programme).order_by("starts_at")
+    if until is not None:
+        sessions = sessions.filter(starts_at__lt=until)
+    sessions = list(sessions)
+    practices = Practice.objects.visible_to(user).filter(programme=programme).order_by("name")
+    if practice is not None:
+        practices = practices.filter(pk=practice.pk)
+    practices = list(practices)
     rows = {practice.pk: SeriesAttendance(practice=practice) for practice in practices}
     people = defaultdict(set)
     counts = defaultdict(int)
     attendances = Attendance.objects.filter(
-        session__programme=programme, practice_id__in=rows
+        session__in=[session.pk for session in sessions], practice_id__in=rows
     ).values_list("practice_id", "session_id", "user_id", "role")
     for practice_id, session_id, user_id, role in attendances:
         people[(practice_id, role)].add(user_id)

@@ -5,17 +5,15 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods, require_POST
 
 from practices.access import can_run_programme
 from practices.models import Practice, Programme
-from qiproject import charts
 from qiproject.forms import add_validation_error
 from qiproject.idempotency import create_once
 from qiproject.locking import StaleEditError, refuse_stale
 from qiproject.uniqueness import unique_violation_as_error
-from workshops import selectors, services
+from workshops import figures, selectors, services
 from workshops.calendar import session_ics
 from workshops.forms import (
     FeedbackForm,
@@ -279,24 +277,11 @@ def learning_needs(request, programme_pk):
     }
     if runs:
         results = selectors.learning_needs_results(programme=programme)
-        context.update(_chart_context(results, ident="programme-chart"))
+        context.update(figures.confidence_chart_context(results, ident="programme-chart"))
         context["by_practice"] = selectors.learning_needs_by_practice(
             programme=programme, user=request.user
         )
     return render(request, "workshops/learning_needs.html", context)
-
-
-def _chart_context(results, *, ident: str) -> dict:
-    chart = charts.hbar_chart(
-        title="Mean confidence (1 to 5) per topic, before and after the workshops",
-        description="The table below has the figures.",
-        rows=[(r.topic.name, (r.before, r.after)) for r in results],
-        series=[("Before the workshops", "#768692"), ("After the workshops", "#005eb8")],
-        scale_max=5,
-        ident=ident,
-    )
-    # qiproject.charts escapes every text it draws.
-    return {"results": results, "chart": mark_safe(chart)}
 
 
 @login_required
@@ -310,7 +295,7 @@ def learning_needs_practice(request, programme_pk, practice_pk):
     context = {
         "practice": practice,
         "programme": practice.programme,
-        **_chart_context(results, ident="practice-chart"),
+        **figures.confidence_chart_context(results, ident="practice-chart"),
     }
     return render(request, "workshops/learning_needs_practice.html", context)
 

@@ -14,6 +14,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from evidence.models import Kind
 from pdsa.services import measure_summary_refresh
+from reports.models import Reflection
 from tests.audits.factories import make_round, make_template
 from tests.evidence.factories import EvidenceItemFactory, TopicFactory
 from tests.pdsa.factories import (
@@ -130,7 +131,21 @@ def _audit_round(fx):
     return make_round(fx("practice_a"), make_template(), collected_by="Dr Amy A")
 
 
+def _reflection(fx):
+    plan = _plan(fx)
+    return Reflection.objects.create(
+        author=fx("member_a"), kind="plan", object_id=plan.pk, what_learned="Ask at reception"
+    )
+
+
 EDIT_PAGES = [
+    EditPage(
+        "reports:reflection_edit",
+        "member_a",
+        _reflection,
+        lambda o: reverse("reports:reflection_edit", args=[o.pk]),
+        changes=({"what_next": "First next step"}, {"what_next": "Second next step"}),
+    ),
     EditPage(
         "pdsa:plan_edit",
         "member_a",

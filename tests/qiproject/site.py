@@ -31,6 +31,7 @@ from pdsa.models import (
     SharedIdea,
 )
 from practices.models import AgreedAction, Practice, Programme, User, Visit
+from reports.models import Reflection
 from workshops.models import LearningTopic, Material, Round, WorkshopSession
 
 PERSONAS = {
@@ -76,6 +77,7 @@ BY_SEGMENT = {
     "rounds": AuditRound,
     "sessions": WorkshopSession,
     "messages": Message,
+    "reflections": Reflection,
 }
 # Where the first object would offer no form (a finished cycle or round), visit a live one.
 LIVE = {

@@ -45,6 +45,7 @@ from pdsa.models import (
 from practices.models import Invitation, Role, Visit
 from qiproject.idempotency import FIELD
 from qiproject.models import FormSubmission
+from reports.models import Reflection
 from tests.audits.factories import make_template
 from tests.evidence.factories import EvidenceItemFactory
 from tests.pdsa.factories import (
@@ -198,6 +199,15 @@ CREATES = [
         page=lambda w: reverse("pdsa:plan_detail", args=[w.plan.pk]),
         action=lambda w: reverse("pdsa:measure_adopt", args=[w.plan.pk, w.library_measure.pk]),
         created=lambda w: Measure.objects.filter(library_measure=w.library_measure),
+    ),
+    Create(
+        "reports:reflection_create",
+        "member_a",
+        page=lambda w: reverse("reports:reflection_create") + f"?kind=plan&id={w.plan.pk}",
+        typed=lambda w: {"what_learned": "Leaflets need a reminder at reception"},
+        created=lambda w: Reflection.objects.filter(
+            what_learned="Leaflets need a reminder at reception"
+        ),
     ),
     Create(
         "pdsa:measure_data",
@@ -424,6 +434,13 @@ NOT_CREATES = {
     "password_reset": "sends a one-use reset link; a repeat sends another link, and either "
     "one works",
     "password_reset_confirm": "Django's password reset; its token is one-use",
+    "reports:practice": READ,
+    "reports:practice_pdf": READ,
+    "reports:programme": READ,
+    "reports:programme_pdf": READ,
+    "reports:qi_activity": READ,
+    "reports:qi_activity_pdf": READ,
+    "reports:reflection_edit": EDIT,
     "dashboards:facilitator": READ,
     "dashboards:programme": READ,
     "dashboards:export": READ,

@@ -8,7 +8,13 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def run_manage(*args, **env):
-    ignored = {"SECRET_KEY", "DJANGO_ENV", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    ignored = {
+        "SECRET_KEY",
+        "DJANGO_ENV",
+        "DJANGO_ALLOW_ASYNC_UNSAFE",
+        "DJANGO_DEBUG",
+        "STATIC_MANIFEST",
+    }
     environment = {k: v for k, v in os.environ.items() if k not in ignored}
     environment.update(env)
     environment["DJANGO_SETTINGS_MODULE"] = "qiproject.settings"
@@ -51,3 +57,18 @@ def test_seed_demo_refuses_to_run_in_production_mode():
     )
     assert result.returncode != 0
     assert "refuses to run in production" in result.stderr
+
+
+def shown_settings(**env) -> list[str]:
+    code = (
+        "from django.conf import settings as s; "
+        "print(s.DEBUG, 'localhost' in s.ALLOWED_HOSTS, '127.0.0.1' in s.ALLOWED_HOSTS)"
+    )
+    result = run_manage("shell", "-c", code, **env)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip().splitlines()[-1].split()
+
+
+def test_debug_is_off_unless_asked_for_and_the_local_hosts_are_allowed():
+    assert shown_settings() == ["False", "True", "True"]
+    assert shown_settings(DJANGO_DEBUG="1") == ["True", "True", "True"]
