@@ -71,7 +71,7 @@ class MeasureAdmin(LargeTableAdmin, admin.ModelAdmin):
 
 
 @admin.register(DataPoint)
-class DataPointAdmin(LargeTableAdmin, admin.ModelAdmin):
+class DataPointAdmin(LargeTableAdmin, SimpleHistoryAdmin):
     list_display = ["measure", "period", "numerator", "denominator", "value"]
     list_select_related = ["measure"]
     list_filter = ["measure__data_type"]
