@@ -163,8 +163,10 @@ def data_point_record(
     denominator: int | None = None,
     value: float | None = None,
     note: str = "",
+    user=None,
 ) -> DataPoint:
-    """Enter the value for one period; a period already holding a value is refused."""
+    """Enter the value for one period (by `user`, kept in the data's history); a period
+    already holding a value is refused."""
     point = _data_point(
         measure,
         period=period,
@@ -180,7 +182,7 @@ def data_point_record(
                 "change that one instead."
             }
         )
-    saved(point)
+    saved(point, user=user)
     measure_summary_refresh(measure=measure)
     return point
 
@@ -194,10 +196,14 @@ def data_point_update(
     denominator=None,
     value=None,
     note: str = "",
+    user=None,
 ) -> DataPoint:
-    """Correct the value of a period; a stale form is refused."""
+    """Correct the value of a period (by `user`, kept in the data's history); a stale form is
+    refused."""
     claim_version(point, version)
-    _point_change(point, numerator=numerator, denominator=denominator, value=value, note=note)
+    _point_change(
+        point, numerator=numerator, denominator=denominator, value=value, note=note, user=user
+    )
     measure_summary_refresh(measure=point.measure)
     return point
 
@@ -248,8 +254,9 @@ def _grid_row_error(measure, existing, row: dict) -> str | None:
 
 
 @transaction.atomic
-def data_points_save(*, measure: Measure, rows: list[dict]) -> ImportResult:
-    """Save several periods at once, all or nothing: new values, and changes to saved ones.
+def data_points_save(*, measure: Measure, rows: list[dict], user=None) -> ImportResult:
+    """Save several periods at once, all or nothing: new values, and changes to saved ones,
+    each in the data's history as written by `user`.
 
     Each row has `period`, the numbers, `note`, and the `version` of the saved value it changes
     (None for a new value). A row equal to the saved value is left alone. Rows that cannot be
@@ -273,11 +280,11 @@ def data_points_save(*, measure: Measure, rows: list[dict]) -> ImportResult:
         note = row.get("note") or ""
         point = existing.get(measure.normalise_period(row["period"]))
         if point is None:
-            saved(_data_point(measure, period=row["period"], note=note, **values))
+            saved(_data_point(measure, period=row["period"], note=note, **values), user=user)
             created += 1
         elif not _same_values(point, {**values, "note": note}):
             claim_version(point, row["version"])
-            _point_change(point, note=note, **values)
+            _point_change(point, note=note, user=user, **values)
             changed += 1
     if created or changed:
         measure_summary_refresh(measure=measure)
@@ -285,9 +292,11 @@ def data_points_save(*, measure: Measure, rows: list[dict]) -> ImportResult:
 
 
 @transaction.atomic
-def data_point_delete(*, point: DataPoint) -> None:
-    """Remove a period's value."""
+def data_point_delete(*, point: DataPoint, user=None) -> None:
+    """Remove a period's value (the removal is kept in the data's history, with `user`)."""
     measure = point.measure
+    if user is not None:
+        point._history_user = user
     point.delete()
     measure_summary_refresh(measure=measure)
 
@@ -400,8 +409,11 @@ def _parse_rows(measure: Measure, fieldnames, rows: list[dict]):
 
 
 @transaction.atomic
-def data_import_csv(*, measure: Measure, text: str, replace_existing: bool = False) -> ImportResult:
-    """Import a CSV of periods: every row valid or nothing changes (errors carry row numbers)."""
+def data_import_csv(
+    *, measure: Measure, text: str, replace_existing: bool = False, user=None
+) -> ImportResult:
+    """Import a CSV of periods: every row valid or nothing changes (errors carry row numbers);
+    each write is in the data's history as made by `user`."""
     points, errors = _import_rows(measure, text)
     existing = {p.period: p for p in measure.data_points.all()}
     if not replace_existing:
@@ -425,10 +437,11 @@ def data_import_csv(*, measure: Measure, text: str, replace_existing: bool = Fal
                 denominator=point.denominator,
                 value=point.value,
                 note=point.note,
+                user=user,
             )
             replaced += 1
         else:
-            saved(point)
+            saved(point, user=user)
             created += 1
     measure_summary_refresh(measure=measure)
     return ImportResult(created=created, replaced=replaced)
