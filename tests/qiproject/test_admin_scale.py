@@ -163,6 +163,8 @@ def test_the_large_table_paginator_stops_counting_at_its_cap(db, django_assert_n
     paginator = LargeTablePaginator(User.objects.order_by("pk"), 2)
     paginator.count_cap = 3
 
-    with django_assert_num_queries(1) as queries:
+    # On PostgreSQL the planner's estimate is asked first (a small table's is under the cap).
+    expected = 2 if connection.vendor == "postgresql" else 1
+    with django_assert_num_queries(expected) as queries:
         assert paginator.count == 3
-    assert "LIMIT" in queries.captured_queries[0]["sql"]
+    assert "LIMIT" in queries.captured_queries[-1]["sql"]
