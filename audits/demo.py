@@ -240,6 +240,7 @@ def _month_start(day: date, months: int) -> date:
 @transaction.atomic
 def _seed_practice(programme, practice, number: int, templates) -> None:
     rng = random.Random(f"qiproject-demo-audits-{practice.ods_code}")
+    collector = _collector(practice)
     qs155 = templates[QS155]
     start = _month_start(programme.start_date, -3)
     baseline = services.round_create(
@@ -253,7 +254,7 @@ def _seed_practice(programme, practice, number: int, templates) -> None:
     rates = dict(BASELINE)
     if number == OUTLIER_PRACTICE:
         rates[OUTLIER_KEY] = (1.0, OUTLIER_RATE)
-    _fill(baseline, rates, rng)
+    _fill(baseline, rates, rng, collector)
     services.round_complete(audit_round=baseline)
     if number % 2 == 0:
         return
@@ -265,16 +266,23 @@ def _seed_practice(programme, practice, number: int, templates) -> None:
         sample_size=30,
         collected_by="Practice lead GP and a registrar",
     )
-    _fill(reaudit, REAUDIT, rng)
+    _fill(reaudit, REAUDIT, rng, collector)
     services.round_complete(audit_round=reaudit)
     adopted = PDSACycle.objects.filter(plan__practice=practice, decision="adopt").order_by("pk")
     reaudit.cycles.set(adopted[:2])
     if number == 1:
         _seed_linked_measure(practice, qs155)
-        _seed_start_back(practice, templates[START_BACK], programme, rng)
+        _seed_start_back(practice, templates[START_BACK], programme, rng, collector)
 
 
-def _fill(audit_round, rates, rng) -> None:
+def _collector(practice):
+    """Who enters the demo's cases: the practice's lead (a member of its team, never a patient
+    representative)."""
+    membership = practice.memberships.filter(is_practice_lead=True).select_related("user").first()
+    return membership.user if membership else None
+
+
+def _fill(audit_round, rates, rng, collector=None) -> None:
     """Answer every case so each criterion's counts follow its rates."""
     n = audit_round.sample_size
     answers = {number: {} for number in range(1, n + 1)}
@@ -295,6 +303,7 @@ def _fill(audit_round, rates, rng) -> None:
     services.cases_save(
         audit_round=audit_round,
         rows=[services.CaseInput(number=k, answers=v) for k, v in answers.items()],
+        user=collector,
     )
 
 
@@ -318,7 +327,7 @@ def _seed_linked_measure(practice, template) -> None:
     services.measure_link_set(measure=measure, template=template, criterion_key="self-management")
 
 
-def _seed_start_back(practice, template, programme, rng) -> None:
+def _seed_start_back(practice, template, programme, rng, collector=None) -> None:
     """A complete STarT Back-matched round of 20 cases."""
     audit_round = services.round_create(
         practice=practice,
@@ -346,5 +355,5 @@ def _seed_start_back(practice, template, programme, rng) -> None:
                 care=care,
             )
         )
-    services.cases_save(audit_round=audit_round, rows=rows)
+    services.cases_save(audit_round=audit_round, rows=rows, user=collector)
     services.round_complete(audit_round=audit_round)

@@ -348,7 +348,7 @@ def _seed_practice(programme, practice, number: int, library) -> None:
     measures = []
     for name in names:
         measure = services.measure_adopt(plan=plan, library_measure=library[name])
-        _seed_data(measure, rng, first, months, change_index, name in improving)
+        _seed_data(measure, rng, first, months, change_index, name in improving, lead_user)
         measures.append(measure)
     advice = measures[0]
     if number == 3:
@@ -376,7 +376,7 @@ def _seed_practice(programme, practice, number: int, library) -> None:
     services.plan_set_progress_score(plan=plan, score=["2.5", "3.0", "3.5"][number % 3])
 
 
-def _seed_data(measure, rng, first, months, change_index, improves) -> None:
+def _seed_data(measure, rng, first, months, change_index, improves, user) -> None:
     for i in range(months):
         period = _month(first, i)
         after = improves and i >= change_index
@@ -387,13 +387,17 @@ def _seed_data(measure, rng, first, months, change_index, improves) -> None:
             p = base + (shift if after else 0)
             numerator = sum(1 for _ in range(denominator) if rng.random() < p)
             services.data_point_record(
-                measure=measure, period=period, numerator=numerator, denominator=denominator
+                measure=measure,
+                period=period,
+                numerator=numerator,
+                denominator=denominator,
+                user=user,
             )
         else:
             mean = 6 if measure.improvement == "increase" else 9
             mean += (4 if measure.improvement == "increase" else -3) if after else 0
             value = max(0, round(rng.gauss(mean, 1.8)))
-            services.data_point_record(measure=measure, period=period, value=value)
+            services.data_point_record(measure=measure, period=period, value=value, user=user)
 
 
 def _walk(cycle, user, stage, texts, decision="adapt", next_changes="") -> PDSACycle:

@@ -167,6 +167,9 @@ def test_the_qi_activity_pdf_is_laid_out_under_an_appraisers_headings(world, act
         assert heading in text
     assert OWN_REFLECTION in text
     assert "Facilitation visit" in text
+    # The demo's practice lead entered the practice's data and its audit cases.
+    assert "Measure data entry" in text
+    assert "Clinical audit" in text
     assert PRIVATE_NOTE not in text
 
 
