@@ -13,6 +13,9 @@ class ProgrammeTotals(models.Model):
     # {"started": {"2026-01-01": 5}, "completed": {...}, "decided": {"adopt": 2},
     #  "matrix": {"improvement|pass": 1}, "attention": {"stale_cycles": 3, "needing": 1, ...}}
     counts = models.JSONField(default=dict)
+    # {"attendees": {"gp|12": 3}}: who took part in its workshops and how often, from which
+    # a refresh counts the distinct people (counts["people"]); never read by a page.
+    attendees = models.JSONField(default=dict)
 
     class Meta:
         verbose_name_plural = "programme totals"

@@ -566,16 +566,13 @@ def _months_between(first: date, last: date) -> list[date]:
     return month_starts(first, last)
 
 
-def programme_totals(programme: Programme, *, counts: dict, until=None) -> ProgrammeTotals:
-    """Cycles per month, Act decisions, what needs attention and the icon matrix from the
-    programme's counts (dashboards.totals: kept_counts, or fresh_counts as of a moment), and
-    attendance by profession (one query); `until` leaves out sessions starting from then on."""
+def programme_totals(counts: dict) -> ProgrammeTotals:
+    """Cycles per month, Act decisions, what needs attention, the icon matrix and attendance
+    by profession from a programme's counts (dashboards.totals: kept_counts, or fresh_counts
+    as of a moment); no query."""
     started = {date.fromisoformat(k): v for k, v in counts["started"].items()}
     completed = {date.fromisoformat(k): v for k, v in counts["completed"].items()}
     decided = counts["decided"]
-    attendances = Attendance.objects.filter(session__programme=programme)
-    if until is not None:
-        attendances = attendances.filter(session__starts_at__lt=until)
     known = [*started, *completed]
     months = (
         [
@@ -591,10 +588,8 @@ def programme_totals(programme: Programme, *, counts: dict, until=None) -> Progr
         for value, label in ActDecision.choices
     ]
     attended = {
-        row["role"]: (row["people"], row["attendances"])
-        for row in attendances.values("role")
-        .annotate(people=Count("user", distinct=True), attendances=Count("pk"))
-        .order_by()
+        role: (counts["people"].get(role, 0), attendances)
+        for role, attendances in counts["attended"].items()
     }
     professions = [(label, *attended.get(value, (0, 0))) for value, label in PROFESSIONS]
     cells = defaultdict(int)

@@ -133,9 +133,8 @@ def programme_dashboard(request, pk):
     options = _options(request, facilitators=facilitators)
     now = timezone.now()
     # The kept totals first: refreshed, they also give each practice's attention to sort by.
-    totals = selectors.programme_totals(
-        programme, counts=kept_totals.kept_counts(programme, now=now)
-    )
+    counts = kept_totals.kept_counts(programme, now=now)
+    totals = selectors.programme_totals(counts)
     listing = _page(
         request, practices, options, PROGRAMME_PRACTICES_PER_PAGE, now=now, kept_in=programme
     )
@@ -148,7 +147,7 @@ def programme_dashboard(request, pk):
         "facilitators": facilitators,
         "totals": totals,
         "chart": figures.cycles_chart(totals.months),
-        "learning": learning_needs_results(programme=programme),
+        "learning": learning_needs_results(programme=programme, kept=counts),
     }
     return render(request, "dashboards/programme.html", context)
 
