@@ -41,6 +41,10 @@ class PracticeTotals(models.Model):
     # goes stale); null when nothing waits.
     valid_until = models.DateTimeField(null=True, blank=True)
     attention = models.PositiveIntegerField(default=0)
+    # The practice's name when counted (a rename gives the practice a new token): with
+    # `attention`, the programme dashboard's sort keys, so a page of practices is read from
+    # an index rather than by sorting every practice of the programme.
+    name = models.CharField(max_length=200, blank=True)
     counts = models.JSONField(default=dict)
 
     class Meta:
@@ -49,6 +53,13 @@ class PracticeTotals(models.Model):
             models.UniqueConstraint(
                 fields=["programme", "practice_id"], name="one_kept_total_per_practice"
             )
+        ]
+        indexes = [
+            models.Index(
+                fields=["programme", "-attention", "name", "practice_id"],
+                name="kept_total_by_attention",
+            ),
+            models.Index(fields=["programme", "name", "practice_id"], name="kept_total_by_name"),
         ]
 
     def __str__(self):

@@ -168,6 +168,26 @@ def with_facilitator_name(practices):
     )
 
 
+# The sorts the programme dashboard reads from its kept totals' sort keys (kept_order).
+KEPT_SORTS = {"attention": ("-attention", "name", "practice_id"), "name": ("name", "practice_id")}
+
+
+def kept_order(programme: Programme, *, sort: str, attention_only: bool):
+    """(id, kept attention) of the programme's practices in a dashboard order (KEPT_SORTS, the
+    same as SORTS), read from an index on their kept totals (dashboards.totals: up to date
+    once kept_counts has run for the request), instead of sorting every practice."""
+    kept = PracticeTotals.objects.filter(programme_id=programme.pk)
+    if attention_only:
+        kept = kept.filter(attention__gt=0)
+    return kept.order_by(*KEPT_SORTS[sort]).values_list("practice_id", "attention")
+
+
+def listed_in_order(ids: list[int]) -> list[tuple]:
+    """(LISTED values) of these practices, in the order of `ids` (one query)."""
+    found = {values[0]: values for values in listed(Practice.objects.filter(pk__in=ids))}
+    return [found[pk] for pk in ids if pk in found]
+
+
 def listed(practices):
     """(LISTED values) of these practices, for the row cache (the caller orders and slices)."""
     return with_facilitator_name(practices).values_list(*LISTED)

@@ -241,7 +241,7 @@ def fresh_counts(programme: Programme, *, now: datetime, until: datetime | None 
 
 
 def _out_of_date(programme: Programme, now: datetime):
-    """(pk, token) of the programme's practices whose kept part is missing or out of date,
+    """(pk, token, name) of the programme's practices whose kept part is missing or out of date,
     and the kept parts of practices no longer in the programme (two queries)."""
     practices = Practice.objects.filter(programme_id=programme.pk)
     current = PracticeTotals.objects.filter(
@@ -252,7 +252,7 @@ def _out_of_date(programme: Programme, now: datetime):
         stale_days=programme.stale_cycle_days,
         built_at__lte=now,  # a clock set back must not keep counts taken for a later time
     )
-    stale = list(practices.exclude(Exists(current)).values_list("pk", "dashboard_token"))
+    stale = list(practices.exclude(Exists(current)).values_list("pk", "dashboard_token", "name"))
     gone = list(
         PracticeTotals.objects.filter(programme_id=programme.pk).exclude(
             practice_id__in=practices.values("pk")
@@ -283,7 +283,9 @@ def _refresh(programme: Programme, now: datetime) -> dict:
         kept = ProgrammeTotals.objects.select_for_update().get(programme_id=programme.pk)
         # Again under the lock: another request may have refreshed them meanwhile.
         stale, gone = _out_of_date(programme, now)
-        tokens = dict(stale)  # read before the counts, so newer counts never get an older token
+        # Read before the counts, so newer counts never get an older token.
+        tokens = {pk: token for pk, token, _ in stale}
+        names = {pk: name for pk, _, name in stale}
         parts = count_parts(programme, list(tokens), now=now)
         old = list(
             PracticeTotals.objects.filter(programme_id=programme.pk, practice_id__in=list(tokens))
@@ -302,6 +304,7 @@ def _refresh(programme: Programme, now: datetime) -> dict:
                 built_at=now,
                 valid_until=part.valid_until,
                 attention=part.attention,
+                name=names[pk],
                 counts=part.counts,
             )
             for pk, part in parts.items()
