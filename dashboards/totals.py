@@ -242,7 +242,7 @@ def fresh_counts(programme: Programme, *, now: datetime, until: datetime | None 
 
 def _out_of_date(programme: Programme, now: datetime):
     """(pk, token, name) of the programme's practices whose kept part is missing or out of date,
-    and the kept parts of practices no longer in the programme (two queries)."""
+    and the ids of the kept parts of practices no longer in the programme (two queries)."""
     practices = Practice.objects.filter(programme_id=programme.pk)
     current = PracticeTotals.objects.filter(
         Q(valid_until__isnull=True) | Q(valid_until__gt=now),
@@ -254,9 +254,9 @@ def _out_of_date(programme: Programme, now: datetime):
     )
     stale = list(practices.exclude(Exists(current)).values_list("pk", "dashboard_token", "name"))
     gone = list(
-        PracticeTotals.objects.filter(programme_id=programme.pk).exclude(
-            practice_id__in=practices.values("pk")
-        )
+        PracticeTotals.objects.filter(programme_id=programme.pk)
+        .exclude(Exists(practices.filter(pk=OuterRef("practice_id"))))
+        .values_list("practice_id", flat=True)
     )
     return stale, gone
 
@@ -290,6 +290,7 @@ def _refresh(programme: Programme, now: datetime) -> dict:
         old = list(
             PracticeTotals.objects.filter(programme_id=programme.pk, practice_id__in=list(tokens))
         )
+        gone = list(PracticeTotals.objects.filter(programme_id=programme.pk, practice_id__in=gone))
         for part in [*old, *gone]:
             _apply(kept, part.counts, -1)
         for part in parts.values():
