@@ -1,5 +1,6 @@
-"""Programme totals kept per practice: cycles per month, Act decisions, the icon matrix and
-what needs attention, with no scan of every cycle per request.
+"""Programme totals kept per practice: cycles per month, Act decisions, the icon matrix, what
+needs attention, workshop attendance and learning needs, with no scan of every cycle (or
+attendance, or answer) per request.
 
 Each practice's part is kept in a PracticeTotals row with the practice's dashboard token (the
 same token every write to what a dashboard shows replaces: dashboards.freshness, checked by
