@@ -10,6 +10,7 @@ Criteria keep a stable `key` across versions, which re-audits, measure links and
 plot follow. Cases are numbered 1..n and carry no patient identifier.
 """
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -215,6 +216,16 @@ class AuditCase(models.Model):
     stratum = models.CharField(max_length=6, blank=True, editable=False)
     care = models.CharField("care given", max_length=6, choices=Care.choices, blank=True)
     updated_at = models.DateTimeField(default=timezone.now, editable=False)
+    # Who last created or changed the case, at updated_at (set by audits.services): a person's
+    # QI activity counts the cases they entered. Cases entered before it was kept have none.
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="audit_cases_entered",
+    )
 
     class Meta:
         ordering = ["round", "number"]

@@ -146,8 +146,11 @@ def round_create(
 
 
 @transaction.atomic
-def round_update(*, audit_round: AuditRound, version: int, cycles=None, **fields) -> AuditRound:
-    """Change a round's period, sample size or team, and the PDSA cycles it studies."""
+def round_update(
+    *, audit_round: AuditRound, version: int, cycles=None, user=None, **fields
+) -> AuditRound:
+    """Change a round's period, sample size or team, and the PDSA cycles it studies (a
+    complete round's measure points are rewritten as `user`'s)."""
     claim_version(audit_round, version)
     for name, value in fields.items():
         setattr(audit_round, name, value)
@@ -161,7 +164,7 @@ def round_update(*, audit_round: AuditRound, version: int, cycles=None, **fields
         allowed = [c for c in cycles if c.plan.practice_id == audit_round.practice_id]
         audit_round.cycles.set(allowed)
     if audit_round.is_complete:
-        _sync_points(audit_round)
+        _sync_points(audit_round, user=user)
     return audit_round
 
 
@@ -216,11 +219,27 @@ def _checked_case(audit_round, criteria, row: CaseInput):
     return score, answers
 
 
-def _write_case(audit_round, row: CaseInput, score, answers) -> None:
-    case, _ = AuditCase.objects.get_or_create(round=audit_round, number=row.number)
+def _unchanged(case: AuditCase, row: CaseInput, answers) -> bool:
+    """Whether the saved case already says what the row says (a grid sends every row)."""
+    start_back = list(row.start_back) if row.start_back is not None else None
+    saved_answers = {a.criterion_id: a.answer for a in case.answers.all()}
+    return (
+        case.start_back == start_back
+        and case.care == row.care
+        and saved_answers == {criterion.pk: answer for criterion, answer in answers.items()}
+    )
+
+
+def _write_case(audit_round, row: CaseInput, score, answers, user) -> None:
+    case, created = AuditCase.objects.get_or_create(
+        round=audit_round, number=row.number, defaults={"entered_by": user}
+    )
     # Two saves of the same case wait for each other, so the second replaces the first's
     # answers instead of adding a second answer to the same criterion.
     case = AuditCase.objects.select_for_update().get(pk=case.pk)
+    if not created and _unchanged(case, row, answers):
+        return  # left as it was: still the work of whoever entered it
+    case.entered_by = user
     case.start_back = list(row.start_back) if row.start_back is not None else None
     case.start_back_total = score.total if score else None
     case.start_back_psychosocial = score.psychosocial if score else None
@@ -236,8 +255,9 @@ def _write_case(audit_round, row: CaseInput, score, answers) -> None:
 
 
 @transaction.atomic
-def cases_save(*, audit_round: AuditRound, rows: list[CaseInput]) -> int:
-    """Save rows of cases (a row left empty removes that case); all rows or none."""
+def cases_save(*, audit_round: AuditRound, rows: list[CaseInput], user=None) -> int:
+    """Save rows of cases (a row left empty removes that case); all rows or none. A case
+    created or changed is marked as entered by `user`; one left as it was keeps its author."""
     criteria = list(audit_round.template_version.criteria.all())
     checked, errors = [], []
     for row in rows:
@@ -259,10 +279,10 @@ def cases_save(*, audit_round: AuditRound, rows: list[CaseInput]) -> int:
         if answers is None:
             audit_round.cases.filter(number=row.number).delete()
         else:
-            _write_case(audit_round, row, score, answers)
+            _write_case(audit_round, row, score, answers, user)
             count_saved += 1
     if audit_round.is_complete:
-        _sync_points(audit_round)
+        _sync_points(audit_round, user=user)
     return count_saved
 
 
@@ -313,8 +333,9 @@ def _import_row(criteria, row_number, row, records_start_back) -> CaseInput:
 
 
 @transaction.atomic
-def cases_import_csv(*, audit_round: AuditRound, text: str) -> int:
-    """Import cases from a CSV (a search export): every row valid or nothing changes."""
+def cases_import_csv(*, audit_round: AuditRound, text: str, user=None) -> int:
+    """Import cases from a CSV (a search export): every row valid or nothing changes; the
+    cases it creates or changes are marked as entered by `user`."""
     criteria = list(audit_round.template_version.criteria.all())
     records_start_back = audit_round.template_version.template.records_start_back
     rows, errors, seen = [], [], {}
@@ -349,7 +370,7 @@ def cases_import_csv(*, audit_round: AuditRound, text: str) -> int:
         errors.append((1, "The file has no cases."))
     if errors:
         raise CaseErrors(errors)
-    return cases_save(audit_round=audit_round, rows=rows)
+    return cases_save(audit_round=audit_round, rows=rows, user=user)
 
 
 def missing_for_completion(audit_round: AuditRound) -> list[str]:
@@ -378,8 +399,9 @@ def _ranges(numbers: list[int]) -> str:
 
 
 @transaction.atomic
-def round_complete(*, audit_round: AuditRound) -> AuditRound:
-    """Mark a round complete (every case answered) and write its linked measures' points."""
+def round_complete(*, audit_round: AuditRound, user=None) -> AuditRound:
+    """Mark a round complete (every case answered) and write its linked measures' points
+    (in the data's history as `user`'s)."""
     locked = AuditRound.objects.select_for_update().get(pk=audit_round.pk)
     if locked.is_complete:
         return locked
@@ -389,7 +411,7 @@ def round_complete(*, audit_round: AuditRound) -> AuditRound:
     locked.status = RoundStatus.COMPLETE
     locked.completed_at = timezone.now()
     saved(locked)
-    _sync_points(locked)
+    _sync_points(locked, user=user)
     audit_round.status, audit_round.completed_at = locked.status, locked.completed_at
     return locked
 
@@ -410,7 +432,7 @@ def criterion_counts(audit_round: AuditRound) -> dict[str, tuple[int, int]]:
     return {row["criterion__key"]: (row["met"], row["eligible"]) for row in rows}
 
 
-def _sync_points(audit_round: AuditRound) -> None:
+def _sync_points(audit_round: AuditRound, *, user=None) -> None:
     """Write (or correct) each linked measure's point for the round's period."""
     template = audit_round.template_version.template
     links = MeasureLink.objects.filter(
@@ -423,10 +445,10 @@ def _sync_points(audit_round: AuditRound) -> None:
     for link in links:
         if link.criterion_key not in keys:
             continue
-        _write_point(audit_round, link.measure, link.criterion_key, counts)
+        _write_point(audit_round, link.measure, link.criterion_key, counts, user=user)
 
 
-def _write_point(audit_round, measure: Measure, key: str, counts) -> None:
+def _write_point(audit_round, measure: Measure, key: str, counts, *, user=None) -> None:
     met, eligible = counts.get(key, (0, 0))
     mine = AuditPoint.objects.filter(round=audit_round, data_point__measure=measure).select_related(
         "data_point"
@@ -442,9 +464,10 @@ def _write_point(audit_round, measure: Measure, key: str, counts) -> None:
                 numerator=met,
                 denominator=eligible,
                 note=note,
+                user=user,
             )
         else:
-            pdsa_services.data_point_delete(point=existing.data_point)
+            pdsa_services.data_point_delete(point=existing.data_point, user=user)
         return
     if not eligible:
         return
@@ -455,14 +478,20 @@ def _write_point(audit_round, measure: Measure, key: str, counts) -> None:
             "come from this audit: change or remove it on the measure's page, then try again."
         )
     point = pdsa_services.data_point_record(
-        measure=measure, period=period, numerator=met, denominator=eligible, note=note
+        measure=measure,
+        period=period,
+        numerator=met,
+        denominator=eligible,
+        note=note,
+        user=user,
     )
     saved(AuditPoint(round=audit_round, data_point=point, criterion_key=key))
 
 
 @transaction.atomic
-def measure_link_set(*, measure: Measure, template: AuditTemplate, criterion_key: str):
-    """Feed a proportion measure from a template's criterion; completed rounds write at once."""
+def measure_link_set(*, measure: Measure, template: AuditTemplate, criterion_key: str, user=None):
+    """Feed a proportion measure from a template's criterion; completed rounds write at once
+    (as `user`'s, in the data's history)."""
     if not measure.is_proportion:
         raise ValidationError("Only a proportion measure can be fed by an audit criterion.")
     if not latest_version(template).criteria.filter(key=criterion_key).exists():
@@ -479,7 +508,9 @@ def measure_link_set(*, measure: Measure, template: AuditTemplate, criterion_key
         if link.criterion_key in set(
             audit_round.template_version.criteria.values_list("key", flat=True)
         ):
-            _write_point(audit_round, measure, criterion_key, criterion_counts(audit_round))
+            _write_point(
+                audit_round, measure, criterion_key, criterion_counts(audit_round), user=user
+            )
     return link
 
 

@@ -209,7 +209,9 @@ def round_edit(request, pk):
         data = dict(form.cleaned_data)
         version, chosen = data.pop("version"), data.pop("cycles")
         try:
-            services.round_update(audit_round=audit_round, version=version, cycles=chosen, **data)
+            services.round_update(
+                audit_round=audit_round, version=version, cycles=chosen, user=request.user, **data
+            )
         except StaleEditError as stale:
             return refuse_stale(request, form, stale, "audits/round_form.html", context)
         except ValidationError as error:
@@ -250,7 +252,7 @@ def round_cases(request, pk):
         rows = form.case_inputs()
         if form.is_valid():
             try:
-                saved = services.cases_save(audit_round=audit_round, rows=rows)
+                saved = services.cases_save(audit_round=audit_round, rows=rows, user=request.user)
             except services.CaseErrors as error:
                 errors = error.errors
             except ValidationError as error:
@@ -283,7 +285,7 @@ def round_import(request, pk):
     if request.method == "POST" and form.is_valid():
         try:
             saved = services.cases_import_csv(
-                audit_round=audit_round, text=form.cleaned_data["file"]
+                audit_round=audit_round, text=form.cleaned_data["file"], user=request.user
             )
         except services.CaseErrors as error:
             errors = error.errors
@@ -302,7 +304,7 @@ def round_import(request, pk):
 def round_complete(request, pk):
     audit_round = _editable_round(request.user, pk)
     try:
-        services.round_complete(audit_round=audit_round)
+        services.round_complete(audit_round=audit_round, user=request.user)
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)
@@ -331,7 +333,9 @@ def measure_link(request, measure_pk):
             # Completed rounds write the measure's points: a value entered meanwhile for the
             # same period is the one uniqueness race this can lose.
             with unique_violation_as_error(form, model=DataPoint):
-                services.measure_link_set(measure=measure, template=template, criterion_key=key)
+                services.measure_link_set(
+                    measure=measure, template=template, criterion_key=key, user=request.user
+                )
         except ValidationError as error:
             add_validation_error(form, error)
         else:

@@ -63,6 +63,7 @@ UNTRACKED = {
     "pdsa.HistoricalPDSACycle": "history is not shown on a row",
     "pdsa.HistoricalCycleQuestion": "history is not shown on a row",
     "pdsa.HistoricalCycleTask": "history is not shown on a row",
+    "pdsa.HistoricalDataPoint": "history is not shown on a row",
     "evidence.Topic": "the evidence library is not shown on a row",
     "evidence.EvidenceItem": "the evidence library is not shown on a row",
     "evidence.HistoricalEvidenceItem": "history is not shown on a row",

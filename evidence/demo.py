@@ -291,8 +291,10 @@ ITEMS = [
         title="Stratified care with STarT Back improved disability at lower cost",
         summary=(
             "A randomised trial of 851 patients in 10 general practices compared stratified "
-            "care (treatment matched to STarT Back stratum) with usual care. Stratified care "
-            "gave better disability outcomes and cost less."
+            "care (treatment matched to STarT Back stratum: advice for low risk, "
+            "physiotherapy for medium risk, psychologically informed physiotherapy for high "
+            "risk) with usual care. Stratified care gave better disability outcomes and cost "
+            "less."
         ),
         citation=(
             "Hill JC, Whitehurst DGT, Lewis M, et al. Comparison of stratified primary care "

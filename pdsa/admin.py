@@ -71,7 +71,7 @@ class MeasureAdmin(LargeTableAdmin, admin.ModelAdmin):
 
 
 @admin.register(DataPoint)
-class DataPointAdmin(LargeTableAdmin, admin.ModelAdmin):
+class DataPointAdmin(LargeTableAdmin, SimpleHistoryAdmin):
     list_display = ["measure", "period", "numerator", "denominator", "value"]
     list_select_related = ["measure"]
     list_filter = ["measure__data_type"]
@@ -83,14 +83,18 @@ class DataPointAdmin(LargeTableAdmin, admin.ModelAdmin):
         super().save_model(request, obj, form, change)
         services.measure_summary_refresh(measure=obj.measure)
 
+    # SimpleHistoryAdmin puts the editor in the history of a save; a removal is theirs too.
     def delete_model(self, request, obj):
         measure = obj.measure
+        obj._history_user = request.user
         super().delete_model(request, obj)
         services.measure_summary_refresh(measure=measure)
 
     def delete_queryset(self, request, queryset):
         measures = list(Measure.objects.filter(pk__in=queryset.values("measure_id")))
-        super().delete_queryset(request, queryset)
+        for point in queryset:
+            point._history_user = request.user
+            point.delete()
         for measure in measures:
             services.measure_summary_refresh(measure=measure)
 

@@ -455,6 +455,9 @@ class DataPoint(models.Model):
     # Optimistic lock (qiproject.locking): a stale correction is refused.
     version = models.PositiveIntegerField(default=1, editable=False)
 
+    # The measure's data history: every entry, correction and removal, with who made it and,
+    # for writes through the API, which token (its change reason).
+    history = HistoricalRecords(excluded_fields=["version"])
     objects = MeasurePartQuerySet.as_manager()
 
     class Meta:

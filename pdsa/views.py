@@ -361,7 +361,9 @@ def measure_data(request, pk):
                     create_once(
                         request,
                         form,
-                        lambda: services.data_point_record(measure=measure, **form.cleaned_data),
+                        lambda: services.data_point_record(
+                            measure=measure, user=request.user, **form.cleaned_data
+                        ),
                     )
             except ValidationError as error:
                 add_validation_error(form, error)
@@ -403,7 +405,7 @@ def data_grid_edit(request, pk):
         results = []
 
         def save():
-            results.append(services.data_points_save(measure=measure, rows=rows))
+            results.append(services.data_points_save(measure=measure, rows=rows, user=request.user))
             return measure
 
         try:
@@ -447,6 +449,7 @@ def data_point_edit(request, pk):
                 denominator=form.cleaned_data.get("denominator"),
                 value=form.cleaned_data.get("value"),
                 note=form.cleaned_data["note"],
+                user=request.user,
             )
         except services.StaleEditError as stale:
             return refuse_stale(request, form, stale, "pdsa/data_point_form.html", context)
@@ -462,7 +465,7 @@ def data_point_edit(request, pk):
 @require_POST
 def data_point_delete(request, pk):
     point = _editable(DataPoint.objects, request.user, pk)
-    services.data_point_delete(point=point)
+    services.data_point_delete(point=point, user=request.user)
     messages.success(request, "Value removed.")
     return redirect("pdsa:measure_data", pk=point.measure_id)
 
@@ -479,6 +482,7 @@ def measure_import(request, pk):
                 measure=measure,
                 text=form.cleaned_data["file"],
                 replace_existing=form.cleaned_data["replace_existing"],
+                user=request.user,
             )
         except services.CsvImportError as error:
             errors = error.errors

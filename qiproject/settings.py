@@ -61,6 +61,9 @@ INSTALLED_APPS = [
     "csp",
     "django_celery_beat",
     "simple_history",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "qiproject",
     "practices",
     "workshops",
@@ -71,6 +74,7 @@ INSTALLED_APPS = [
     "followup",
     "dashboards",
     "reports",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -293,6 +297,36 @@ MESSAGING_SENDING_STALE_AFTER = int(
     os.environ.get("MESSAGING_SENDING_STALE_AFTER", str(2 * CELERY_TASK_TIME_LIMIT))
 )
 
+# The API (/api/v1/): personal bearer tokens only, JSON only, a rate limit per token.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.BearerTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.TokenScope"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.TokenRateThrottle"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.Pages",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+# Requests per token: "120/min", "1000/hour"... Counted in the cache, so per web process
+# while CACHES is the local-memory cache (see the README).
+API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "120/min")
+SPECTACULAR_SETTINGS = {
+    "TITLE": "qiproject API",
+    "DESCRIPTION": (
+        "Read a programme's improvement work and send measure data. Authenticate with "
+        "`Authorization: Bearer <token>`, a personal token made at /me/api-tokens/."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_AUTHENTICATION": [],
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    # Swagger UI's files come from our static files (drf-spectacular-sidecar), not a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
+}
+
 # Security. The policy allows no inline script anywhere.
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -331,4 +365,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # WeasyPrint and fontTools narrate every step of every PDF at INFO.
+    "loggers": {
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }

@@ -28,6 +28,10 @@ urlpatterns = [
     path("messages/", include("messaging.urls")),
     path("follow-up/", include("followup.urls")),
     path("dashboards/", include("dashboards.urls")),
+    path("api/v1/", include("api.urls")),
+    path("me/api-tokens/", include("api.token_urls")),
     path("", include("reports.urls")),
     path("", include("practices.urls")),
 ]
+
+handler404 = "api.errors.not_found"

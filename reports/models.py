@@ -12,6 +12,8 @@ NO_PID = "Do not enter patient-identifiable data (names, NHS numbers, dates of b
 class WorkKind(models.TextChoices):
     PLAN = "plan", "Improvement plan"
     CYCLE = "cycle", "PDSA cycle"
+    MEASURE = "measure", "Measure data entry"
+    AUDIT = "audit", "Clinical audit"
     WORKSHOP = "workshop", "Workshop"
     VISIT = "visit", "Facilitation visit"
 

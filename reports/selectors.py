@@ -9,7 +9,7 @@ person's own summary, by date, mode and topics: never their notes, private or no
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Max, Min, Prefetch, Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.safestring import mark_safe
@@ -23,11 +23,11 @@ from dashboards.totals import fresh_counts
 from followup import selectors as followup_selectors
 from followup.models import Survey
 from pdsa import charts as pdsa_charts
-from pdsa.models import ImprovementPlan, Measure, PDSACycle
+from pdsa.models import DataPoint, ImprovementPlan, Measure, PDSACycle
 from pdsa.selectors import _with_data, measure_analysis, with_plan_work
 from practices.models import Membership, Practice, Programme, Role, Visit, visit_happened_q
 from qiproject import charts
-from qiproject.dates import end_of_day
+from qiproject.dates import end_of_day, format_date, format_period
 from qiproject.disclosure import SMALL_GROUP_LABEL, is_reportable
 from reports.models import Reflection, WorkKind
 from workshops import figures as workshop_figures
@@ -136,15 +136,7 @@ def _audit_reports(rounds) -> list[AuditReport]:
     reports = []
     for audit_round in rounds:
         template = audit_round.template_version.template
-        report = AuditReport(
-            audit_round=audit_round,
-            results=results[audit_round.pk],
-            chart=audit_figures.results_chart(
-                results[audit_round.pk],
-                f"{template.name}: results against the standards",
-                ident=f"audit-{audit_round.pk}",
-            ),
-        )
+        report = _round_report(audit_round, results[audit_round.pk], f"audit-{audit_round.pk}")
         same = [r for r in rounds if r.template_version.template_id == template.pk]
         if latest[template.pk] is audit_round and len(same) > 1:
             report.comparison = _comparison(same, results)
@@ -153,6 +145,18 @@ def _audit_reports(rounds) -> list[AuditReport]:
             )
         reports.append(report)
     return reports
+
+
+def _round_report(audit_round: AuditRound, results, ident: str) -> AuditReport:
+    """A complete round's results against the standards, as a table and a chart."""
+    name = audit_round.template_version.template.name
+    return AuditReport(
+        audit_round=audit_round,
+        results=results,
+        chart=audit_figures.results_chart(
+            results, f"{name}: results against the standards", ident=ident
+        ),
+    )
 
 
 def _comparison(rounds, results) -> audit_selectors.Comparison:
@@ -449,6 +453,8 @@ class Work:
     why: str
     done: list[str]
     results: list[MeasureReport] = field(default_factory=list)
+    audits: list[AuditReport] = field(default_factory=list)
+    no_results: str = "No measures for this piece of work."
     learned: str = ""
     next_steps: str = ""
     hours: float | None = None
@@ -559,6 +565,114 @@ def _cycles_of(user, start: date, end: date, only: int | None = None) -> list[Wo
     return works
 
 
+def _measures_of(user, start: date, end: date, only: int | None = None) -> list[Work]:
+    """Measures the person entered or corrected data for in the period (the data's history
+    names who wrote each value), with how many periods and which."""
+    since, until = end_of_day(start - timedelta(days=1)), end_of_day(end)
+    entered = {
+        row["measure_id"]: row
+        for row in DataPoint.history.filter(
+            history_user=user,
+            history_type__in=["+", "~"],
+            history_date__gte=since,
+            history_date__lt=until,
+            measure_id__in=Measure.objects.visible_to(user).values("pk"),
+            **_only(only, "measure_id"),
+        )
+        .values("measure_id")
+        .annotate(
+            periods=Count("period", distinct=True),
+            first=Min("period"),
+            last=Max("period"),
+            since=Min("history_date"),
+        )
+        .order_by()
+    }
+    cycles = PDSACycle.objects.filter(created_at__lt=until).order_by("start_date", "number")
+    measures = _with_data(
+        Measure.objects.filter(pk__in=list(entered))
+        .select_related("plan__practice")
+        .prefetch_related(Prefetch("cycles", queryset=cycles)),
+        end,
+    )
+    works = []
+    for measure in measures:
+        row = entered[measure.pk]
+        first, last = (format_period(row[p], measure.frequency) for p in ("first", "last"))
+        span = first if first == last else f"{first} to {last}"
+        periods = row["periods"]
+        works.append(
+            Work(
+                kind=WorkKind.MEASURE,
+                pk=measure.pk,
+                title=f"Data for {measure.name}",
+                where=measure.plan.practice.name,
+                when=timezone.localtime(row["since"]).date(),
+                why=measure.definition or f"A measure of the plan “{measure.plan.title}”.",
+                done=[
+                    f"Entered or corrected data for {periods} "
+                    f"period{'' if periods == 1 else 's'}: {span}",
+                    f"Plan: {measure.plan.title}",
+                ],
+                results=[
+                    measure_report(
+                        measure, list(measure.cycles.all()), f"data-{measure.pk}-measure"
+                    )
+                ],
+            )
+        )
+    return sorted(works, key=lambda work: (work.when, work.pk))
+
+
+def _audits_of(user, start: date, end: date, only: int | None = None) -> list[Work]:
+    """Audit rounds in which the person entered (created or changed) cases in the period;
+    cases entered before authors were kept count for nobody."""
+    since, until = end_of_day(start - timedelta(days=1)), end_of_day(end)
+    theirs = Q(cases__entered_by=user, cases__updated_at__gte=since) & Q(
+        cases__updated_at__lt=until
+    )
+    rounds = list(
+        AuditRound.objects.filter(
+            pk__in=AuditRound.objects.visible_to(user).values("pk"), **_only(only)
+        )
+        .annotate(entered=Count("cases", filter=theirs))
+        .filter(entered__gt=0)
+        .select_related("practice", "template_version__template")
+        .prefetch_related(
+            Prefetch("template_version__criteria", queryset=Criterion.objects.order_by("position"))
+        )
+        .order_by("period_end", "pk")
+    )
+    results = audit_selectors.rounds_results([r for r in rounds if r.is_complete])
+    works = []
+    for audit_round in rounds:
+        template = audit_round.template_version.template
+        done = [
+            f"Entered {audit_round.entered} of the {audit_round.sample_size} cases",
+            f"Cases from {format_date(audit_round.period_start)} "
+            f"to {format_date(audit_round.period_end)}",
+        ]
+        audits = []
+        if audit_round.is_complete:
+            done.append(f"Round complete on {format_date(audit_round.completed_at)}")
+            ident = f"round-{audit_round.pk}-audit"
+            audits = [_round_report(audit_round, results[audit_round.pk], ident)]
+        works.append(
+            Work(
+                kind=WorkKind.AUDIT,
+                pk=audit_round.pk,
+                title=f"Clinical audit: {template.name}",
+                where=audit_round.practice.name,
+                when=audit_round.period_end,
+                why=template.description,
+                done=done,
+                audits=audits,
+                no_results="The round is not complete yet, so it has no results.",
+            )
+        )
+    return works
+
+
 def _workshops_of(user, start: date, end: date, only: int | None = None) -> list[Work]:
     since, until = end_of_day(start - timedelta(days=1)), end_of_day(end)
     attended = (
@@ -623,6 +737,8 @@ def qi_activity(*, user, start: date, end: date) -> Activity:
     works = [
         *_plans_of(user, start, end),
         *_cycles_of(user, start, end),
+        *_measures_of(user, start, end),
+        *_audits_of(user, start, end),
         *_workshops_of(user, start, end),
         *_visits_of(user, start, end),
     ]
@@ -643,6 +759,8 @@ def work_taken_part_in(*, user, kind: str, pk: int) -> Work | None:
     finder = {
         WorkKind.PLAN: _plans_of,
         WorkKind.CYCLE: _cycles_of,
+        WorkKind.MEASURE: _measures_of,
+        WorkKind.AUDIT: _audits_of,
         WorkKind.WORKSHOP: _workshops_of,
         WorkKind.VISIT: _visits_of,
     }.get(kind)

@@ -4,6 +4,7 @@ A package by concern; callers import from `pdsa.services` as before.
 """
 
 from pdsa.services.common import (
+    BatchError,
     CsvImportError,
     ImportResult,
     StaleEditError,
@@ -33,12 +34,14 @@ from pdsa.services.measures import (
     IMPORT_MAX_ROWS,
     MEASURE_FIELDS,
     SUMMARY_FIELDS,
+    UpsertResult,
     data_export_csv,
     data_import_csv,
     data_point_delete,
     data_point_record,
     data_point_update,
     data_points_save,
+    data_points_upsert,
     library_measure_create,
     library_measure_update,
     measure_adopt,
@@ -61,6 +64,7 @@ from pdsa.services.plans import (
 
 __all__ = [
     "IMPORT_MAX_ROWS",
+    "BatchError",
     "CsvImportError",
     "ImportResult",
     "MEASURE_FIELDS",
@@ -69,6 +73,7 @@ __all__ = [
     "STAGE_FIELDS_INDEX",
     "SUMMARY_FIELDS",
     "StaleEditError",
+    "UpsertResult",
     "change_idea_add",
     "change_idea_delete",
     "change_idea_update",
@@ -88,6 +93,7 @@ __all__ = [
     "data_point_record",
     "data_point_update",
     "data_points_save",
+    "data_points_upsert",
     "driver_add",
     "driver_delete",
     "idea_comment_add",

@@ -4,6 +4,7 @@ import csv
 import io
 import itertools
 import math
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
@@ -20,10 +21,10 @@ from pdsa.models import (
     Measure,
 )
 from pdsa.selectors import measure_analysis
-from pdsa.services.common import CsvImportError, ImportResult
+from pdsa.services.common import BatchError, CsvImportError, ImportResult
 from practices.freshness import practices_changed
 from qiproject.csv_export import csv_writer
-from qiproject.dates import format_month
+from qiproject.dates import format_date, format_month
 from qiproject.forms import parse_period
 from qiproject.locking import claim_version
 from qiproject.saving import saved
@@ -162,8 +163,10 @@ def data_point_record(
     denominator: int | None = None,
     value: float | None = None,
     note: str = "",
+    user=None,
 ) -> DataPoint:
-    """Enter the value for one period; a period already holding a value is refused."""
+    """Enter the value for one period (by `user`, kept in the data's history); a period
+    already holding a value is refused."""
     point = _data_point(
         measure,
         period=period,
@@ -179,7 +182,7 @@ def data_point_record(
                 "change that one instead."
             }
         )
-    saved(point)
+    saved(point, user=user)
     measure_summary_refresh(measure=measure)
     return point
 
@@ -193,22 +196,28 @@ def data_point_update(
     denominator=None,
     value=None,
     note: str = "",
+    user=None,
 ) -> DataPoint:
-    """Correct the value of a period; a stale form is refused."""
+    """Correct the value of a period (by `user`, kept in the data's history); a stale form is
+    refused."""
     claim_version(point, version)
-    _point_change(point, numerator=numerator, denominator=denominator, value=value, note=note)
+    _point_change(
+        point, numerator=numerator, denominator=denominator, value=value, note=note, user=user
+    )
     measure_summary_refresh(measure=point.measure)
     return point
 
 
-def _point_change(point, *, numerator, denominator, value, note) -> DataPoint:
+def _point_change(
+    point, *, numerator, denominator, value, note, user=None, reason: str = ""
+) -> DataPoint:
     point.numerator, point.denominator, point.value, point.note = (
         numerator,
         denominator,
         value,
         note,
     )
-    return saved(point)
+    return saved(point, user=user, reason=reason)
 
 
 NUMBERS = ("numerator", "denominator", "value")
@@ -245,8 +254,9 @@ def _grid_row_error(measure, existing, row: dict) -> str | None:
 
 
 @transaction.atomic
-def data_points_save(*, measure: Measure, rows: list[dict]) -> ImportResult:
-    """Save several periods at once, all or nothing: new values, and changes to saved ones.
+def data_points_save(*, measure: Measure, rows: list[dict], user=None) -> ImportResult:
+    """Save several periods at once, all or nothing: new values, and changes to saved ones,
+    each in the data's history as written by `user`.
 
     Each row has `period`, the numbers, `note`, and the `version` of the saved value it changes
     (None for a new value). A row equal to the saved value is left alone. Rows that cannot be
@@ -270,11 +280,11 @@ def data_points_save(*, measure: Measure, rows: list[dict]) -> ImportResult:
         note = row.get("note") or ""
         point = existing.get(measure.normalise_period(row["period"]))
         if point is None:
-            saved(_data_point(measure, period=row["period"], note=note, **values))
+            saved(_data_point(measure, period=row["period"], note=note, **values), user=user)
             created += 1
         elif not _same_values(point, {**values, "note": note}):
             claim_version(point, row["version"])
-            _point_change(point, note=note, **values)
+            _point_change(point, note=note, user=user, **values)
             changed += 1
     if created or changed:
         measure_summary_refresh(measure=measure)
@@ -282,9 +292,11 @@ def data_points_save(*, measure: Measure, rows: list[dict]) -> ImportResult:
 
 
 @transaction.atomic
-def data_point_delete(*, point: DataPoint) -> None:
-    """Remove a period's value."""
+def data_point_delete(*, point: DataPoint, user=None) -> None:
+    """Remove a period's value (the removal is kept in the data's history, with `user`)."""
     measure = point.measure
+    if user is not None:
+        point._history_user = user
     point.delete()
     measure_summary_refresh(measure=measure)
 
@@ -397,8 +409,11 @@ def _parse_rows(measure: Measure, fieldnames, rows: list[dict]):
 
 
 @transaction.atomic
-def data_import_csv(*, measure: Measure, text: str, replace_existing: bool = False) -> ImportResult:
-    """Import a CSV of periods: every row valid or nothing changes (errors carry row numbers)."""
+def data_import_csv(
+    *, measure: Measure, text: str, replace_existing: bool = False, user=None
+) -> ImportResult:
+    """Import a CSV of periods: every row valid or nothing changes (errors carry row numbers);
+    each write is in the data's history as made by `user`."""
     points, errors = _import_rows(measure, text)
     existing = {p.period: p for p in measure.data_points.all()}
     if not replace_existing:
@@ -422,13 +437,121 @@ def data_import_csv(*, measure: Measure, text: str, replace_existing: bool = Fal
                 denominator=point.denominator,
                 value=point.value,
                 note=point.note,
+                user=user,
             )
             replaced += 1
         else:
-            saved(point)
+            saved(point, user=user)
             created += 1
     measure_summary_refresh(measure=measure)
     return ImportResult(created=created, replaced=replaced)
+
+
+@dataclass
+class UpsertResult:
+    """What a batch upsert did, period by period."""
+
+    created: list[date] = field(default_factory=list)
+    updated: list[date] = field(default_factory=list)
+    unchanged: list[date] = field(default_factory=list)
+
+
+def _period_name(measure: Measure, period: date) -> str:
+    if measure.frequency == Frequency.WEEKLY:
+        return f"The week of {format_date(period)}"
+    return format_month(period)
+
+
+def _numbers(point: DataPoint, *, note: str) -> dict:
+    return {**{name: getattr(point, name) for name in NUMBERS}, "note": note}
+
+
+def _batch_points(measure: Measure, items: list[dict | None]):
+    """Validate each item as a data point; return ([(index, point, has note)], errors)."""
+    points, errors, seen = [], [], {}
+    for index, item in enumerate(items):
+        if item is None:  # refused by the caller's own parsing
+            continue
+        has_note = item.get("note") is not None
+        try:
+            point = _data_point(
+                measure,
+                period=item["period"],
+                numerator=item.get("numerator"),
+                denominator=item.get("denominator"),
+                value=item.get("value"),
+                note=item.get("note") or "",
+            )
+        except ValidationError as error:
+            errors.append((index, error.message_dict))
+            continue
+        if point.period in seen:
+            message = f"{_period_name(measure, point.period)} is also item {seen[point.period]}."
+            errors.append((index, {"period": [message + " One value per period."]}))
+            continue
+        seen[point.period] = index
+        points.append((index, point, has_note))
+    return points, errors
+
+
+@transaction.atomic
+def data_points_upsert(
+    *,
+    measure: Measure,
+    items: list[dict | None],
+    replace: bool = False,
+    user=None,
+    reason: str = "",
+    errors: list | None = None,
+) -> UpsertResult:
+    """Write a batch of periods keyed by period, all or nothing; a repeat changes nothing.
+
+    Each item is {"period": date, "numerator", "denominator", "value", "note", "replace"}
+    (note None keeps the saved note). A period holding the same value is unchanged; one
+    holding a different value is refused unless `replace` (for the batch, or the item).
+    Every write goes in the data's history with `user` and `reason`; errors are raised
+    together as BatchError [(item index, {field: [messages]})], with the caller's own
+    parsing `errors` (its refused items are None) so one answer lists every mistake.
+    """
+    # Writers of one measure's batch take turns, so two batches cannot both insert a period.
+    Measure.objects.select_for_update().filter(pk=measure.pk).first()
+    points, found = _batch_points(measure, items)
+    errors = [*(errors or []), *found]
+    existing = {p.period: p for p in measure.data_points.select_for_update()}
+    result, changes = UpsertResult(), []
+    for index, point, has_note in points:
+        old = existing.get(point.period)
+        if old is None:
+            changes.append((None, point))
+            result.created.append(point.period)
+        elif _same_values(old, _numbers(point, note=point.note if has_note else old.note)):
+            result.unchanged.append(point.period)
+        elif not (replace or items[index].get("replace")):
+            message = (
+                f"{_period_name(measure, point.period)} already holds a different value, "
+                'which is kept unless you ask to replace it ("replace": true).'
+            )
+            errors.append((index, {"period": [message]}))
+        else:
+            changes.append((old, point if has_note else _keep_note(point, old)))
+            result.updated.append(point.period)
+    if errors:
+        raise BatchError(sorted(errors, key=lambda error: error[0] or 0))
+    for old, point in changes:
+        if old is None:
+            saved(point, user=user, reason=reason)
+            continue
+        # A correction takes the next version, so a web form opened before it is refused.
+        claim_version(old, old.version)
+        _point_change(old, **_numbers(point, note=point.note), user=user, reason=reason)
+    if changes:
+        measure_summary_refresh(measure=measure)
+    return result
+
+
+def _keep_note(point: DataPoint, old: DataPoint) -> DataPoint:
+    point.note = old.note
+    return point
 
 
 def data_export_csv(*, measure: Measure) -> str:

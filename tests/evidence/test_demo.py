@@ -1,5 +1,8 @@
+import pytest
+
 from evidence import demo
 from evidence.models import EvidenceItem, Kind, Status
+from evidence.selectors import evidence_matching
 
 
 def test_the_demo_library_is_published_and_seeding_twice_changes_nothing(programme, lead):
@@ -34,3 +37,13 @@ def test_every_demo_item_cites_and_links_its_source(programme, lead):
     for item in EvidenceItem.objects.all():
         assert item.citation
         assert item.source_link.startswith("https://")
+
+
+@pytest.mark.parametrize(
+    ("query", "at_least"),
+    [("myths", 10), ("x-ray", 2), ("physiotherapy", 2), ("painkillers", 1), ("CBT", 1)],
+)
+def test_searching_the_demo_library_finds_what_a_reader_means(programme, lead, query, at_least):
+    demo.seed(programme)
+    found = evidence_matching(EvidenceItem.objects.all(), q=query)
+    assert found.count() >= at_least

@@ -379,3 +379,60 @@ def test_the_csv_export_does_not_let_a_note_run_as_a_formula(measure):
     DataPointFactory(measure=measure, note='=HYPERLINK("http://evil.test","x")')
     note = services.data_export_csv(measure=measure).splitlines()[1].split(",", 3)[3]
     assert note.startswith("\"'=HYPERLINK")
+
+
+# Batches of data keyed by period (the API's upsert) ------------------------------------------
+
+
+def test_a_batch_upsert_creates_updates_and_leaves_equal_periods_alone(measure, member_a):
+    services.data_point_record(measure=measure, period=date(2026, 1, 1), numerator=1, denominator=2)
+    services.data_point_record(measure=measure, period=date(2026, 2, 1), numerator=1, denominator=2)
+
+    result = services.data_points_upsert(
+        measure=measure,
+        items=[
+            {"period": date(2026, 1, 1), "numerator": 1, "denominator": 2},
+            {"period": date(2026, 2, 1), "numerator": 2, "denominator": 2},
+            {"period": date(2026, 3, 1), "numerator": 3, "denominator": 4},
+        ],
+        replace=True,
+        user=member_a,
+        reason="API token Nightly",
+    )
+
+    assert (result.created, result.updated, result.unchanged) == (
+        [date(2026, 3, 1)],
+        [date(2026, 2, 1)],
+        [date(2026, 1, 1)],
+    )
+    assert Measure.objects.get(pk=measure.pk).point_count == 3
+    changed = DataPoint.history.filter(history_change_reason="API token Nightly")
+    assert sorted(changed.values_list("history_type", "period")) == [
+        ("+", date(2026, 3, 1)),
+        ("~", date(2026, 2, 1)),
+    ]
+    assert {record.history_user for record in changed} == {member_a}
+
+
+def test_a_batch_with_errors_from_its_caller_saves_nothing_and_reports_them_with_its_own(measure):
+    with pytest.raises(services.BatchError) as refused:
+        services.data_points_upsert(
+            measure=measure,
+            items=[None, {"period": date(2026, 3, 1), "numerator": 5, "denominator": 4}],
+            errors=[(0, {"period": ["Not a month."]})],
+        )
+
+    assert refused.value.errors == [
+        (0, {"period": ["Not a month."]}),
+        (1, {"numerator": ["The numerator cannot be more than the denominator."]}),
+    ]
+    assert not measure.data_points.exists()
+
+
+def test_the_web_data_entry_is_in_the_history_too(measure):
+    point = services.data_point_record(
+        measure=measure, period=date(2026, 1, 1), numerator=1, denominator=2
+    )
+    services.data_point_delete(point=point)
+    history = DataPoint.history.filter(measure_id=measure.pk).order_by("history_date")
+    assert list(history.values_list("history_type", flat=True)) == ["+", "-"]

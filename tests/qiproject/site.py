@@ -15,6 +15,7 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from api.models import ApiToken
 from audits.models import AuditRound, AuditTemplate, RoundStatus
 from evidence.models import EvidenceItem
 from messaging.models import Message
@@ -65,6 +66,9 @@ BY_SEGMENT = {
     "exchange": SharedIdea,
     "measures": Measure,
     "data": DataPoint,
+    "data-points": DataPoint,
+    "audit-rounds": AuditRound,
+    "api-tokens": ApiToken,
     "library": LibraryMeasure,
     "cycles": PDSACycle,
     "questions": CycleQuestion,

@@ -74,6 +74,8 @@ def _extra(model) -> dict:
     # Rules a model checks beyond its fields' own.
     if model._meta.label == "django_celery_beat.PeriodicTask":
         return {"interval": make(apps.get_model("django_celery_beat", "IntervalSchedule"))}
+    if model._meta.label == "api.ApiToken":  # a token expires after it is made
+        return {"expires_at": timezone.now() + timezone.timedelta(days=30)}
     return {}
 
 

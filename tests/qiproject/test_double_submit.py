@@ -22,6 +22,7 @@ from django.db import connection
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from api.models import ApiToken
 from audits.models import AuditRound, AuditTemplate
 from evidence.models import EvidenceItem
 from pdsa import services as pdsa_services
@@ -373,6 +374,13 @@ CREATES = [
         created=lambda w: AuditRound.objects.filter(practice=w.practice_a),
     ),
     Create(
+        "api_tokens",
+        "member_a",
+        page=lambda w: reverse("api_tokens"),
+        typed=lambda w: {"name": "EMIS upload", "scope": "write", "days": "90"},
+        created=lambda w: ApiToken.objects.filter(name="EMIS upload"),
+    ),
+    Create(
         "evidence:create",
         "lead",
         page=lambda w: reverse("evidence:create"),
@@ -392,6 +400,23 @@ READ = "shows a page or a file; creates nothing"
 EDIT = "changes an existing object; a repeat saves the same values (stale edits: locking)"
 DELETE = "removes or retires an existing object; a repeat finds nothing left to remove"
 NOT_CREATES = {
+    "api_token_revoke": DELETE,
+    "api:schema": READ,
+    "api:docs": READ,
+    "api:practice_list": READ,
+    "api:practice_detail": READ,
+    "api:plan_list": READ,
+    "api:plan_detail": READ,
+    "api:measure_list": READ,
+    "api:measure_detail": READ,
+    "api:measure_data": "keyed by period (one value per measure and period): a repeat finds "
+    "the same values and changes nothing",
+    "api:data_point_list": READ,
+    "api:data_point_detail": READ,
+    "api:cycle_list": READ,
+    "api:cycle_detail": READ,
+    "api:audit_round_list": READ,
+    "api:audit_round_detail": READ,
     "audits:list": READ,
     "audits:template_detail": READ,
     "audits:template_edit": EDIT,

@@ -1,0 +1,9 @@
+"""Every list is paginated: ?page=2, and ?page_size= up to 200."""
+
+from rest_framework.pagination import PageNumberPagination
+
+
+class Pages(PageNumberPagination):
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 200
