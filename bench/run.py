@@ -95,6 +95,10 @@ def fresh_database(args) -> tuple[str, callable, str]:
     """A database URL to fill, a function that removes it afterwards, and a description."""
     if args.database_url:
         return args.database_url, (lambda: None), "the database given with --database-url"
+    if args.reuse:
+        parts = urlsplit(_server_url())
+        url = parts._replace(path=f"/{args.database_name}").geturl()
+        return url, (lambda: None), f"PostgreSQL (database {args.database_name}, reused)"
     server = _server_url()
     try:
         admin = _admin_connection(server)
@@ -784,9 +788,34 @@ PAGE_SETS = [practice_pages, dashboard_pages]
 FLOOR = Page("floor: /healthz/ (trivial view)", "/healthz/", None)
 
 
-def pages(world: World) -> list[Page]:
-    """The floor first, then every page set's pages."""
-    return [FLOOR] + [page for page_set in PAGE_SETS for page in page_set(world)]
+def pages(world: World, only: list[str] | None = None) -> list[Page]:
+    """The floor first, then every page set's pages (those whose name contains one of `only`)."""
+    found = [page for page_set in PAGE_SETS for page in page_set(world)]
+    if only:
+        found = [page for page in found if any(text in page.name for text in only)]
+    return [FLOOR, *found]
+
+
+def load_world(world: World) -> None:
+    """The world of a data set built by an earlier run (kept with --keep), read back."""
+    from practices.models import FacilitatorAssignment, Practice, Programme, User
+
+    world.programme = Programme.objects.get(name="Bench programme")
+    world.lead = User.objects.get(email="lead@bench.test")
+    world.facilitators = list(
+        User.objects.filter(
+            email__startswith="facilitator", email__endswith="@bench.test"
+        ).order_by("pk")
+    )
+    by_pk = {user.pk: user for user in world.facilitators}
+    world.practices = list(Practice.objects.filter(programme=world.programme).order_by("pk"))
+    world.practice_facilitator = {
+        practice_id: by_pk[facilitator_id]
+        for practice_id, facilitator_id in FacilitatorAssignment.objects.filter(
+            practice__programme=world.programme, ended_on__isnull=True
+        ).values_list("practice_id", "facilitator_id")
+    }
+    world.practices_count = len(world.practices)
 
 
 def _percentiles(samples: list[float]) -> tuple[float, float]:
@@ -1165,6 +1194,21 @@ def main(argv=None) -> int:
         default=BENCH_DB,
         help=f"name of the fresh PostgreSQL database (default {BENCH_DB})",
     )
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="time the data set an earlier --keep run left in --database-name (no build)",
+    )
+    parser.add_argument(
+        "--only",
+        action="append",
+        help="time only the pages whose name contains this (repeatable; the floor always)",
+    )
+    parser.add_argument(
+        "--skip-sections",
+        action="store_true",
+        help="leave out the statistics, load run and PDF report sections",
+    )
     parser.add_argument("--skip-gunicorn", action="store_true", help="in-process timings only")
     parser.add_argument("--seed", type=int, default=2026, help="random seed for the data set")
     parser.add_argument(
@@ -1191,17 +1235,22 @@ def main(argv=None) -> int:
             rng=random.Random(args.seed),
             today=timezone.localdate(),
         )
-        print(f"Building the data set in {described}...")
-        seconds = build(world)
-        print(
-            f"Built in {seconds:.0f} s: " + ", ".join(f"{v:,} {k}" for k, v in world.counts.items())
-        )
+        if args.reuse:
+            load_world(world)
+            print(f"Reusing the data set in {described}: {len(world.practices):,} practices")
+        else:
+            print(f"Building the data set in {described}...")
+            seconds = build(world)
+            print(
+                f"Built in {seconds:.0f} s: "
+                + ", ".join(f"{v:,} {k}" for k, v in world.counts.items())
+            )
         print(
             f"Machine: {os.cpu_count()} cores ({platform.processor() or platform.machine()}), "
             f"Python {platform.python_version()}, {described}\n"
         )
         print(f"Load average before timing: {_load()}")
-        page_list = pages(world)
+        page_list = pages(world, args.only)
         # The builders' Python objects (hundreds of thousands) stay alive in this process, which
         # a server process would not hold: freeze them out of the garbage collector so that
         # its full collections do not land on random timed requests.
@@ -1214,7 +1263,7 @@ def main(argv=None) -> int:
             served = time_through_gunicorn(page_list, args.requests, database_url)
         report(page_list, in_process, served, page_list[0].name)
         context = Context(args, world, database_url, page_list)
-        for section in SECTIONS:
+        for section in [] if args.skip_sections else SECTIONS:
             section(context)
             connections.close_all()
         print(f"Load average at the end: {_load()}")

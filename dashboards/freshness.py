@@ -32,6 +32,9 @@ PRACTICE_PATHS = {
     "pdsa.PDSACycle": "plan__practice_id",
     "pdsa.Measure": "plan__practice_id",
     "workshops.Attendance": "practice_id",
+    # Not on a row, but in the programme's kept totals (dashboards.totals), which a
+    # practice's token keeps in step.
+    "workshops.LearningNeed": "practice_id",
     "followup.Recipient": "practice_id",
 }
 # model label -> path from the model to its programme's id
@@ -69,7 +72,6 @@ UNTRACKED = {
     "workshops.Material": "materials are not shown on a row",
     "workshops.Feedback": "feedback is shown on the programme's totals, which are not cached",
     "workshops.LearningTopic": "learning needs are programme totals, which are not cached",
-    "workshops.LearningNeed": "learning needs are programme totals, which are not cached",
     "followup.Survey": "a row counts recipients and responses, which are Recipient rows",
     "followup.Link": "survey links are not shown",
     "followup.Response": "submitting marks its Recipient (response_submit replaces the token)",

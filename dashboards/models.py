@@ -13,6 +13,9 @@ class ProgrammeTotals(models.Model):
     # {"started": {"2026-01-01": 5}, "completed": {...}, "decided": {"adopt": 2},
     #  "matrix": {"improvement|pass": 1}, "attention": {"stale_cycles": 3, "needing": 1, ...}}
     counts = models.JSONField(default=dict)
+    # {"attendees": {"gp|12": 3}}: who took part in its workshops and how often, from which
+    # a refresh counts the distinct people (counts["people"]); never read by a page.
+    attendees = models.JSONField(default=dict)
 
     class Meta:
         verbose_name_plural = "programme totals"
@@ -38,6 +41,10 @@ class PracticeTotals(models.Model):
     # goes stale); null when nothing waits.
     valid_until = models.DateTimeField(null=True, blank=True)
     attention = models.PositiveIntegerField(default=0)
+    # The practice's name when counted (a rename gives the practice a new token): with
+    # `attention`, the programme dashboard's sort keys, so a page of practices is read from
+    # an index rather than by sorting every practice of the programme.
+    name = models.CharField(max_length=200, blank=True)
     counts = models.JSONField(default=dict)
 
     class Meta:
@@ -46,6 +53,26 @@ class PracticeTotals(models.Model):
             models.UniqueConstraint(
                 fields=["programme", "practice_id"], name="one_kept_total_per_practice"
             )
+        ]
+        indexes = [
+            models.Index(
+                fields=["programme", "-attention", "name", "practice_id"],
+                name="kept_total_by_attention",
+            ),
+            models.Index(fields=["programme", "name", "practice_id"], name="kept_total_by_name"),
+            # Everything the out-of-date check reads (dashboards.totals._out_of_date), so it
+            # scans an index rather than the rows with their counts.
+            models.Index(
+                fields=[
+                    "programme",
+                    "practice_id",
+                    "token",
+                    "stale_days",
+                    "built_at",
+                    "valid_until",
+                ],
+                name="kept_total_currency",
+            ),
         ]
 
     def __str__(self):

@@ -168,6 +168,26 @@ def with_facilitator_name(practices):
     )
 
 
+# The sorts the programme dashboard reads from its kept totals' sort keys (kept_order).
+KEPT_SORTS = {"attention": ("-attention", "name", "practice_id"), "name": ("name", "practice_id")}
+
+
+def kept_order(programme: Programme, *, sort: str, attention_only: bool):
+    """(id, kept attention) of the programme's practices in a dashboard order (KEPT_SORTS, the
+    same as SORTS), read from an index on their kept totals (dashboards.totals: up to date
+    once kept_counts has run for the request), instead of sorting every practice."""
+    kept = PracticeTotals.objects.filter(programme_id=programme.pk)
+    if attention_only:
+        kept = kept.filter(attention__gt=0)
+    return kept.order_by(*KEPT_SORTS[sort]).values_list("practice_id", "attention")
+
+
+def listed_in_order(ids: list[int]) -> list[tuple]:
+    """(LISTED values) of these practices, in the order of `ids` (one query)."""
+    found = {values[0]: values for values in listed(Practice.objects.filter(pk__in=ids))}
+    return [found[pk] for pk in ids if pk in found]
+
+
 def listed(practices):
     """(LISTED values) of these practices, for the row cache (the caller orders and slices)."""
     return with_facilitator_name(practices).values_list(*LISTED)
@@ -566,16 +586,13 @@ def _months_between(first: date, last: date) -> list[date]:
     return month_starts(first, last)
 
 
-def programme_totals(programme: Programme, *, counts: dict, until=None) -> ProgrammeTotals:
-    """Cycles per month, Act decisions, what needs attention and the icon matrix from the
-    programme's counts (dashboards.totals: kept_counts, or fresh_counts as of a moment), and
-    attendance by profession (one query); `until` leaves out sessions starting from then on."""
+def programme_totals(counts: dict) -> ProgrammeTotals:
+    """Cycles per month, Act decisions, what needs attention, the icon matrix and attendance
+    by profession from a programme's counts (dashboards.totals: kept_counts, or fresh_counts
+    as of a moment); no query."""
     started = {date.fromisoformat(k): v for k, v in counts["started"].items()}
     completed = {date.fromisoformat(k): v for k, v in counts["completed"].items()}
     decided = counts["decided"]
-    attendances = Attendance.objects.filter(session__programme=programme)
-    if until is not None:
-        attendances = attendances.filter(session__starts_at__lt=until)
     known = [*started, *completed]
     months = (
         [
@@ -591,10 +608,8 @@ def programme_totals(programme: Programme, *, counts: dict, until=None) -> Progr
         for value, label in ActDecision.choices
     ]
     attended = {
-        row["role"]: (row["people"], row["attendances"])
-        for row in attendances.values("role")
-        .annotate(people=Count("user", distinct=True), attendances=Count("pk"))
-        .order_by()
+        role: (counts["people"].get(role, 0), attendances)
+        for role, attendances in counts["attended"].items()
     }
     professions = [(label, *attended.get(value, (0, 0))) for value, label in PROFESSIONS]
     cells = defaultdict(int)

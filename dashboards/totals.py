@@ -1,5 +1,6 @@
-"""Programme totals kept per practice: cycles per month, Act decisions, the icon matrix and
-what needs attention, with no scan of every cycle per request.
+"""Programme totals kept per practice: cycles per month, Act decisions, the icon matrix, what
+needs attention, workshop attendance and learning needs, with no scan of every cycle (or
+attendance, or answer) per request.
 
 Each practice's part is kept in a PracticeTotals row with the practice's dashboard token (the
 same token every write to what a dashboard shows replaces: dashboards.freshness, checked by
@@ -19,7 +20,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.db import transaction
-from django.db.models import Count, Exists, Min, OuterRef, Q
+from django.db.models import Count, Exists, Min, OuterRef, Q, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
@@ -27,6 +28,7 @@ from dashboards.models import PracticeTotals, ProgrammeTotals
 from dashboards.selectors import ATTENTION_COUNTS
 from pdsa.models import MEASURE_OF_CONCERN, Measure, PDSACycle, Stage, goes_stale_at, stale_cutoff
 from practices.models import AgreedAction, Practice, Programme
+from workshops.models import Attendance, LearningNeed
 
 # Above this many practices to recount, the grouped queries filter on the programme rather
 # than on a list of ids (and ignore the practices that are up to date).
@@ -42,8 +44,41 @@ class Part:
     valid_until: datetime | None
 
 
+# Attendance counts who took part (people, by role) and how often (attendances, by role). A
+# person counts once in the programme however many practices they took part for, so a
+# practice's part keeps its attendees ("role|user id": attendances), and the programme's
+# distinct people are the number of attendees it keeps (ProgrammeTotals.attendees), which
+# only a refresh reads; the dashboard reads "people".
+ATTENDEES = "attendees"
+
+
 def _empty() -> dict:
-    return {"started": {}, "completed": {}, "decided": {}, "matrix": {}, "attention": {}}
+    return {
+        "started": {},
+        "completed": {},
+        "decided": {},
+        "matrix": {},
+        "attention": {},
+        # Workshops: by role; learning needs: by "topic id|round", confidence summed and counted.
+        "people": {},
+        "attended": {},
+        "confidence": {},
+        "answers": {},
+    }
+
+
+def _people(attendees: dict) -> dict:
+    people = defaultdict(int)
+    for key in attendees:
+        people[key.split("|")[0]] += 1
+    return dict(people)
+
+
+def _apply(kept, counts: dict, sign: int = 1) -> None:
+    """Add a practice's part to the programme's kept totals (or take it away)."""
+    _add(kept.counts, {k: v for k, v in counts.items() if k != ATTENDEES}, sign)
+    _add(kept.attendees, {ATTENDEES: counts.get(ATTENDEES, {})}, sign)
+    kept.counts["people"] = _people(kept.attendees.get(ATTENDEES, {}))
 
 
 def _add(into: dict, counts: dict, sign: int = 1) -> None:
@@ -70,7 +105,7 @@ def _midnight_after(day: date) -> datetime:
 def count_parts(
     programme: Programme, ids: list[int], *, now: datetime, until: datetime | None = None
 ) -> dict[int, Part]:
-    """The counts of these practices of the programme, from the database (six queries);
+    """The counts of these practices of the programme, from the database (eight queries);
     `until` leaves out cycles created from then on (a report as of a day)."""
     if not ids:
         return {}
@@ -161,6 +196,29 @@ def count_parts(
             _add(counts[pk], {"matrix": {f"{variation}|{assurance}": count}})
             attention[pk]["measures_of_concern"] += concern
 
+    attendances = Attendance.objects.filter(in_practices, session__programme_id=programme.pk)
+    if until is not None:
+        attendances = attendances.filter(session__starts_at__lt=until)
+    attendances = (
+        attendances.values_list("practice_id", "role", "user_id")
+        .annotate(count=Count("pk"))
+        .order_by()
+    )
+    for pk, role, user_id, count in attendances:
+        if pk in wanted:
+            _add(counts[pk], {ATTENDEES: {f"{role}|{user_id}": count}, "attended": {role: count}})
+
+    answers = (
+        LearningNeed.objects.filter(in_practices, topic__programme_id=programme.pk)
+        .values_list("practice_id", "topic_id", "round")
+        .annotate(total=Sum("confidence"), count=Count("pk"))
+        .order_by()
+    )
+    for pk, topic_id, round_, total, count in answers:
+        if pk in wanted:
+            key = f"{topic_id}|{round_}"
+            _add(counts[pk], {"confidence": {key: total}, "answers": {key: count}})
+
     parts = {}
     for pk in ids:
         needing = sum(attention[pk].values())
@@ -179,12 +237,13 @@ def fresh_counts(programme: Programme, *, now: datetime, until: datetime | None 
     total = _empty()
     for part in count_parts(programme, ids, now=now, until=until).values():
         _add(total, part.counts)
+    total["people"] = _people(total.pop(ATTENDEES, {}))
     return total
 
 
 def _out_of_date(programme: Programme, now: datetime):
-    """(pk, token) of the programme's practices whose kept part is missing or out of date,
-    and the kept parts of practices no longer in the programme (two queries)."""
+    """(pk, token, name) of the programme's practices whose kept part is missing or out of date,
+    and the ids of the kept parts of practices no longer in the programme (two queries)."""
     practices = Practice.objects.filter(programme_id=programme.pk)
     current = PracticeTotals.objects.filter(
         Q(valid_until__isnull=True) | Q(valid_until__gt=now),
@@ -194,11 +253,11 @@ def _out_of_date(programme: Programme, now: datetime):
         stale_days=programme.stale_cycle_days,
         built_at__lte=now,  # a clock set back must not keep counts taken for a later time
     )
-    stale = list(practices.exclude(Exists(current)).values_list("pk", "dashboard_token"))
+    stale = list(practices.exclude(Exists(current)).values_list("pk", "dashboard_token", "name"))
     gone = list(
-        PracticeTotals.objects.filter(programme_id=programme.pk).exclude(
-            practice_id__in=practices.values("pk")
-        )
+        PracticeTotals.objects.filter(programme_id=programme.pk)
+        .exclude(Exists(practices.filter(pk=OuterRef("practice_id"))))
+        .values_list("practice_id", flat=True)
     )
     return stale, gone
 
@@ -207,9 +266,13 @@ def kept_counts(programme: Programme, *, now: datetime) -> dict:
     """The programme's totals, refreshing only the practices whose counts are out of date."""
     stale, gone = _out_of_date(programme, now)
     if not stale and not gone:
-        kept = ProgrammeTotals.objects.filter(programme_id=programme.pk).first()
+        kept = (
+            ProgrammeTotals.objects.filter(programme_id=programme.pk)
+            .values_list("counts", flat=True)
+            .first()
+        )
         if kept is not None:
-            return {**_empty(), **kept.counts}
+            return {**_empty(), **kept}
     return _refresh(programme, now)
 
 
@@ -221,15 +284,18 @@ def _refresh(programme: Programme, now: datetime) -> dict:
         kept = ProgrammeTotals.objects.select_for_update().get(programme_id=programme.pk)
         # Again under the lock: another request may have refreshed them meanwhile.
         stale, gone = _out_of_date(programme, now)
-        tokens = dict(stale)  # read before the counts, so newer counts never get an older token
+        # Read before the counts, so newer counts never get an older token.
+        tokens = {pk: token for pk, token, _ in stale}
+        names = {pk: name for pk, _, name in stale}
         parts = count_parts(programme, list(tokens), now=now)
         old = list(
             PracticeTotals.objects.filter(programme_id=programme.pk, practice_id__in=list(tokens))
         )
+        gone = list(PracticeTotals.objects.filter(programme_id=programme.pk, practice_id__in=gone))
         for part in [*old, *gone]:
-            _add(kept.counts, part.counts, -1)
+            _apply(kept, part.counts, -1)
         for part in parts.values():
-            _add(kept.counts, part.counts)
+            _apply(kept, part.counts)
         PracticeTotals.objects.filter(pk__in=[part.pk for part in [*old, *gone]]).delete()
         PracticeTotals.objects.bulk_create(
             PracticeTotals(
@@ -240,9 +306,10 @@ def _refresh(programme: Programme, now: datetime) -> dict:
                 built_at=now,
                 valid_until=part.valid_until,
                 attention=part.attention,
+                name=names[pk],
                 counts=part.counts,
             )
             for pk, part in parts.items()
         )
-        kept.save(update_fields=["counts"])
+        kept.save(update_fields=["counts", "attendees"])
     return {**_empty(), **kept.counts}

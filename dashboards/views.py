@@ -58,6 +58,19 @@ def _query(options) -> str:
 def _page(request, practices, options, per_page, *, now=None, kept_in=None):
     """A page of rows sorted and paginated by the database; the rows from the row cache."""
     now = now or timezone.now()
+    if (
+        kept_in is not None
+        and not options["facilitator"]
+        and options["sort"] in selectors.KEPT_SORTS
+    ):
+        # The programme's practices in order from their kept sort keys: a page of ids from an
+        # index, then those practices.
+        ordered = selectors.kept_order(
+            kept_in, sort=options["sort"], attention_only=options["attention_only"]
+        )
+        page = Paginator(ordered, per_page).get_page(request.GET.get("page"))
+        listed = selectors.listed_in_order([pk for pk, _ in page.object_list])
+        return _listing(page, row_cache.cached_rows(listed, now=now), options)
     ordered = selectors.dashboard_practices(
         _filtered(practices, options),
         today=timezone.localdate(now),
@@ -133,9 +146,8 @@ def programme_dashboard(request, pk):
     options = _options(request, facilitators=facilitators)
     now = timezone.now()
     # The kept totals first: refreshed, they also give each practice's attention to sort by.
-    totals = selectors.programme_totals(
-        programme, counts=kept_totals.kept_counts(programme, now=now)
-    )
+    counts = kept_totals.kept_counts(programme, now=now)
+    totals = selectors.programme_totals(counts)
     listing = _page(
         request, practices, options, PROGRAMME_PRACTICES_PER_PAGE, now=now, kept_in=programme
     )
@@ -148,7 +160,7 @@ def programme_dashboard(request, pk):
         "facilitators": facilitators,
         "totals": totals,
         "chart": figures.cycles_chart(totals.months),
-        "learning": learning_needs_results(programme=programme),
+        "learning": learning_needs_results(programme=programme, kept=counts),
     }
     return render(request, "dashboards/programme.html", context)
 

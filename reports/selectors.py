@@ -408,7 +408,7 @@ def programme_report(*, user, pk: int, as_of: date) -> ProgrammeReport:
     )
     team, patient_reps, team_total = _team(programme, as_of)
     counts = fresh_counts(programme, now=min(timezone.now(), until), until=until)
-    totals = programme_totals(programme, counts=counts, until=until)
+    totals = programme_totals(counts)
     learning = _learning(programme)
     survey = Survey.objects.filter(programme=programme).first()
     followup = None

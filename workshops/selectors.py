@@ -4,7 +4,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Avg, Count, Prefetch, Q
+from django.db.models import Count, Prefetch, Q, Sum
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -157,21 +157,33 @@ class TopicResult:
         return round(self.after - self.before, 1)
 
 
-def learning_needs_results(*, programme, practice: Practice | None = None) -> list[TopicResult]:
+def learning_needs_results(
+    *, programme, practice: Practice | None = None, kept: dict | None = None
+) -> list[TopicResult]:
     """Mean confidence per topic before and after the workshops, weakest (before) first.
 
     The one definition of the learning-needs results: the workshops page and the programme
-    dashboard both show these. Two queries; the database averages.
+    dashboard both show these. Two queries; the database sums and counts. The programme
+    dashboard passes its kept totals (dashboards.totals, `kept`: confidence summed and
+    answers counted by "topic id|round"), and then only the topics are read.
     """
-    answers = LearningNeed.objects.filter(topic__programme=programme)
-    if practice is not None:
-        answers = answers.filter(practice=practice)
-    means = {
-        (row["topic_id"], row["round"]): (row["mean"], row["count"])
-        for row in answers.values("topic_id", "round")
-        .annotate(mean=Avg("confidence"), count=Count("pk"))
-        .order_by()
-    }
+    if kept is not None:
+        sums = {
+            (int(key.split("|")[0]), key.split("|")[1]): (total, kept["answers"].get(key, 0))
+            for key, total in kept["confidence"].items()
+        }
+    else:
+        answers = LearningNeed.objects.filter(topic__programme=programme)
+        if practice is not None:
+            answers = answers.filter(practice=practice)
+        sums = {
+            (row["topic_id"], row["round"]): (row["total"], row["count"])
+            for row in answers.values("topic_id", "round")
+            .annotate(total=Sum("confidence"), count=Count("pk"))
+            .order_by()
+        }
+    # Means from sums, the same whichever way they were counted.
+    means = {key: (total / count, count) for key, (total, count) in sums.items() if count}
     results = []
     topics = LearningTopic.objects.filter(programme=programme).prefetch_related(
         Prefetch("sessions", queryset=WorkshopSession.objects.order_by("starts_at"))

@@ -29,6 +29,7 @@ from tests.practices.factories import (
     VisitFactory,
 )
 from tests.workshops.factories import AttendanceFactory, WorkshopSessionFactory
+from workshops.models import Attendance, LearningNeed
 
 RISING = [5, 6, 5, 6, 5, 6, 5, 6, 5, 6, 5, 6, 15, 16, 17, 18, 17, 18, 17, 18]
 
@@ -122,6 +123,18 @@ def scanned(programme):
         attention["needing"] += practice.attention > 0
         for name in selectors.ATTENTION_COUNTS:
             attention[name] += getattr(practice, name)
+    # Of its practices (one moved away takes its part with it).
+    attendances = Attendance.objects.filter(
+        session__programme=programme, practice__programme=programme
+    )
+    attended = Counter(attendances.values_list("role", flat=True))
+    people = Counter(role for role, _ in set(attendances.values_list("role", "user_id")))
+    confidence, answers = Counter(), Counter()
+    for topic_id, round_, value in LearningNeed.objects.filter(
+        topic__programme=programme, practice__programme=programme
+    ).values_list("topic_id", "round", "confidence"):
+        confidence[f"{topic_id}|{round_}"] += value
+        answers[f"{topic_id}|{round_}"] += 1
     return {
         group: {k: v for k, v in counter.items() if v}
         for group, counter in (
@@ -130,6 +143,10 @@ def scanned(programme):
             ("decided", decided),
             ("matrix", matrix),
             ("attention", attention),
+            ("people", people),
+            ("attended", attended),
+            ("confidence", confidence),
+            ("answers", answers),
         )
     }
 

@@ -18,7 +18,7 @@ from django.apps import apps
 from django.urls import reverse
 from django.utils import timezone
 
-from dashboards import freshness, row_cache, selectors, views
+from dashboards import freshness, row_cache, selectors, totals, views
 from followup import services as followup_services
 from followup.factors import FACTOR_KEYS
 from followup.models import Survey
@@ -32,9 +32,13 @@ from tests.followup.conftest import token_in
 from tests.followup.factories import SurveyFactory
 from tests.pdsa.factories import DriverFactory, PDSACycleFactory
 from tests.practices.factories import AgreedActionFactory, MembershipFactory, UserFactory
-from tests.workshops.factories import InvitationFactory, WorkshopSessionFactory
+from tests.workshops.factories import (
+    InvitationFactory,
+    LearningTopicFactory,
+    WorkshopSessionFactory,
+)
 from workshops import services as workshop_services
-from workshops.models import Attendance
+from workshops.models import Attendance, Round
 
 NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
 APPS = ("practices", "pdsa", "evidence", "workshops", "followup", "messaging", "dashboards")
@@ -206,6 +210,19 @@ def _untick_attendance(w):
     Attendance.objects.filter(practice=w["practice"]).first().delete()
 
 
+def _answer_learning_needs(w):
+    topic = LearningTopicFactory(programme=w["programme"])
+    workshop_services.learning_needs_answer(
+        user=w["member"], practice=w["practice"], round=Round.BEFORE, answers={topic.pk: 2}
+    )
+
+
+def _delete_a_rated_topic(w):
+    _answer_learning_needs(w)
+    totals.kept_counts(w["programme"], now=timezone.now())  # kept with the answer, then:
+    w["programme"].learning_topics.last().delete()
+
+
 def _send_the_survey(w):
     survey = Survey.objects.get(programme=w["programme"])
     followup_services.survey_send(survey=survey, today=date(2026, 11, 26))
@@ -272,6 +289,8 @@ WRITES = [
     _mark_action_not_done,
     _record_attendance,
     _untick_attendance,
+    _answer_learning_needs,
+    _delete_a_rated_topic,
     _send_the_survey,
     _answer_the_survey,
     _hand_over,
