@@ -40,6 +40,8 @@ PRACTICE_PATHS = {
 # model label -> path from the model to its programme's id
 PROGRAMME_PATHS = {
     "workshops.WorkshopSession": "programme_id",
+    # Not on a row, but in the programme dashboard's cached summary (its learning needs).
+    "workshops.LearningTopic": "programme_id",
 }
 # Practice and Programme take a new token on every save of their own (see _new_token). A
 # programme's token keys only its workshops' part of the rows (dashboards.row_cache); its stale
@@ -70,8 +72,7 @@ UNTRACKED = {
     "evidence.HistoricalEvidenceItem_topics": "history is not shown on a row",
     "workshops.Invitation": "a row shows attendance, not invitations",
     "workshops.Material": "materials are not shown on a row",
-    "workshops.Feedback": "feedback is shown on the programme's totals, which are not cached",
-    "workshops.LearningTopic": "learning needs are programme totals, which are not cached",
+    "workshops.Feedback": "feedback is shown on the programme report, not on a dashboard",
     "followup.Survey": "a row counts recipients and responses, which are Recipient rows",
     "followup.Link": "survey links are not shown",
     "followup.Response": "submitting marks its Recipient (response_submit replaces the token)",

@@ -6,12 +6,14 @@ fetches everything else for the page's practices with one query per kind of row,
 the number of practices, plans, cycles or measures.
 """
 
+import hashlib
+import json
 import operator
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
-from functools import reduce
+from functools import cached_property, reduce
 from types import SimpleNamespace
 
 from django.db.models import (
@@ -30,6 +32,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
 
+from dashboards import figures
 from dashboards.models import PracticeTotals
 from followup.models import Recipient
 from pdsa.models import (
@@ -57,7 +60,7 @@ from practices.models import (
 from practices.selectors import VisitSummary, visit_summaries
 from qiproject.dates import month_starts
 from workshops.models import Attendance, WorkshopSession
-from workshops.selectors import PROFESSIONS
+from workshops.selectors import PROFESSIONS, learning_needs_results
 
 SORTS = {
     "attention": ("-attention", "name", "pk"),
@@ -647,3 +650,39 @@ def measure_matrix(rows) -> tuple[list[str], list[tuple[str, list]]]:
             by_name.setdefault(measure.name, measure)
         lines.append((row.name, [by_name.get(name) for name in columns]))
     return columns, lines
+
+
+class ProgrammeSummary:
+    """The programme-wide part of the programme dashboard (attention, cycles per month and
+    their chart, Act decisions, attendance, learning needs, the icon matrix), built from the
+    kept counts only when the page's cached fragment is missing: each part on first use, so
+    a page served from the fragment builds none of them.
+
+    `key` is everything the fragment shows depends on: the kept counts themselves (a digest
+    of their content, the same in every process and after any refresh that leaves them equal)
+    and the programme's token, which every write to the programme, its workshop sessions or
+    its learning topics replaces (dashboards.freshness). The counts are those kept_counts
+    returned after refreshing, so a write to any practice is counted before the key is taken.
+    """
+
+    def __init__(self, programme, counts: dict):
+        self.programme = programme
+        self.counts = counts
+
+    @cached_property
+    def key(self) -> str:
+        content = json.dumps(self.counts, sort_keys=True, separators=(",", ":"))
+        digest = hashlib.sha256(content.encode()).hexdigest()
+        return f"{self.programme.pk}:{self.programme.dashboard_token}:{digest}"
+
+    @cached_property
+    def totals(self) -> ProgrammeTotals:
+        return programme_totals(self.counts)
+
+    @cached_property
+    def chart(self) -> str:
+        return figures.cycles_chart(self.totals.months)
+
+    @cached_property
+    def learning(self) -> list:
+        return learning_needs_results(programme=self.programme, kept=self.counts)

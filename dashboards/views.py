@@ -9,11 +9,10 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
-from dashboards import exports, figures, row_cache, selectors
+from dashboards import exports, row_cache, selectors
 from dashboards import totals as kept_totals
 from practices.access import access_facilitator_pages
 from practices.models import Programme
-from workshops.selectors import learning_needs_results
 
 PRACTICES_PER_PAGE = 50
 PROGRAMME_PRACTICES_PER_PAGE = 25
@@ -147,7 +146,6 @@ def programme_dashboard(request, pk):
     now = timezone.now()
     # The kept totals first: refreshed, they also give each practice's attention to sort by.
     counts = kept_totals.kept_counts(programme, now=now)
-    totals = selectors.programme_totals(counts)
     listing = _page(
         request, practices, options, PROGRAMME_PRACTICES_PER_PAGE, now=now, kept_in=programme
     )
@@ -158,9 +156,8 @@ def programme_dashboard(request, pk):
         "matrix": matrix,
         "programme": programme,
         "facilitators": facilitators,
-        "totals": totals,
-        "chart": figures.cycles_chart(totals.months),
-        "learning": learning_needs_results(programme=programme, kept=counts),
+        # Built only when the page's cached fragment of it is missing.
+        "summary": selectors.ProgrammeSummary(programme, counts),
     }
     return render(request, "dashboards/programme.html", context)
 

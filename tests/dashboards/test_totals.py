@@ -114,7 +114,7 @@ def test_the_page_shows_the_kept_totals_and_why_practices_need_attention(login, 
 
     programme = world["programme"]
     response = login(world["lead"]).get(reverse("dashboards:programme", args=[programme.pk]))
-    attention = response.context["totals"].attention
+    attention = response.context["summary"].totals.attention
     expected = scanned(programme)["attention"]
     assert (attention.practices, attention.needing) == (2, expected["needing"])
     assert attention.overdue_actions == expected["overdue_actions"]

@@ -459,7 +459,7 @@ def test_the_programme_dashboard_shows_totals_the_chart_and_the_icon_matrix(
     LearningTopicFactory(programme=programme, name="Red flags")
     response = login(lead).get(programme_url(programme))
     assert response.status_code == 200
-    totals = response.context["totals"]
+    totals = response.context["summary"].totals
     months = {m.month: (m.started, m.completed) for m in totals.months}
     assert months[date(2026, 9, 1)] == (4, 0)
     assert months[date(2026, 10, 1)] == (0, 4)
@@ -567,6 +567,42 @@ def practices_of(programme):
     return list(programme.practices.order_by("pk"))
 
 
+def test_the_programme_summary_is_served_from_its_fragment_until_the_totals_change(
+    login, lead, programme, facilitator, practice_a, monkeypatch
+):
+    add_work(practice_a, facilitator=facilitator, plans=1, cycles=0, measures=0)
+    plan = practice_a.improvement_plans.get()
+    PDSACycleFactory(plan=plan, stage=Stage.COMPLETE, decision="adopt")
+    client = login(lead)
+    first = client.get(programme_url(programme))
+    assert "Share of the 1 tested change with a decision" in first.content.decode()
+    built = []
+    programme_totals = selectors.programme_totals
+    monkeypatch.setattr(
+        selectors, "programme_totals", lambda counts: built.append(1) or programme_totals(counts)
+    )
+    again = client.get(programme_url(programme))
+    assert built == []  # the fragment, not the totals, made the page
+    assert "Share of the 1 tested change with a decision" in again.content.decode()
+    # A write that changes the totals: the next page counts it and shows it.
+    PDSACycleFactory(plan=plan, stage=Stage.COMPLETE, decision="adapt")
+    after = client.get(programme_url(programme)).content.decode()
+    assert built == [1]
+    assert "Share of the 2 tested changes with a decision" in after
+
+
+def test_renaming_a_learning_topic_renews_the_programme_summary(login, lead, programme):
+    from tests.workshops.factories import LearningTopicFactory
+
+    topic = LearningTopicFactory(programme=programme, name="Red flags")
+    client = login(lead)
+    assert "Red flags" in client.get(programme_url(programme)).content.decode()
+    topic.name = "Serious pathology"
+    topic.save()
+    page = client.get(programme_url(programme)).content.decode()
+    assert "Serious pathology" in page and "Red flags" not in page
+
+
 def test_the_learning_needs_change_matches_the_workshops_page(login, lead, programme, practice_a):
     from tests.workshops.factories import LearningTopicFactory
     from workshops.models import LearningNeed
@@ -583,7 +619,7 @@ def test_the_learning_needs_change_matches_the_workshops_page(login, lead, progr
             confidence=confidence,
         )
     response = login(lead).get(programme_url(programme))
-    shown = response.context["learning"]
+    shown = response.context["summary"].learning
     assert shown == learning_needs_results(programme=programme)
     assert (shown[0].before, shown[0].after, shown[0].change) == (2.5, 4.0, 1.5)
 
