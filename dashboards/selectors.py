@@ -219,6 +219,13 @@ def needing_attention(practices):
     return practices.filter(attention__gt=0)
 
 
+def kept_facilitators(counts: dict) -> list[User]:
+    """The people currently facilitating a programme's practices, for the filter, from its
+    kept totals (dashboards.totals.kept_counts): no scan of its practices."""
+    ids = [int(pk) for pk in counts.get("facilitators", {})]
+    return list(User.objects.filter(pk__in=ids).order_by("full_name"))
+
+
 def facilitators_of(practices) -> list[User]:
     """The people currently facilitating any of these practices, for the filter."""
     current = FacilitatorAssignment.objects.filter(

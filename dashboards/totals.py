@@ -1,6 +1,6 @@
 """Programme totals kept per practice: cycles per month, Act decisions, the icon matrix, what
-needs attention, workshop attendance and learning needs, with no scan of every cycle (or
-attendance, or answer) per request.
+needs attention, workshop attendance, learning needs and who facilitates, with no scan of
+every cycle (or attendance, or answer) per request.
 
 Each practice's part is kept in a PracticeTotals row with the practice's dashboard token (the
 same token every write to what a dashboard shows replaces: dashboards.freshness, checked by
@@ -27,7 +27,7 @@ from django.utils import timezone
 from dashboards.models import PracticeTotals, ProgrammeTotals
 from dashboards.selectors import ATTENTION_COUNTS
 from pdsa.models import MEASURE_OF_CONCERN, Measure, PDSACycle, Stage, goes_stale_at, stale_cutoff
-from practices.models import AgreedAction, Practice, Programme
+from practices.models import AgreedAction, FacilitatorAssignment, Practice, Programme
 from workshops.models import Attendance, LearningNeed
 
 # Above this many practices to recount, the grouped queries filter on the programme rather
@@ -64,6 +64,8 @@ def _empty() -> dict:
         "attended": {},
         "confidence": {},
         "answers": {},
+        # The programme dashboard's facilitator filter: "user id": practices they facilitate now.
+        "facilitators": {},
     }
 
 
@@ -105,7 +107,7 @@ def _midnight_after(day: date) -> datetime:
 def count_parts(
     programme: Programme, ids: list[int], *, now: datetime, until: datetime | None = None
 ) -> dict[int, Part]:
-    """The counts of these practices of the programme, from the database (eight queries);
+    """The counts of these practices of the programme, from the database (nine queries);
     `until` leaves out cycles created from then on (a report as of a day)."""
     if not ids:
         return {}
@@ -195,6 +197,15 @@ def count_parts(
         if pk in wanted:
             _add(counts[pk], {"matrix": {f"{variation}|{assurance}": count}})
             attention[pk]["measures_of_concern"] += concern
+
+    facilitating = (
+        FacilitatorAssignment.objects.filter(in_practices, ended_on__isnull=True)
+        .values_list("practice_id", "facilitator_id")
+        .order_by()
+    )
+    for pk, facilitator_id in facilitating:
+        if pk in wanted:
+            _add(counts[pk], {"facilitators": {str(facilitator_id): 1}})
 
     attendances = Attendance.objects.filter(in_practices, session__programme_id=programme.pk)
     if until is not None:

@@ -141,11 +141,12 @@ def facilitator_dashboard(request):
 def programme_dashboard(request, pk):
     programme = get_object_or_404(Programme.objects.run_by(request.user), pk=pk)
     practices = selectors.programme_practices(programme)
-    facilitators = selectors.facilitators_of(practices)
-    options = _options(request, facilitators=facilitators)
     now = timezone.now()
-    # The kept totals first: refreshed, they also give each practice's attention to sort by.
+    # The kept totals first: refreshed, they also give each practice's attention to sort by
+    # and the facilitators to filter by.
     counts = kept_totals.kept_counts(programme, now=now)
+    facilitators = selectors.kept_facilitators(counts)
+    options = _options(request, facilitators=facilitators)
     listing = _page(
         request, practices, options, PROGRAMME_PRACTICES_PER_PAGE, now=now, kept_in=programme
     )

@@ -11,7 +11,7 @@ from django.utils import timezone
 from dashboards import selectors, totals
 from pdsa import services as pdsa_services
 from pdsa.models import Measure, PDSACycle, Stage
-from practices.models import Practice, Role
+from practices.models import FacilitatorAssignment, Practice, Role
 from tests.followup.factories import RecipientFactory, SurveyFactory
 from tests.pdsa.factories import (
     DataPointFactory,
@@ -135,6 +135,12 @@ def scanned(programme):
     ).values_list("topic_id", "round", "confidence"):
         confidence[f"{topic_id}|{round_}"] += value
         answers[f"{topic_id}|{round_}"] += 1
+    facilitators = Counter(
+        str(pk)
+        for pk in FacilitatorAssignment.objects.filter(
+            practice__programme=programme, ended_on__isnull=True
+        ).values_list("facilitator_id", flat=True)
+    )
     return {
         group: {k: v for k, v in counter.items() if v}
         for group, counter in (
@@ -147,6 +153,7 @@ def scanned(programme):
             ("attended", attended),
             ("confidence", confidence),
             ("answers", answers),
+            ("facilitators", facilitators),
         )
     }
 

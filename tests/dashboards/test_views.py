@@ -591,6 +591,18 @@ def test_the_programme_summary_is_served_from_its_fragment_until_the_totals_chan
     assert "Share of the 2 tested changes with a decision" in after
 
 
+def test_the_programme_dashboards_facilitator_filter_follows_a_new_assignment(
+    login, lead, programme, facilitator, practice_a
+):
+    from practices import services as practice_services
+
+    client = login(lead)
+    assert client.get(programme_url(programme)).context["facilitators"] == [facilitator]
+    newcomer = UserFactory(full_name="Aaron Newcomer")
+    practice_services.facilitator_assign(practice=practice_a, facilitator=newcomer)
+    assert client.get(programme_url(programme)).context["facilitators"] == [newcomer]
+
+
 def test_renaming_a_learning_topic_renews_the_programme_summary(login, lead, programme):
     from tests.workshops.factories import LearningTopicFactory
 
