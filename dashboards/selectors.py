@@ -223,7 +223,7 @@ def kept_facilitators(counts: dict) -> list[User]:
     """The people currently facilitating a programme's practices, for the filter, from its
     kept totals (dashboards.totals.kept_counts): no scan of its practices."""
     ids = [int(pk) for pk in counts.get("facilitators", {})]
-    return list(User.objects.filter(pk__in=ids).order_by("full_name"))
+    return list(User.objects.filter(pk__in=ids).only("full_name").order_by("full_name"))
 
 
 def facilitators_of(practices) -> list[User]:
