@@ -1,5 +1,6 @@
 """The facilitator's and the lead's dashboards, and the programme's data export."""
 
+import hashlib
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
@@ -37,6 +38,12 @@ def _options(request, *, facilitators=()):
         "facilitator": facilitator if facilitator in allowed else "",
         "attention_only": request.GET.get("attention") == "1",
     }
+
+
+def _people_key(people) -> str:
+    """What the facilitator filter's cached options depend on: who is offered, by name."""
+    offered = "\n".join(f"{person.pk}:{person.full_name}" for person in people)
+    return hashlib.sha256(offered.encode()).hexdigest()
 
 
 def _filtered(practices, options):
@@ -133,7 +140,7 @@ def facilitator_dashboard(request):
     listing = _cached_page(request, practices, options, PRACTICES_PER_PAGE)
     if listing is None:  # a lead or staff viewing many practices: sorted by the database
         listing = _page(request, practices, options, PRACTICES_PER_PAGE)
-    context = {**listing, "facilitators": facilitators}
+    context = {**listing, "facilitators": facilitators, "people_key": _people_key(facilitators)}
     return render(request, "dashboards/facilitator.html", context)
 
 
@@ -157,6 +164,7 @@ def programme_dashboard(request, pk):
         "matrix": matrix,
         "programme": programme,
         "facilitators": facilitators,
+        "people_key": _people_key(facilitators),
         # Built only when the page's cached fragment of it is missing.
         "summary": selectors.ProgrammeSummary(programme, counts),
     }

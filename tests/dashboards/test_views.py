@@ -603,6 +603,20 @@ def test_the_programme_dashboards_facilitator_filter_follows_a_new_assignment(
     assert client.get(programme_url(programme)).context["facilitators"] == [newcomer]
 
 
+def test_the_facilitator_filter_shows_a_renamed_facilitator_and_the_choice_made(
+    login, lead, programme, facilitator, practice_a
+):
+    client = login(lead)
+    page = client.get(programme_url(programme), {"facilitator": facilitator.pk})
+    assert f'<option value="{facilitator.pk}" selected>' in page.content.decode()
+    assert f'<option value="{facilitator.pk}" selected>' not in (
+        client.get(programme_url(programme)).content.decode()
+    )
+    facilitator.full_name = "Renamed Facilitator"
+    facilitator.save()
+    assert "Renamed Facilitator" in client.get(programme_url(programme)).content.decode()
+
+
 def test_renaming_a_learning_topic_renews_the_programme_summary(login, lead, programme):
     from tests.workshops.factories import LearningTopicFactory
 
