@@ -12,7 +12,7 @@ row shows must replace the affected practice's token.
 """
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 
 from practices.models import Role
 from tests.messaging.smtp import SMTPServer
@@ -37,6 +37,17 @@ def write_guard(request):
     request.getfixturevalue("_django_db_helper")  # the harness's own transaction comes first
     with guarding(connection, baseline=len(connection.atomic_blocks)) as guard:
         yield guard
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    """The seed_demo programme, loaded once for a module and rolled back after it."""
+    from tests.qiproject.site import build_demo
+
+    with django_db_blocker.unblock(), transaction.atomic():
+        build_demo()
+        yield
+        transaction.set_rollback(True)
 
 
 @pytest.fixture

@@ -109,7 +109,7 @@ class FakeServer:
 def _args(**overrides):
     import argparse
 
-    values = {"database_url": None, "database_name": "qi_bench", "keep": False}
+    values = {"database_url": None, "database_name": "qi_bench", "keep": False, "reuse": False}
     return argparse.Namespace(**{**values, **overrides})
 
 

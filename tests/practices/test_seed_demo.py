@@ -10,8 +10,7 @@ def row_counts():
     return {model._meta.label: model.objects.count() for model in apps.get_models()}
 
 
-def test_the_demo_has_nine_practices_with_full_teams_and_two_facilitators(db):
-    call_command("seed_demo", stdout=StringIO())
+def test_the_demo_has_nine_practices_with_full_teams_and_two_facilitators(demo, db):
     assert Practice.objects.count() == 9
     for practice in Practice.objects.all():
         roles = list(practice.memberships.values_list("role", flat=True))
@@ -22,8 +21,7 @@ def test_the_demo_has_nine_practices_with_full_teams_and_two_facilitators(db):
     assert facilitators == {"facilitator@demo.test", "facilitator2@demo.test"}
 
 
-def test_the_demo_logins_have_their_documented_roles(db):
-    call_command("seed_demo", stdout=StringIO())
+def test_the_demo_logins_have_their_documented_roles(demo, db):
     practices = list(Practice.objects.order_by("ods_code"))
     gp1 = Membership.objects.get(user__email="gp1@demo.test")
     assert (gp1.practice, gp1.role, gp1.is_practice_lead) == (practices[0], Role.GP, True)
@@ -36,8 +34,7 @@ def test_the_demo_logins_have_their_documented_roles(db):
     assert User.objects.get(email="gp1@demo.test").check_password("qi-demo-2026")
 
 
-def test_running_the_demo_seed_twice_changes_nothing(db):
-    call_command("seed_demo", stdout=StringIO())
+def test_running_the_demo_seed_twice_changes_nothing(demo, db):
     first = row_counts()
     call_command("seed_demo", stdout=StringIO())
     assert row_counts() == first
