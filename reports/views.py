@@ -16,38 +16,36 @@ from reports.models import WorkKind
 from reports.pdf import render_pdf
 
 
-def _practice_context(request, pk):
+def _report_context(request, pk, report_of):
+    """A report as of the day asked for (today when none or a bad one is given)."""
     form = AsOfForm(request.GET or None)
-    report = selectors.practice_report(user=request.user, pk=pk, as_of=form.day())
-    return {"report": report, "form": form}
+    return {"report": report_of(user=request.user, pk=pk, as_of=form.day()), "form": form}
 
 
 @login_required
 def practice_report(request, pk):
-    return render(request, "reports/practice.html", _practice_context(request, pk))
+    return render(
+        request, "reports/practice.html", _report_context(request, pk, selectors.practice_report)
+    )
 
 
 @login_required
 def practice_report_pdf(request, pk):
-    context = _practice_context(request, pk)
+    context = _report_context(request, pk, selectors.practice_report)
     filename = f"practice-{pk}-report-{context['report'].as_of.isoformat()}.pdf"
     return render_pdf(request, "reports/practice.html", context, filename=filename)
 
 
-def _programme_context(request, pk):
-    form = AsOfForm(request.GET or None)
-    report = selectors.programme_report(user=request.user, pk=pk, as_of=form.day())
-    return {"report": report, "form": form}
-
-
 @login_required
 def programme_report(request, pk):
-    return render(request, "reports/programme.html", _programme_context(request, pk))
+    return render(
+        request, "reports/programme.html", _report_context(request, pk, selectors.programme_report)
+    )
 
 
 @login_required
 def programme_report_pdf(request, pk):
-    context = _programme_context(request, pk)
+    context = _report_context(request, pk, selectors.programme_report)
     filename = f"programme-{pk}-report-{context['report'].as_of.isoformat()}.pdf"
     return render_pdf(request, "reports/programme.html", context, filename=filename)
 
