@@ -20,7 +20,7 @@ import uuid
 from django.apps import apps
 from django.db.models.signals import m2m_changed, post_save, pre_delete, pre_save
 
-from practices.freshness import practices_changed, programmes_changed
+from practices.freshness import practices_changed, programmes_changed, totals_changed
 
 # model label -> path from the model to its practice's id
 PRACTICE_PATHS = {
@@ -80,6 +80,7 @@ UNTRACKED = {
     "messaging.Preference": "message preferences are not shown on a row",
     "dashboards.ProgrammeTotals": "kept totals, themselves kept in step by the practices' tokens",
     "dashboards.PracticeTotals": "kept totals, themselves kept in step by the practices' tokens",
+    "dashboards.TotalsChange": "the record of new practice tokens, written with them",
 }
 
 
@@ -109,6 +110,27 @@ def _new_token(sender, instance, **kwargs):
     instance.dashboard_token = uuid.uuid4()
 
 
+def _practice_before_save(sender, instance, raw=False, **kwargs):
+    # The programme it belonged to before this save: a move changes the totals of both.
+    if not instance._state.adding and instance.pk is not None:
+        instance._totals_before = _ids(sender, instance.pk, "programme_id")
+
+
+def _practice_saved(sender, instance, raw=False, **kwargs):
+    # A practice's own save (its name is a sort key, its programme whose totals count it).
+    totals_changed({instance.programme_id, *getattr(instance, "_totals_before", ())})
+    instance._totals_before = set()
+
+
+def _practice_deleted(sender, instance, **kwargs):
+    totals_changed([instance.programme_id])
+
+
+def _programme_saved(sender, instance, raw=False, **kwargs):
+    # Its stale threshold is in every practice's part of its totals.
+    totals_changed([instance.pk])
+
+
 def _team_changed(sender, instance, action, reverse, pk_set, **kwargs):
     Plan = apps.get_model("pdsa", "ImprovementPlan")
     if not reverse:
@@ -136,6 +158,13 @@ def connect() -> None:
         pre_save.connect(
             _new_token, sender=apps.get_model(label), dispatch_uid=f"dashboards.token:{label}"
         )
+    Practice = apps.get_model("practices", "Practice")
+    Programme = apps.get_model("practices", "Programme")
+    uid = "dashboards.freshness:totals"
+    pre_save.connect(_practice_before_save, sender=Practice, dispatch_uid=uid)
+    post_save.connect(_practice_saved, sender=Practice, dispatch_uid=uid)
+    pre_delete.connect(_practice_deleted, sender=Practice, dispatch_uid=uid)
+    post_save.connect(_programme_saved, sender=Programme, dispatch_uid=uid)
     m2m_changed.connect(
         _team_changed,
         sender=apps.get_model("pdsa", "ImprovementPlan").team.through,

@@ -16,6 +16,12 @@ class ProgrammeTotals(models.Model):
     # {"attendees": {"gp|12": 3}}: who took part in its workshops and how often, from which
     # a refresh counts the distinct people (counts["people"]); never read by a page.
     attendees = models.JSONField(default=dict)
+    # When the last refresh counted, and when the first of the practices' parts it kept would
+    # change with no write (their earliest valid_until); with no TotalsChange left for the
+    # programme, the totals are up to date until then (dashboards.totals.kept_counts). Null
+    # until a refresh has checked every practice.
+    built_at = models.DateTimeField(null=True, blank=True)
+    valid_until = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name_plural = "programme totals"
@@ -59,7 +65,12 @@ class PracticeTotals(models.Model):
                 fields=["programme", "-attention", "name", "practice_id"],
                 name="kept_total_by_attention",
             ),
-            models.Index(fields=["programme", "name", "practice_id"], name="kept_total_by_name"),
+            # With the attention it reads, so a page by name is read from the index alone.
+            models.Index(
+                fields=["programme", "name", "practice_id"],
+                include=["attention"],
+                name="kept_total_by_name_covering",
+            ),
             # Everything the out-of-date check reads (dashboards.totals._out_of_date), so it
             # scans an index rather than the rows with their counts.
             models.Index(
@@ -77,3 +88,24 @@ class PracticeTotals(models.Model):
 
     def __str__(self):
         return f"Totals of practice {self.practice_id} in programme {self.programme_id}"
+
+
+class TotalsChange(models.Model):
+    """A write that may change a programme's kept totals, not yet taken in by a refresh.
+
+    Every new practice token (practices.freshness.practices_changed, and a practice's or a
+    programme's own save or delete) adds one for the programme, in the same transaction as
+    the write; a refresh deletes those it read before counting. So "none left" means the kept
+    totals have counted every committed write, and the programme dashboard checks that with
+    one indexed read instead of comparing every practice's token with its kept part. Rows are
+    only ever added or deleted, never updated, so concurrent writes to a programme's
+    practices never wait for one another here.
+    """
+
+    programme = models.ForeignKey("practices.Programme", on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        verbose_name_plural = "totals changes"
+
+    def __str__(self):
+        return f"Change to the totals of programme {self.programme_id}"

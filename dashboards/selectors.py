@@ -185,9 +185,55 @@ def kept_order(programme: Programme, *, sort: str, attention_only: bool):
     return kept.order_by(*KEPT_SORTS[sort]).values_list("practice_id", "attention")
 
 
-def listed_in_order(ids: list[int]) -> list[tuple]:
-    """(LISTED values) of these practices, in the order of `ids` (one query)."""
-    found = {values[0]: values for values in listed(Practice.objects.filter(pk__in=ids))}
+class FromEitherEnd:
+    """An ordered queryset of `count` rows, sliced from whichever end is nearer: an OFFSET
+    reads every index entry before the page, so a page past the middle is read backwards
+    from the end (a paginator slices this as it would the queryset)."""
+
+    def __init__(self, ordered, count: int):
+        # Private: a paginator reads a public `ordered` as a queryset's (and would run it).
+        self._rows = ordered
+        self.count = count
+
+    def __len__(self) -> int:
+        return self.count
+
+    def __getitem__(self, bounds: slice) -> list:
+        start, stop = bounds.start or 0, min(bounds.stop, self.count)
+        if start <= self.count - stop:
+            return list(self._rows[start:stop])
+        return list(reversed(self._rows.reverse()[self.count - stop : self.count - start]))
+
+
+def kept_count(counts: dict, *, attention_only: bool) -> int:
+    """How many practices kept_order lists, from the same kept totals (kept_counts): every
+    practice of the programme has one kept part, counted in "practices", and those needing
+    attention in "needing"."""
+    return counts["attention"].get("needing" if attention_only else "practices", 0)
+
+
+def listed_in_order(ids: list[int], *, people: list["Person"]) -> list[tuple]:
+    """(LISTED values) of these practices, in the order of `ids`, in one query: each
+    practice's current facilitator is found through its own index entry, and named from
+    `people` (those the page already offers in its filter; anyone else is read here).
+
+    Joining the facilitators' user rows instead lets the planner scan every current
+    assignment, which grows with the programme."""
+    current = (
+        FacilitatorAssignment.objects.filter(practice_id=OuterRef("pk"), ended_on__isnull=True)
+        .order_by()
+        .values("facilitator_id")[:1]
+    )
+    rows = list(
+        Practice.objects.filter(pk__in=ids)
+        .order_by()
+        .annotate(facilitator_id=Subquery(current))
+        .values_list(*LISTED[:-1], "facilitator_id")
+    )
+    names = {person.pk: person.name for person in people}
+    if missing := {row[-1] for row in rows} - names.keys() - {None}:
+        names |= {person.pk: person.name for person in _people(User.objects.filter(pk__in=missing))}
+    found = {row[0]: (*row[:-1], names.get(row[-1])) for row in rows}
     return [found[pk] for pk in ids if pk in found]
 
 
@@ -219,19 +265,38 @@ def needing_attention(practices):
     return practices.filter(attention__gt=0)
 
 
-def kept_facilitators(counts: dict) -> list[User]:
+@dataclass(frozen=True, slots=True)
+class Person:
+    """A facilitator as the dashboards' filter and rows name them (no model instance)."""
+
+    pk: int
+    full_name: str
+    email: str
+
+    @property
+    def name(self) -> str:
+        """As str(user) says it: the full name, else the email address."""
+        return self.full_name or self.email
+
+
+def _people(users) -> list[Person]:
+    return [Person(*values) for values in users.values_list("pk", "full_name", "email")]
+
+
+def kept_facilitators(counts: dict) -> list[Person]:
     """The people currently facilitating a programme's practices, for the filter, from its
     kept totals (dashboards.totals.kept_counts): no scan of its practices."""
     ids = [int(pk) for pk in counts.get("facilitators", {})]
-    return list(User.objects.filter(pk__in=ids).only("full_name").order_by("full_name"))
+    return _people(User.objects.filter(pk__in=ids).order_by("full_name", "pk"))
 
 
-def facilitators_of(practices) -> list[User]:
+def facilitators_of(practices) -> list[Person]:
     """The people currently facilitating any of these practices, for the filter."""
     current = FacilitatorAssignment.objects.filter(
         ended_on__isnull=True, practice__in=practices.values("pk")
     )
-    return list(User.objects.filter(pk__in=current.values("facilitator_id")).order_by("full_name"))
+    users = User.objects.filter(pk__in=current.values("facilitator_id"))
+    return _people(users.order_by("full_name", "pk"))
 
 
 @dataclass(slots=True)

@@ -11,6 +11,13 @@ are out of date: it finds them in one query, recounts just those practices (a fi
 grouped queries), and moves the programme's sums by the difference. A practice deleted or
 moved away leaves a part behind, which the next refresh takes away.
 
+Finding the parts out of date compares every practice's token with its part, which grows with
+the programme, so a request first asks whether anything can be out of date at all: every new
+practice token also records a TotalsChange for the programme, a refresh deletes the ones it
+has taken in, and the programme's totals keep the earliest moment one of their parts would
+change with no write. No change left and that moment not reached: the kept totals are read
+as they are, in one query.
+
 The refresh writes while a page is read, as the row cache does, and under a lock on the
 programme's totals row, so two requests never add the same difference twice.
 """
@@ -24,7 +31,7 @@ from django.db.models import Count, Exists, Min, OuterRef, Q, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from dashboards.models import PracticeTotals, ProgrammeTotals
+from dashboards.models import PracticeTotals, ProgrammeTotals, TotalsChange
 from dashboards.selectors import ATTENTION_COUNTS
 from pdsa.models import MEASURE_OF_CONCERN, Measure, PDSACycle, Stage, goes_stale_at, stale_cutoff
 from practices.models import AgreedAction, FacilitatorAssignment, Practice, Programme
@@ -274,17 +281,37 @@ def _out_of_date(programme: Programme, now: datetime):
 
 
 def kept_counts(programme: Programme, *, now: datetime) -> dict:
-    """The programme's totals, refreshing only the practices whose counts are out of date."""
-    stale, gone = _out_of_date(programme, now)
-    if not stale and not gone:
-        kept = (
-            ProgrammeTotals.objects.filter(programme_id=programme.pk)
-            .values_list("counts", flat=True)
-            .first()
-        )
-        if kept is not None:
-            return {**_empty(), **kept}
+    """The programme's totals, refreshing only the practices whose counts are out of date.
+
+    One query when nothing has changed: the kept totals, if no write has been recorded for
+    the programme since they were counted (TotalsChange) and none of their parts has yet
+    reached the moment it would change with no write."""
+    kept = (
+        ProgrammeTotals.objects.filter(programme_id=programme.pk, built_at__lte=now)
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gt=now))
+        .exclude(Exists(TotalsChange.objects.filter(programme_id=programme.pk)))
+        .values_list("counts", flat=True)
+    )[:1]
+    if kept:
+        return {**_empty(), **kept[0]}
     return _refresh(programme, now)
+
+
+def refresh_all(*, now: datetime) -> int:
+    """Bring every kept programme's totals up to date (hourly, from Celery beat), so that the
+    changes waiting for a refresh stay few and a lead's first view of the hour is quick;
+    returns how many programmes were looked at.
+
+    The changes of a programme with no kept totals are deleted: its first view counts every
+    practice anyway."""
+    kept = ProgrammeTotals.objects.filter(programme_id=OuterRef("programme_id"))
+    TotalsChange.objects.exclude(Exists(kept)).delete()
+    programmes = list(
+        Programme.objects.filter(pk__in=ProgrammeTotals.objects.values("programme_id"))
+    )
+    for programme in programmes:
+        kept_counts(programme, now=now)
+    return len(programmes)
 
 
 def _refresh(programme: Programme, now: datetime) -> dict:
@@ -293,6 +320,11 @@ def _refresh(programme: Programme, now: datetime) -> dict:
     )
     with transaction.atomic():
         kept = ProgrammeTotals.objects.select_for_update().get(programme_id=programme.pk)
+        # The changes recorded so far, read before the practices: a write committed later
+        # leaves its own record for the next request.
+        seen = list(
+            TotalsChange.objects.filter(programme_id=programme.pk).values_list("pk", flat=True)
+        )
         # Again under the lock: another request may have refreshed them meanwhile.
         stale, gone = _out_of_date(programme, now)
         # Read before the counts, so newer counts never get an older token.
@@ -322,5 +354,10 @@ def _refresh(programme: Programme, now: datetime) -> dict:
             )
             for pk, part in parts.items()
         )
-        kept.save(update_fields=["counts", "attendees"])
+        kept.built_at = now
+        kept.valid_until = PracticeTotals.objects.filter(programme_id=programme.pk).aggregate(
+            first=Min("valid_until")
+        )["first"]
+        kept.save(update_fields=["counts", "attendees", "built_at", "valid_until"])
+        TotalsChange.objects.filter(pk__in=seen).delete()
     return {**_empty(), **kept.counts}

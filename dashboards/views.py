@@ -61,7 +61,15 @@ def _query(options) -> str:
     return urlencode({k: v for k, v in query.items() if v})
 
 
-def _page(request, practices, options, per_page, *, now=None, kept_in=None):
+class _KeptPaginator(Paginator):
+    """A paginator told how many rows there are (from the kept totals) instead of counting."""
+
+    def __init__(self, object_list, per_page, *, count: int):
+        super().__init__(object_list, per_page)
+        self.count = count
+
+
+def _page(request, practices, options, per_page, *, now=None, kept_in=None, kept=None, people=()):
     """A page of rows sorted and paginated by the database; the rows from the row cache."""
     now = now or timezone.now()
     if (
@@ -70,12 +78,14 @@ def _page(request, practices, options, per_page, *, now=None, kept_in=None):
         and options["sort"] in selectors.KEPT_SORTS
     ):
         # The programme's practices in order from their kept sort keys: a page of ids from an
-        # index, then those practices.
+        # index, then those practices; how many there are is in the kept totals too.
         ordered = selectors.kept_order(
             kept_in, sort=options["sort"], attention_only=options["attention_only"]
         )
-        page = Paginator(ordered, per_page).get_page(request.GET.get("page"))
-        listed = selectors.listed_in_order([pk for pk, _ in page.object_list])
+        count = selectors.kept_count(kept, attention_only=options["attention_only"])
+        ordered = selectors.FromEitherEnd(ordered, count)
+        page = _KeptPaginator(ordered, per_page, count=count).get_page(request.GET.get("page"))
+        listed = selectors.listed_in_order([pk for pk, _ in page.object_list], people=people)
         return _listing(page, row_cache.cached_rows(listed, now=now), options)
     ordered = selectors.dashboard_practices(
         _filtered(practices, options),
@@ -155,7 +165,14 @@ def programme_dashboard(request, pk):
     facilitators = selectors.kept_facilitators(counts)
     options = _options(request, facilitators=facilitators)
     listing = _page(
-        request, practices, options, PROGRAMME_PRACTICES_PER_PAGE, now=now, kept_in=programme
+        request,
+        practices,
+        options,
+        PROGRAMME_PRACTICES_PER_PAGE,
+        now=now,
+        kept_in=programme,
+        kept=counts,
+        people=facilitators,
     )
     columns, matrix = selectors.measure_matrix(listing["rows"])
     context = {

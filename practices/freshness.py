@@ -9,6 +9,10 @@ update(), a bulk_create()) on one of those models calls practices_changed() itse
 tests/write_guard.py, which watches every statement the test suite sends to the database,
 fails any test in which such a write leaves the token unchanged.
 
+Each new practice token also records a change for the practice's programme (totals_changed):
+the programme dashboard's kept totals (dashboards.totals) are current while their programme
+has no change left unread, which one indexed read tells.
+
 The token is random rather than a counter so that a cache outliving a database (a re-seeded
 demo, a restored backup) cannot match a row of the new data to a key of the old.
 """
@@ -16,12 +20,22 @@ demo, a restored backup) cannot match a row of the new data to a key of the old.
 import uuid
 from collections.abc import Iterable
 
+from dashboards.models import TotalsChange
 from practices.models import Practice, Programme
 
 
 def practices_changed(practice_ids: Iterable[int | None]) -> None:
-    """Give these practices new tokens: their cached dashboard rows are no longer read."""
-    _new_tokens(Practice, practice_ids)
+    """Give these practices new tokens: their cached dashboard rows are no longer read, and
+    their programmes' kept totals recount them."""
+    ids = _new_tokens(Practice, practice_ids)
+    if ids:
+        totals_changed(Practice.objects.filter(pk__in=ids).values_list("programme_id", flat=True))
+
+
+def totals_changed(programme_ids: Iterable[int | None]) -> None:
+    """Record a change to these programmes' kept totals (dashboards.models.TotalsChange)."""
+    ids = {pk for pk in programme_ids if pk is not None}
+    TotalsChange.objects.bulk_create([TotalsChange(programme_id=pk) for pk in sorted(ids)])
 
 
 def programmes_changed(programme_ids: Iterable[int | None]) -> None:
@@ -29,7 +43,8 @@ def programmes_changed(programme_ids: Iterable[int | None]) -> None:
     _new_tokens(Programme, programme_ids)
 
 
-def _new_tokens(model, ids: Iterable[int | None]) -> None:
+def _new_tokens(model, ids: Iterable[int | None]) -> set[int]:
     ids = {pk for pk in ids if pk is not None}
     if ids:
         model.objects.filter(pk__in=ids).update(dashboard_token=uuid.uuid4())
+    return ids

@@ -22,6 +22,12 @@ practices), so the users table is not watched. Of a programme, a row keeps its s
 threshold (in every practice part's key) and its workshops' part (keyed on its token), so a
 programme's columns are watched as a practice's are: any change must replace its token.
 
+The programme dashboard's kept totals (dashboards.totals) are read as they are while their
+programme has no TotalsChange left, so every change to a practice's own row (its new token
+included, which is how every write above shows) and to a programme's row must also record a
+TotalsChange for the programme (both programmes, when a practice moves), in the same
+transaction: practices.freshness does it, and the guard checks it as it checks the tokens.
+
 A test that writes behind the cache's back on purpose says so:
 
     with write_guard.unmarked_writes("a row built before the write is the point of the test"):
@@ -35,6 +41,7 @@ import re
 from dataclasses import dataclass, field
 
 from django.apps import apps
+from django.db.models import Max
 
 WRITE = re.compile(
     r'^\s*(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE|DELETE\s+FROM)\s+[`"]?(\w+)[`"]?', re.I
@@ -43,6 +50,8 @@ SAVEPOINT = re.compile(r'^\s*SAVEPOINT\s+[`"]?(\w+)[`"]?', re.I)
 ROLLBACK_TO = re.compile(r'^\s*ROLLBACK\s+TO\s+SAVEPOINT\s+[`"]?(\w+)[`"]?', re.I)
 
 PRACTICE, PROGRAMME = "practice", "programme"
+# A need met by a TotalsChange of the programme (dashboards.models), not by a token.
+TOTALS = "totals of programme"
 
 _active: list[WriteGuard] = []
 
@@ -137,6 +146,7 @@ class WriteGuard:
     connection: object
     baseline: int  # atomic blocks opened by the test harness, not by the code under test
     tables: dict[str, Table] = field(default_factory=tracked_tables)
+    changes: type = field(default_factory=lambda: apps.get_model("dashboards", "TotalsChange"))
     paused: int = 0
     seq: int = 0
     needs: list[Need] = field(default_factory=list)
@@ -156,6 +166,13 @@ class WriteGuard:
         elif (match := ROLLBACK_TO.match(sql)) is not None and match[1] in self.savepoints:
             self._forget_after(self.savepoints[match[1]])
         match = WRITE.match(sql)
+        if (
+            match
+            and match[1] == self.changes._meta.db_table
+            and sql.lstrip().upper().startswith("INSERT")
+            and not self.paused
+        ):
+            return self._changes_recorded(execute, sql, params, many, context)
         table = self.tables.get(match[1]) if match else None
         if table is None or self.paused:
             return execute(sql, params, many, context)
@@ -170,6 +187,22 @@ class WriteGuard:
         result = execute(sql, params, many, context)
         self._record(table, kind, before, self._look(table.snapshot), since, sql)
         return result
+
+    def _changes_recorded(self, execute, sql, params, many, context):
+        """A TotalsChange insert: a mark for its programme's kept totals."""
+        last = self._look(self._last_change)
+        result = execute(sql, params, many, context)
+        for programme_id in self._look(self._changes_after, last):
+            self.marks.append((TOTALS, programme_id, self.seq))
+        return result
+
+    def _last_change(self, alias) -> int:
+        manager = self.changes._default_manager.db_manager(alias)
+        return manager.aggregate(last=Max("pk"))["last"] or 0
+
+    def _changes_after(self, alias, last: int) -> set[int]:
+        manager = self.changes._default_manager.db_manager(alias)
+        return set(manager.filter(pk__gt=last).values_list("programme_id", flat=True))
 
     def _scope_start(self) -> int:
         """Where the transaction opened by the code under test began (marks from then count)."""
@@ -195,6 +228,8 @@ class WriteGuard:
             if pk not in before:
                 if table.path is not None:
                     affected |= owners  # a new row (a new practice brings its own token)
+                elif table.owner == PRACTICE:  # a new practice: its programme counts it
+                    self._totals_need(values, since, kind, sql)
                 continue
             old = before[pk]
             if old[1] != values:
@@ -203,18 +238,34 @@ class WriteGuard:
                 else:
                     affected |= owners | old[0]
         for pk, old in before.items():
-            if pk not in after and table.path is not None:
-                affected |= old[0]
+            if pk not in after:
+                if table.path is not None:
+                    affected |= old[0]
+                elif table.owner == PRACTICE:
+                    self._totals_need(old[1], since, kind, sql)
         for owner_id in affected - {None}:
             self.needs.append(Need(table.owner, owner_id, since, self.seq, _what(table, kind, sql)))
 
+    def _totals_need(self, practice_values, since, kind, sql, *, programme_id=None):
+        """A practice's row (or a programme's) written: that programme's totals must record it."""
+        if programme_id is None:
+            table = self.tables[OWNER_TABLES[PRACTICE]]
+            programme_id = practice_values[table.columns.index("programme_id")]
+        what = f"{kind} {' '.join(sql.split())[:120]}"
+        self.needs.append(Need(TOTALS, programme_id, since, self.seq, what))
+
     def _owner_row_changed(self, table, pk, old, values, since, sql):
         token = table.columns.index("dashboard_token")
+        if table.owner == PRACTICE:  # any change, its new token included
+            for row in (old[1], values):
+                self._totals_need(row, since, "UPDATE", sql)
         if old[1][token] != values[token]:
             self.marks.append((table.owner, pk, self.seq))
         others = [v for i, v in enumerate(values) if i != token]
         if others != [v for i, v in enumerate(old[1]) if i != token]:
             self.needs.append(Need(table.owner, pk, since, self.seq, _what(table, "UPDATE", sql)))
+            if table.owner == PROGRAMME:  # its stale threshold, say (not its token alone)
+                self._totals_need(None, since, "UPDATE", sql, programme_id=pk)
 
     def _forget_after(self, seq: int) -> None:
         self.needs = [need for need in self.needs if need.seq <= seq]
@@ -227,8 +278,14 @@ class WriteGuard:
                 owner == need.owner and pk == need.owner_id and seq >= need.since
                 for owner, pk, seq in self.marks
             ):
-                found.append(f"{need.what}: {need.owner} {need.owner_id} kept its dashboard token")
+                found.append(f"{need.what}: {need.owner} {need.owner_id} {_unmet(need.owner)}")
         return list(dict.fromkeys(found))
+
+
+def _unmet(owner: str) -> str:
+    if owner == TOTALS:
+        return "recorded no TotalsChange (practices.freshness.totals_changed)"
+    return "kept its dashboard token"
 
 
 def _what(table, kind, sql):

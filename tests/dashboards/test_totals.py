@@ -4,11 +4,15 @@ equal the totals counted afresh and an independent scan of the programme's rows.
 
 from datetime import UTC, date, datetime, timedelta
 
+import pytest
 from django.utils import timezone
 
 from dashboards import totals
-from dashboards.models import PracticeTotals
+from dashboards.models import PracticeTotals, ProgrammeTotals, TotalsChange
+from dashboards.tasks import programme_totals_refresh
+from messaging.schedules import SCHEDULES
 from pdsa.models import Stage
+from tests import write_guard
 from tests.dashboards import test_row_cache
 from tests.dashboards.conftest import check_kept_totals, scanned
 from tests.pdsa.factories import PDSACycleFactory
@@ -71,6 +75,78 @@ def test_a_new_stale_threshold_recounts_the_stale_cycles(world):
     programme.stale_cycle_days = 400
     programme.save()
     check(programme)
+
+
+# Changes recorded ---------------------------------------------------------------------------
+
+
+def test_with_no_change_recorded_the_kept_totals_are_read_in_one_query(
+    world, monkeypatch, django_assert_num_queries
+):
+    programme = world["programme"]
+    kept(programme)
+    assert not TotalsChange.objects.filter(programme_id=programme.pk).exists()
+    monkeypatch.setattr(totals, "_out_of_date", lambda *a: pytest.fail("checked every practice"))
+    fresh = totals.fresh_counts(programme, now=timezone.now())
+    with django_assert_num_queries(1):
+        assert kept(programme) == fresh
+
+
+def test_a_write_records_a_change_which_the_refresh_takes_in(world):
+    programme = world["programme"]
+    kept(programme)
+    PDSACycleFactory(plan=world["plan"], stage=Stage.DO, start_date=date(2026, 11, 2))
+    assert TotalsChange.objects.filter(programme_id=programme.pk).exists()
+    check(programme)
+    assert not TotalsChange.objects.filter(programme_id=programme.pk).exists()
+
+
+def test_a_change_recorded_while_a_refresh_counts_is_left_for_the_next(world, monkeypatch):
+    # A write that commits after the refresh read the changes may be missed by its counts:
+    # its change must stay, so the next request counts it.
+    programme = world["programme"]
+    real = totals._out_of_date
+
+    def a_write_lands_meanwhile(programme, now):
+        with write_guard.unmarked_writes("the practice's write itself is beside the point"):
+            TotalsChange.objects.create(programme_id=programme.pk)
+        return real(programme, now)
+
+    monkeypatch.setattr(totals, "_out_of_date", a_write_lands_meanwhile)
+    kept(programme)
+    assert TotalsChange.objects.filter(programme_id=programme.pk).count() == 1
+
+
+def test_a_change_to_another_programme_leaves_these_totals_as_they_are(world, monkeypatch):
+    programme, elsewhere = world["programme"], ProgrammeFactory()
+    kept(programme)
+    PDSACycleFactory(plan__practice=PracticeFactory(programme=elsewhere))
+    monkeypatch.setattr(totals, "_out_of_date", lambda *a: pytest.fail("checked every practice"))
+    kept(programme)
+
+
+def test_a_programme_deleted_leaves_no_change_behind(db):
+    # Its practices go first (a programme's practices protect it); their changes go with it.
+    programme = ProgrammeFactory()
+    PracticeFactory(programme=programme).delete()
+    assert TotalsChange.objects.filter(programme_id=programme.pk).exists()
+    programme.delete()
+    assert not TotalsChange.objects.filter(programme_id=programme.pk).exists()
+
+
+def test_the_hourly_refresh_takes_in_every_kept_programmes_changes(world):
+    programme = world["programme"]
+    kept(programme)
+    PDSACycleFactory(plan=world["plan"], stage=Stage.DO, start_date=date(2026, 11, 2))
+    never_viewed = ProgrammeFactory()
+    PracticeFactory(programme=never_viewed)
+    assert programme_totals_refresh() == 1
+    assert not TotalsChange.objects.exists()
+    assert not ProgrammeTotals.objects.filter(programme=never_viewed).exists()
+    check(programme)
+    spec = SCHEDULES["Dashboards: bring programme totals up to date"]
+    assert spec.task == "dashboards.tasks.programme_totals_refresh"
+    assert spec.crontab == {"minute": 20}
 
 
 # Time passing ------------------------------------------------------------------------------

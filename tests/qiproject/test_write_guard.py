@@ -1,13 +1,15 @@
 """The dashboard cache's safety net catches a write however it is spelt."""
 
+import uuid
+
 import pytest
 from django.db import connection, transaction
 
 from practices import services as practice_services
-from practices.freshness import practices_changed
-from practices.models import AgreedAction, Practice
+from practices.freshness import practices_changed, totals_changed
+from practices.models import AgreedAction, Practice, Programme
 from tests import write_guard
-from tests.practices.factories import AgreedActionFactory
+from tests.practices.factories import AgreedActionFactory, ProgrammeFactory
 
 
 @pytest.fixture
@@ -41,6 +43,35 @@ def test_raw_sql_without_a_mark_fails_the_test(action):
 def test_a_practice_renamed_by_update_without_a_new_token_fails_the_test(practice_a):
     with pytest.raises(write_guard.UnmarkedWrite, match="practice"), guarded():
         Practice.objects.filter(pk=practice_a.pk).update(name="Renamed quietly")
+
+
+def test_a_new_practice_token_without_a_totals_change_fails_the_test(practice_a):
+    with pytest.raises(write_guard.UnmarkedWrite, match="TotalsChange"), guarded():
+        Practice.objects.filter(pk=practice_a.pk).update(dashboard_token=uuid.uuid4())
+
+
+def test_a_new_stale_threshold_without_a_totals_change_fails_the_test(programme):
+    with pytest.raises(write_guard.UnmarkedWrite, match="TotalsChange"), guarded():
+        Programme.objects.filter(pk=programme.pk).update(
+            stale_cycle_days=90, dashboard_token=uuid.uuid4()
+        )
+
+
+def test_a_practice_moved_must_record_a_change_for_both_programmes(practice_a):
+    elsewhere = ProgrammeFactory()
+    unmet = f"programme {elsewhere.pk} recorded"
+    with pytest.raises(write_guard.UnmarkedWrite, match=unmet), guarded(), transaction.atomic():
+        Practice.objects.filter(pk=practice_a.pk).update(
+            programme=elsewhere, dashboard_token=uuid.uuid4()
+        )
+        totals_changed([practice_a.programme_id])
+
+
+def test_a_practice_moved_by_its_own_save_passes(practice_a):
+    practice_a.programme = ProgrammeFactory()
+    with guarded() as guard:
+        practice_a.save()
+    assert guard.failures() == []
 
 
 def test_a_service_write_passes(action, member_a):
