@@ -44,9 +44,10 @@ from __future__ import annotations
 import functools
 import itertools
 import math
+import re
 import statistics
 import sys
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 # 1.128 is d2 for subgroups of two: the expected moving range of two consecutive points is
@@ -290,27 +291,31 @@ def _outside_limits(
     ]
 
 
+def _long_runs(codes: Sequence[int], code: int, length: int) -> Iterator[range]:
+    """The positions of each run of at least ``length`` consecutive ``code``s (1 or 2)."""
+    # A regular expression over the codes as bytes finds the runs in C: one Python step per
+    # run instead of one per point, which matters on a chart of 100,000 points.
+    for run in re.finditer(b"%c{%d,}" % (code, length), bytes(codes)):
+        yield range(run.start(), run.end())
+
+
 def _trend(values: Sequence[float]) -> list[int]:
     flags = [0] * len(values)
-    # steps[i] is +1 when point i + 1 rises from point i, -1 when it falls; an equal value is
-    # neither a rise nor a fall, so it ends the trend.
-    steps = [(b > a) - (b < a) for a, b in itertools.pairwise(values)]
-    for step, bit in ((1, _HIGH), (-1, _LOW)):
-        start = 0
-        for i in range(1, len(values) + 1):
-            if i < len(values) and steps[i - 1] == step:
-                continue
-            if i - start >= TREND_POINTS:
-                for j in range(start, i):
-                    flags[j] |= bit
-            start = i
+    # steps[i] is HIGH when point i + 1 rises from point i, LOW when it falls; an equal value
+    # is neither a rise nor a fall, so it ends the trend.
+    steps = [_HIGH if b > a else _LOW if b < a else 0 for a, b in itertools.pairwise(values)]
+    for bit in (_HIGH, _LOW):
+        # TREND_POINTS points in a row make TREND_POINTS - 1 steps.
+        for run in _long_runs(steps, bit, TREND_POINTS - 1):
+            for j in range(run.start, run.stop + 1):
+                flags[j] |= bit
     return flags
 
 
 def _side(value: float, centre: float) -> int:
     if math.isclose(value, centre, rel_tol=ON_CENTRE_TOLERANCE, abs_tol=1e-12):
         return 0
-    return 1 if value > centre else -1
+    return _HIGH if value > centre else _LOW
 
 
 def _two_of_three(
@@ -320,17 +325,17 @@ def _two_of_three(
     near_uppers: Sequence[float],
 ) -> list[int]:
     flags = [0] * len(values)
-    for wanted, bit in ((1, _HIGH), (-1, _LOW)):
+    for bit in (_HIGH, _LOW):
         # "Near" here includes beyond the limit, following Making Data Count (Nov 2023).
         near = [
-            v > nu if wanted == 1 else v < nl
+            v > nu if bit == _HIGH else v < nl
             for v, nl, nu in zip(values, near_lowers, near_uppers, strict=True)
         ]
         for start in range(len(values) - 2):
             if (
-                sides[start] == wanted
-                and sides[start + 1] == wanted
-                and sides[start + 2] == wanted
+                sides[start] == bit
+                and sides[start + 1] == bit
+                and sides[start + 2] == bit
                 and near[start] + near[start + 1] + near[start + 2] >= 2
             ):
                 for j in range(start, start + 3):
@@ -342,15 +347,10 @@ def _two_of_three(
 def _shift(sides: Sequence[int]) -> list[int]:
     flags = [0] * len(sides)
     # A point exactly on the centre line (side 0) breaks the run.
-    start = 0
-    for i in range(1, len(sides) + 1):
-        if i < len(sides) and sides[i] == sides[start]:
-            continue
-        if sides[start] != 0 and i - start >= SHIFT_POINTS:
-            bit = _HIGH if sides[start] > 0 else _LOW
-            for j in range(start, i):
+    for bit in (_HIGH, _LOW):
+        for run in _long_runs(sides, bit, SHIFT_POINTS):
+            for j in run:
                 flags[j] |= bit
-        start = i
     return flags
 
 
@@ -373,10 +373,9 @@ def _rule_flags(
 
 
 def _first_flag(
-    rule_flags: list[tuple[str, list[int]]], index: int, improvement: str
+    rules: Sequence[str], point_flags: Sequence[int], improvement: str
 ) -> tuple[str, bool] | None:
-    for rule, flags in rule_flags:
-        sides = flags[index]
+    for rule, sides in zip(rules, point_flags, strict=True):
         if sides == _HIGH:
             return rule, True
         if sides == _LOW:
@@ -464,25 +463,29 @@ def _label_points(
     fmt: Formatter,
 ) -> list[_Label]:
     rule_flags = _rule_flags(values, centres, lowers, uppers, near_lowers, near_uppers)
-    # Labels are immutable, so points with the same finding share one (an XmR segment has one
-    # limit on each side, so a long chart has only a handful of distinct labels).
+    rules = [rule for rule, _ in rule_flags]
     common = _Label(COMMON_CAUSE, None, None, COMMON_CAUSE_EXPLANATION)
     found: dict[tuple[str, bool, float], _Label] = {}
-    labels = []
-    for i in range(len(values)):
-        flag = _first_flag(rule_flags, i, improvement)
+
+    def label(point_flags: Sequence[int], lower: float, upper: float) -> _Label:
+        flag = _first_flag(rules, point_flags, improvement)
         if flag is None:
-            labels.append(common)
-            continue
+            return common
         rule, high = flag
-        limit = uppers[i] if high else lowers[i]
-        label = found.get((rule, high, limit))
-        if label is None:
+        limit = upper if high else lower
+        if (rule, high, limit) not in found:
             special_cause = _special_cause(high, improvement)
             explanation = _explain(rule, high, special_cause, limit, centre_name, fmt)
-            label = found[rule, high, limit] = _Label(special_cause, rule, high, explanation)
-        labels.append(label)
-    return labels
+            found[rule, high, limit] = _Label(special_cause, rule, high, explanation)
+        return found[rule, high, limit]
+
+    # Labels are immutable, so points with the same finding share one. A point's label
+    # depends only on each rule's flags for it and on its limits, and a long chart has few
+    # distinct combinations of those (an XmR segment has one limit on each side), so each
+    # combination is labelled once, in order of first appearance, and its points share it.
+    keys = list(zip(*(flags for _, flags in rule_flags), lowers, uppers, strict=True))
+    labels = {key: label(key[:-2], key[-2], key[-1]) for key in dict.fromkeys(keys)}
+    return [labels[key] for key in keys]
 
 
 def _variation(point: XmrPoint | PPoint | None) -> str | None:
