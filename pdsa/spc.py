@@ -41,6 +41,8 @@ Choices made where the sources are silent or differ:
 
 from __future__ import annotations
 
+import collections
+import fractions
 import functools
 import itertools
 import math
@@ -49,6 +51,7 @@ import statistics
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 # 1.128 is d2 for subgroups of two: the expected moving range of two consecutive points is
 # 1.128 sigma, so sigma = AMR / 1.128 (Montgomery, Introduction to Statistical Quality Control).
@@ -70,6 +73,8 @@ TRIAL_LIMIT_POINTS = 12
 # Decimal data such as 85.5% is stored in binary, so a point the user sees on the mean can
 # land a hair either side of it; within this relative tolerance it counts as on the line.
 ON_CENTRE_TOLERANCE = 1e-9
+
+_T = TypeVar("_T")
 
 IMPROVEMENT_DIRECTIONS = ("increase", "decrease", "neutral")
 
@@ -451,6 +456,31 @@ class _Label:
     explanation: str
 
 
+def _label_fields(label: _Label) -> dict[str, str | bool | None]:
+    return {
+        "special_cause": label.special_cause,
+        "rule": label.rule,
+        "high": label.high,
+        "explanation": label.explanation,
+    }
+
+
+def _frozen_instances(cls: type[_T], fields: Sequence[dict[str, object]]) -> list[_T]:
+    """Instances of the frozen dataclass cls, one for each dict of all its fields, in order.
+
+    The same objects as [cls(**f) for f in fields], made in a third of the time. The generated
+    __init__ sets each field through object.__setattr__ to get past the frozen guard, which
+    is the slowest step of a long chart; here each instance is given its whole dictionary in
+    one step instead, and map() makes and fills the instances without a Python call apiece.
+    """
+    instances = list(map(object.__new__, itertools.repeat(cls, len(fields))))
+    # Setting each dictionary returns None; a deque of length zero runs the map and keeps none.
+    collections.deque(
+        map(object.__setattr__, instances, itertools.repeat("__dict__"), fields), maxlen=0
+    )
+    return instances
+
+
 def _label_points(
     values: Sequence[float],
     centres: Sequence[float],
@@ -639,6 +669,10 @@ def average_moving_range(values: Sequence[float | None], screen_outliers: bool =
     ranges = _moving_ranges(values)
     if not ranges:
         raise ValueError("at least two consecutive values are needed for a moving range")
+    return _average_range(ranges, screen_outliers)
+
+
+def _average_range(ranges: Sequence[float], screen_outliers: bool) -> float:
     amr = math.fsum(ranges) / len(ranges)
     if screen_outliers and amr > 0:
         # Screened once only, as NHSRplotthedots and Nelson (1982) do.
@@ -647,15 +681,42 @@ def average_moving_range(values: Sequence[float | None], screen_outliers: bool =
     return amr
 
 
+def _mean(values: Sequence[float]) -> float:
+    """float(statistics.mean(values)), which is the exact mean correctly rounded, found sooner.
+
+    statistics.mean turns every value into a fraction, the slowest step of a long XmR chart.
+    For floats the exact sum is found instead as a few floats: math.fsum gives the sum, then
+    the sum of the values less the parts found so far, until nothing is left (two or three
+    passes in C). Dividing that exact sum by n as a fraction rounds as statistics.mean does.
+    """
+    if set(map(type, values)) == {float}:
+        parts: list[float] = []
+        try:
+            # A sum of floats is a whole multiple of the smallest float and so has a bounded
+            # number of bits; each pass takes another 53 of them, so this ends long before 60.
+            for _ in range(60):
+                rest = math.fsum(itertools.chain(values, [-part for part in parts]))
+                if not rest:
+                    return float(sum(map(fractions.Fraction, parts)) / len(values))
+                if not math.isfinite(rest):
+                    break
+                parts.append(rest)
+        except (OverflowError, ValueError):
+            # Infinities, NaNs and sums beyond the float range: left to statistics.mean.
+            pass
+    return float(statistics.mean(values))
+
+
 def _xmr_segment(
     limit_values: Sequence[float | None], start: int, stop: int, screen_outliers: bool
 ) -> XmrSegment:
     recorded = [v for v in limit_values if v is not None]
-    # statistics.mean is correctly rounded, as R's long-double mean is in practice.
-    mean = float(statistics.mean(recorded)) if recorded else None
-    if mean is None or not _moving_ranges(limit_values):
+    # The mean is correctly rounded, as R's long-double mean is in practice.
+    mean = _mean(recorded) if recorded else None
+    ranges = _moving_ranges(limit_values)
+    if mean is None or not ranges:
         return XmrSegment(start, stop, mean, None, None, None, None, None, len(recorded), False)
-    amr = average_moving_range(limit_values, screen_outliers)
+    amr = _average_range(ranges, screen_outliers)
     width = LIMIT_FACTOR * amr
     return XmrSegment(
         start=start,
@@ -677,16 +738,16 @@ def _xmr_points(
     improvement: str,
     fmt: Formatter | None = None,
 ) -> list[XmrPoint]:
-    limits = (
-        segment.mean,
-        segment.lower_limit,
-        segment.upper_limit,
-        segment.near_lower,
-        segment.near_upper,
-    )
+    limits = {
+        "mean": segment.mean,
+        "lower_limit": segment.lower_limit,
+        "upper_limit": segment.upper_limit,
+        "near_lower": segment.near_lower,
+        "near_upper": segment.near_upper,
+    }
     recorded = [v for v in values if v is not None]
     if segment.lower_limit is None:
-        labels = [_Label(COMMON_CAUSE, None, None, NO_LIMITS_EXPLANATION) for _ in recorded]
+        labels = [_Label(COMMON_CAUSE, None, None, NO_LIMITS_EXPLANATION)] * len(recorded)
     else:
         n = len(recorded)
         labels = _label_points(
@@ -700,19 +761,25 @@ def _xmr_points(
             "the mean",
             fmt or _format_number,
         )
-    labels_iter = iter(labels)
-    points = []
-    for value in values:
-        label = next(labels_iter) if value is not None else None
-        if label is None:
-            points.append(XmrPoint(None, None, None, None, MISSING_EXPLANATION, *limits))
-        else:
-            points.append(
-                XmrPoint(
-                    value, label.special_cause, label.rule, label.high, label.explanation, *limits
-                )
-            )
-    return points
+    # A segment has a handful of distinct labels; each one's fields, with the segment's
+    # limits, are gathered once, and each point's fields are a copy with its own value.
+    distinct = {id(label): label for label in labels}
+    fields = {key: {"value": None} | _label_fields(lab) | limits for key, lab in distinct.items()}
+    points = iter(
+        _frozen_instances(
+            XmrPoint,
+            [
+                {**fields[id(label)], "value": value}
+                for value, label in zip(recorded, labels, strict=True)
+            ],
+        )
+    )
+    return [
+        next(points)
+        if value is not None
+        else XmrPoint(None, None, None, None, MISSING_EXPLANATION, **limits)
+        for value in values
+    ]
 
 
 def _last_recorded(points: Sequence[XmrPoint | PPoint]) -> XmrPoint | PPoint | None:
