@@ -46,6 +46,7 @@ import fractions
 import functools
 import itertools
 import math
+import operator
 import re
 import statistics
 import sys
@@ -846,54 +847,59 @@ def p_chart(
     pairs = list(zip(numerators, denominators, strict=True))
     for numerator, denominator in pairs:
         _check_pair(numerator, denominator)
-    recorded = [(num, den) for num, den in pairs if _is_recorded(num, den)]
-    base_pairs = pairs[:baseline] if baseline is not None else pairs
-    base = [(num, den) for num, den in base_pairs if _is_recorded(num, den)]
+    # A period is recorded when it has a numerator and a positive denominator. Several lists
+    # below need to know, so it is worked out once.
+    kept = [num is not None and den is not None and den > 0 for num, den in pairs]
+    base_kept = kept[:baseline] if baseline is not None else kept
+    recorded = list(itertools.compress(pairs, kept))
+    base = recorded[: sum(base_kept)]
     if not recorded:
         return PChart(None, laney, None, [_skipped_p_point(n, d) for n, d in pairs], None, None)
     proportions = [num / den for num, den in recorded]
     if not base:
         # Nothing recorded in the baseline: no centre to freeze, so no limits.
         labels = [_Label(COMMON_CAUSE, None, None, NO_LIMITS_EXPLANATION)] * len(recorded)
-        points = _p_points(pairs, proportions, labels, [None] * len(recorded))
+        points = _p_points(pairs, kept, proportions, labels, [_NO_LIMITS] * len(recorded))
         return PChart(None, laney, None, points, None, None)
 
-    centre = math.fsum(num for num, _ in base) / math.fsum(den for _, den in base)
-    sigmas = [_binomial_sigma(centre, den) for _, den in recorded]
+    centre = math.fsum([num for num, _ in base]) / math.fsum([den for _, den in base])
+    denominators = [den for _, den in recorded]
+    # A period's limits depend on its denominator alone, and a long chart has few distinct
+    # denominators (often one), so each distinct one's sigma and limits are found once.
+    sigma_of = {den: _binomial_sigma(centre, den) for den in dict.fromkeys(denominators)}
     sigma_z = None
     if laney:
-        sigma_z = _laney_sigma_z(proportions[: len(base)], sigmas[: len(base)], centre, base_pairs)
+        sigmas = [sigma_of[den] for den in denominators[: len(base)]]
+        sigma_z = _laney_sigma_z(proportions[: len(base)], sigmas, centre, base_kept)
         if sigma_z is None:
             # Laney's adjustment needs a moving range of z; without one there are no limits.
             labels = [_Label(COMMON_CAUSE, None, None, NO_LIMITS_EXPLANATION)] * len(recorded)
-            points = _p_points(pairs, proportions, labels, [None] * len(recorded))
+            points = _p_points(pairs, kept, proportions, labels, [_NO_LIMITS] * len(recorded))
             return PChart(centre, laney, None, points, None, None)
-        sigmas = [s * sigma_z for s in sigmas]
+        sigma_of = {den: s * sigma_z for den, s in sigma_of.items()}
 
-    limits = [
-        (
-            _clip(centre - 3 * s),
-            _clip(centre + 3 * s),
-            _clip(centre - 3 * NEAR_FRACTION * s),
-            _clip(centre + 3 * NEAR_FRACTION * s),
-        )
-        for s in sigmas
-    ]
-    lowers, uppers, near_lowers, near_uppers = (
-        list(column) for column in zip(*limits, strict=True)
-    )
+    limits_of = {
+        den: {
+            "lower_limit": _clip(centre - 3 * s),
+            "upper_limit": _clip(centre + 3 * s),
+            "near_lower": _clip(centre - 3 * NEAR_FRACTION * s),
+            "near_upper": _clip(centre + 3 * NEAR_FRACTION * s),
+        }
+        for den, s in sigma_of.items()
+    }
+    limits = [limits_of[den] for den in denominators]
     labels = _label_points(
         proportions,
         [centre] * len(proportions),
-        lowers,
-        uppers,
-        near_lowers,
-        near_uppers,
+        list(map(operator.itemgetter("lower_limit"), limits)),
+        list(map(operator.itemgetter("upper_limit"), limits)),
+        list(map(operator.itemgetter("near_lower"), limits)),
+        list(map(operator.itemgetter("near_upper"), limits)),
         improvement,
         "the centre line",
         fmt or _format_percent,
     )
-    points = _p_points(pairs, proportions, labels, limits)
+    points = _p_points(pairs, kept, proportions, labels, limits)
     last = _last_recorded(points)
     return PChart(
         centre=centre,
@@ -912,36 +918,39 @@ def _check_pair(numerator: float | None, denominator: float | None) -> None:
         raise ValueError("each numerator must lie between 0 and its denominator")
 
 
-def _is_recorded(numerator: float | None, denominator: float | None) -> bool:
-    return numerator is not None and denominator is not None and denominator > 0
+_NO_LIMITS = {"lower_limit": None, "upper_limit": None, "near_lower": None, "near_upper": None}
 
 
 def _p_points(
     pairs: Sequence[tuple[float | None, float | None]],
+    kept: Sequence[bool],
     proportions: Sequence[float],
     labels: Sequence[_Label],
-    limits: Sequence[tuple[float, float, float, float] | None],
+    limits: Sequence[dict[str, float | None]],
 ) -> list[PPoint]:
-    recorded = iter(zip(proportions, labels, limits, strict=True))
-    points = []
-    for numerator, denominator in pairs:
-        if not _is_recorded(numerator, denominator):
-            points.append(_skipped_p_point(numerator, denominator))
-            continue
-        value, label, point_limits = next(recorded)
-        points.append(
-            PPoint(
-                numerator,
-                denominator,
-                value,
-                label.special_cause,
-                label.rule,
-                label.high,
-                label.explanation,
-                *(point_limits or (None, None, None, None)),
-            )
+    # A long chart has few distinct labels and few distinct denominators, so few pairings of
+    # a label with limits: each pairing's fields are gathered once and shared by its points.
+    keys = list(zip(map(id, labels), map(id, limits), strict=True))
+    pairings = dict(zip(keys, zip(labels, limits, strict=True), strict=True))
+    shared = {
+        key: {"numerator": None, "denominator": None, "value": None} | _label_fields(lab) | lims
+        for key, (lab, lims) in pairings.items()
+    }
+    recorded = iter(
+        _frozen_instances(
+            PPoint,
+            [
+                {**shared[key], "numerator": num, "denominator": den, "value": value}
+                for (num, den), value, key in zip(
+                    itertools.compress(pairs, kept), proportions, keys, strict=True
+                )
+            ],
         )
-    return points
+    )
+    return [
+        next(recorded) if is_kept else _skipped_p_point(num, den)
+        for (num, den), is_kept in zip(pairs, kept, strict=True)
+    ]
 
 
 def _skipped_p_point(numerator: float | None, denominator: float | None) -> PPoint:
@@ -960,21 +969,19 @@ def _binomial_sigma(centre: float, denominator: float) -> float:
 
 
 def _laney_sigma_z(
-    proportions: Sequence[float],
-    sigmas: Sequence[float],
-    centre: float,
-    pairs: Sequence[tuple[float | None, float | None]],
+    proportions: Sequence[float], sigmas: Sequence[float], centre: float, kept: Sequence[bool]
 ) -> float | None:
     if not any(sigmas):
         # With a centre of 0 or 1 every proportion sits on it: there is no spread to adjust.
         return 1.0
     z_values = iter((p - centre) / s for p, s in zip(proportions, sigmas, strict=True))
     # Gaps stay in place so that no moving range of z spans a skipped period.
-    z_series = [next(z_values) if _is_recorded(n, d) else None for n, d in pairs]
-    if not _moving_ranges(z_series):
+    z_series = [next(z_values) if is_kept else None for is_kept in kept]
+    ranges = _moving_ranges(z_series)
+    if not ranges:
         return None
     # qicharts2 leaves the moving ranges of z unscreened by default; so do we.
-    return average_moving_range(z_series, screen_outliers=False) / D2
+    return _average_range(ranges, screen_outliers=False) / D2
 
 
 def _clip(x: float) -> float:
