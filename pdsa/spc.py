@@ -469,10 +469,12 @@ def _label_fields(label: _Label) -> dict[str, str | bool | None]:
 def _frozen_instances(cls: type[_T], fields: Sequence[dict[str, object]]) -> list[_T]:
     """Instances of the frozen dataclass cls, one for each dict of all its fields, in order.
 
-    The same objects as [cls(**f) for f in fields], made in a third of the time. The generated
-    __init__ sets each field through object.__setattr__ to get past the frozen guard, which
-    is the slowest step of a long chart; here each instance is given its whole dictionary in
-    one step instead, and map() makes and fills the instances without a Python call apiece.
+    The same objects as [cls(**f) for f in fields], made in well under half the time. The
+    generated __init__ sets each field through object.__setattr__ to get past the frozen
+    guard, which is the slowest step of a long chart; here each instance is given its whole
+    dictionary in one step instead, and map() makes and fills the instances without a Python
+    call apiece. The price is memory: an instance dictionary of its own, about 170 bytes more
+    a point than the compact one __init__ leaves (17 MB at 100,000 points).
     """
     instances = list(map(object.__new__, itertools.repeat(cls, len(fields))))
     # Setting each dictionary returns None; a deque of length zero runs the map and keeps none.
