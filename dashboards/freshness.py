@@ -118,17 +118,18 @@ def _practice_before_save(sender, instance, raw=False, **kwargs):
 
 def _practice_saved(sender, instance, raw=False, **kwargs):
     # A practice's own save (its name is a sort key, its programme whose totals count it).
-    totals_changed({instance.programme_id, *getattr(instance, "_totals_before", ())})
+    programmes = {instance.programme_id, *getattr(instance, "_totals_before", ())}
+    totals_changed((programme_id, instance.pk) for programme_id in programmes)
     instance._totals_before = set()
 
 
 def _practice_deleted(sender, instance, **kwargs):
-    totals_changed([instance.programme_id])
+    totals_changed([(instance.programme_id, instance.pk)])
 
 
 def _programme_saved(sender, instance, raw=False, **kwargs):
     # Its stale threshold is in every practice's part of its totals.
-    totals_changed([instance.pk])
+    totals_changed([(instance.pk, None)])
 
 
 def _team_changed(sender, instance, action, reverse, pk_set, **kwargs):

@@ -73,6 +73,8 @@ class PracticeTotals(models.Model):
             ),
             # Everything the out-of-date check reads (dashboards.totals._out_of_date), so it
             # scans an index rather than the rows with their counts.
+            # The parts whose time has come (an action falls overdue, a cycle goes stale).
+            models.Index(fields=["programme", "valid_until"], name="kept_total_by_expiry"),
             models.Index(
                 fields=[
                     "programme",
@@ -93,16 +95,20 @@ class PracticeTotals(models.Model):
 class TotalsChange(models.Model):
     """A write that may change a programme's kept totals, not yet taken in by a refresh.
 
-    Every new practice token (practices.freshness.practices_changed, and a practice's or a
-    programme's own save or delete) adds one for the programme, in the same transaction as
-    the write; a refresh deletes those it read before counting. So "none left" means the kept
-    totals have counted every committed write, and the programme dashboard checks that with
-    one indexed read instead of comparing every practice's token with its kept part. Rows are
-    only ever added or deleted, never updated, so concurrent writes to a programme's
-    practices never wait for one another here.
+    Every new practice token (practices.freshness.practices_changed, and a practice's own save
+    or delete) adds one naming the practice, and a programme's own save one for the whole
+    programme, in the same transaction as the write; a refresh deletes those it read before
+    counting. So "none left" means the kept totals have counted every committed write (one
+    indexed read), and a refresh compares only the practices named (and the parts whose time
+    has come) with their kept parts, not every practice of the programme. Rows are only ever
+    added or deleted, never updated, so concurrent writes to a programme's practices never
+    wait for one another here.
     """
 
     programme = models.ForeignKey("practices.Programme", on_delete=models.CASCADE, related_name="+")
+    # The practice written to (a plain number: it may since have been deleted or moved); none
+    # for a change to the whole programme, such as its stale threshold.
+    practice_id = models.BigIntegerField(null=True, blank=True)
 
     class Meta:
         verbose_name_plural = "totals changes"

@@ -11,12 +11,13 @@ are out of date: it finds them in one query, recounts just those practices (a fi
 grouped queries), and moves the programme's sums by the difference. A practice deleted or
 moved away leaves a part behind, which the next refresh takes away.
 
-Finding the parts out of date compares every practice's token with its part, which grows with
-the programme, so a request first asks whether anything can be out of date at all: every new
-practice token also records a TotalsChange for the programme, a refresh deletes the ones it
-has taken in, and the programme's totals keep the earliest moment one of their parts would
-change with no write. No change left and that moment not reached: the kept totals are read
-as they are, in one query.
+Comparing every practice's token with its part would grow with the programme, so every new
+practice token also records a TotalsChange naming the practice, a refresh compares only the
+practices named (and the parts whose moment has come) and deletes the changes it has taken
+in, and the programme's totals keep the earliest moment one of their parts would change with
+no write. No change left and that moment not reached: the kept totals are read as they are,
+in one query. A change to the whole programme (its stale threshold), or totals never checked
+in full, compare every practice.
 
 The refresh writes while a page is read, as the row cache does, and under a lock on the
 programme's totals row, so two requests never add the same difference twice.
@@ -260,10 +261,15 @@ def fresh_counts(programme: Programme, *, now: datetime, until: datetime | None 
     return total
 
 
-def _out_of_date(programme: Programme, now: datetime):
+def _out_of_date(programme: Programme, now: datetime, among: set[int] | None = None):
     """(pk, token, name) of the programme's practices whose kept part is missing or out of date,
-    and the ids of the kept parts of practices no longer in the programme (two queries)."""
+    and the ids of the kept parts of practices no longer in the programme (two queries);
+    only of the practices `among`, if given."""
     practices = Practice.objects.filter(programme_id=programme.pk)
+    parts = PracticeTotals.objects.filter(programme_id=programme.pk)
+    if among is not None:
+        practices = practices.filter(pk__in=among)
+        parts = parts.filter(practice_id__in=among)
     current = PracticeTotals.objects.filter(
         Q(valid_until__isnull=True) | Q(valid_until__gt=now),
         programme_id=programme.pk,
@@ -274,11 +280,25 @@ def _out_of_date(programme: Programme, now: datetime):
     )
     stale = list(practices.exclude(Exists(current)).values_list("pk", "dashboard_token", "name"))
     gone = list(
-        PracticeTotals.objects.filter(programme_id=programme.pk)
-        .exclude(Exists(practices.filter(pk=OuterRef("practice_id"))))
-        .values_list("practice_id", flat=True)
+        parts.exclude(Exists(practices.filter(pk=OuterRef("practice_id")))).values_list(
+            "practice_id", flat=True
+        )
     )
     return stale, gone
+
+
+def _named(kept: ProgrammeTotals, changes: list[tuple[int, int | None]], now: datetime):
+    """The practices a refresh compares with their kept parts: those the changes name and
+    those whose parts' time has come. None (every practice of the programme) when the totals
+    have never been checked in full, were counted for a later time (a clock set back), or a
+    change names the whole programme (its stale threshold)."""
+    if kept.built_at is None or kept.built_at > now:
+        return None
+    named = {practice_id for _, practice_id in changes}
+    if None in named:
+        return None
+    due = PracticeTotals.objects.filter(programme_id=kept.programme_id, valid_until__lte=now)
+    return named | set(due.values_list("practice_id", flat=True))
 
 
 def kept_counts(programme: Programme, *, now: datetime) -> dict:
@@ -339,10 +359,9 @@ def _refresh(programme: Programme, now: datetime) -> dict:
         # The changes recorded so far, read before the practices: a write committed later
         # leaves its own record for the next request.
         seen = list(
-            TotalsChange.objects.filter(programme_id=programme.pk).values_list("pk", flat=True)
+            TotalsChange.objects.filter(programme_id=programme.pk).values_list("pk", "practice_id")
         )
-        # Again under the lock: another request may have refreshed them meanwhile.
-        stale, gone = _out_of_date(programme, now)
+        stale, gone = _out_of_date(programme, now, among=_named(kept, seen, now))
         # Read before the counts, so newer counts never get an older token.
         tokens = {pk: token for pk, token, _ in stale}
         names = {pk: name for pk, _, name in stale}
@@ -375,5 +394,5 @@ def _refresh(programme: Programme, now: datetime) -> dict:
             first=Min("valid_until")
         )["first"]
         kept.save(update_fields=["counts", "attendees", "built_at", "valid_until"])
-        TotalsChange.objects.filter(pk__in=seen).delete()
+        TotalsChange.objects.filter(pk__in=[pk for pk, _ in seen]).delete()
     return {**_empty(), **kept.counts}

@@ -9,9 +9,10 @@ update(), a bulk_create()) on one of those models calls practices_changed() itse
 tests/write_guard.py, which watches every statement the test suite sends to the database,
 fails any test in which such a write leaves the token unchanged.
 
-Each new practice token also records a change for the practice's programme (totals_changed):
-the programme dashboard's kept totals (dashboards.totals) are current while their programme
-has no change left unread, which one indexed read tells.
+Each new practice token also records a change of the practice for its programme
+(totals_changed): the programme dashboard's kept totals (dashboards.totals) are current while
+their programme has no change left unread, which one indexed read tells, and a refresh
+recounts the practices named.
 
 The token is random rather than a counter so that a cache outliving a database (a re-seeded
 demo, a restored backup) cannot match a row of the new data to a key of the old.
@@ -29,13 +30,19 @@ def practices_changed(practice_ids: Iterable[int | None]) -> None:
     their programmes' kept totals recount them."""
     ids = _new_tokens(Practice, practice_ids)
     if ids:
-        totals_changed(Practice.objects.filter(pk__in=ids).values_list("programme_id", flat=True))
+        totals_changed(Practice.objects.filter(pk__in=ids).values_list("programme_id", "pk"))
 
 
-def totals_changed(programme_ids: Iterable[int | None]) -> None:
-    """Record a change to these programmes' kept totals (dashboards.models.TotalsChange)."""
-    ids = {pk for pk in programme_ids if pk is not None}
-    TotalsChange.objects.bulk_create([TotalsChange(programme_id=pk) for pk in sorted(ids)])
+def totals_changed(changes: Iterable[tuple[int | None, int | None]]) -> None:
+    """Record changes to programmes' kept totals (dashboards.models.TotalsChange): each a
+    (programme id, practice id) pair, the practice None for the whole programme."""
+    TotalsChange.objects.bulk_create(
+        [
+            TotalsChange(programme_id=programme_id, practice_id=practice_id)
+            for programme_id, practice_id in sorted(set(changes), key=str)
+            if programme_id is not None
+        ]
+    )
 
 
 def programmes_changed(programme_ids: Iterable[int | None]) -> None:

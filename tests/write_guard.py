@@ -51,7 +51,7 @@ ROLLBACK_TO = re.compile(r'^\s*ROLLBACK\s+TO\s+SAVEPOINT\s+[`"]?(\w+)[`"]?', re.
 
 PRACTICE, PROGRAMME = "practice", "programme"
 # A need met by a TotalsChange of the programme (dashboards.models), not by a token.
-TOTALS = "totals of programme"
+TOTALS = "totals of (programme, practice)"
 
 _active: list[WriteGuard] = []
 
@@ -192,8 +192,8 @@ class WriteGuard:
         """A TotalsChange insert: a mark for its programme's kept totals."""
         last = self._look(self._last_change)
         result = execute(sql, params, many, context)
-        for programme_id in self._look(self._changes_after, last):
-            self.marks.append((TOTALS, programme_id, self.seq))
+        for change in self._look(self._changes_after, last):
+            self.marks.append((TOTALS, change, self.seq))
         return result
 
     def _last_change(self, alias) -> int:
@@ -202,7 +202,7 @@ class WriteGuard:
 
     def _changes_after(self, alias, last: int) -> set[int]:
         manager = self.changes._default_manager.db_manager(alias)
-        return set(manager.filter(pk__gt=last).values_list("programme_id", flat=True))
+        return set(manager.filter(pk__gt=last).values_list("programme_id", "practice_id"))
 
     def _scope_start(self) -> int:
         """Where the transaction opened by the code under test began (marks from then count)."""
@@ -229,7 +229,7 @@ class WriteGuard:
                 if table.path is not None:
                     affected |= owners  # a new row (a new practice brings its own token)
                 elif table.owner == PRACTICE:  # a new practice: its programme counts it
-                    self._totals_need(values, since, kind, sql)
+                    self._totals_need(pk, values, since, kind, sql)
                 continue
             old = before[pk]
             if old[1] != values:
@@ -242,30 +242,31 @@ class WriteGuard:
                 if table.path is not None:
                     affected |= old[0]
                 elif table.owner == PRACTICE:
-                    self._totals_need(old[1], since, kind, sql)
+                    self._totals_need(pk, old[1], since, kind, sql)
         for owner_id in affected - {None}:
             self.needs.append(Need(table.owner, owner_id, since, self.seq, _what(table, kind, sql)))
 
-    def _totals_need(self, practice_values, since, kind, sql, *, programme_id=None):
-        """A practice's row (or a programme's) written: that programme's totals must record it."""
-        if programme_id is None:
+    def _totals_need(self, practice_pk, practice_values, since, kind, sql, *, programme_id=None):
+        """A practice's row written (or, practice_pk None, a programme's): its programme's
+        totals must record a change of that practice (or of the whole programme)."""
+        if practice_pk is not None:
             table = self.tables[OWNER_TABLES[PRACTICE]]
             programme_id = practice_values[table.columns.index("programme_id")]
         what = f"{kind} {' '.join(sql.split())[:120]}"
-        self.needs.append(Need(TOTALS, programme_id, since, self.seq, what))
+        self.needs.append(Need(TOTALS, (programme_id, practice_pk), since, self.seq, what))
 
     def _owner_row_changed(self, table, pk, old, values, since, sql):
         token = table.columns.index("dashboard_token")
         if table.owner == PRACTICE:  # any change, its new token included
             for row in (old[1], values):
-                self._totals_need(row, since, "UPDATE", sql)
+                self._totals_need(pk, row, since, "UPDATE", sql)
         if old[1][token] != values[token]:
             self.marks.append((table.owner, pk, self.seq))
         others = [v for i, v in enumerate(values) if i != token]
         if others != [v for i, v in enumerate(old[1]) if i != token]:
             self.needs.append(Need(table.owner, pk, since, self.seq, _what(table, "UPDATE", sql)))
             if table.owner == PROGRAMME:  # its stale threshold, say (not its token alone)
-                self._totals_need(None, since, "UPDATE", sql, programme_id=pk)
+                self._totals_need(None, None, since, "UPDATE", sql, programme_id=pk)
 
     def _forget_after(self, seq: int) -> None:
         self.needs = [need for need in self.needs if need.seq <= seq]
@@ -275,11 +276,18 @@ class WriteGuard:
         found = []
         for need in self.needs:
             if not any(
-                owner == need.owner and pk == need.owner_id and seq >= need.since
-                for owner, pk, seq in self.marks
+                _meets(owner, pk, need) and seq >= need.since for owner, pk, seq in self.marks
             ):
                 found.append(f"{need.what}: {need.owner} {need.owner_id} {_unmet(need.owner)}")
         return list(dict.fromkeys(found))
+
+
+def _meets(owner: str, pk, need: Need) -> bool:
+    if owner != need.owner:
+        return False
+    if owner == TOTALS:  # a change of the whole programme covers each of its practices
+        return pk == need.owner_id or (pk[0] == need.owner_id[0] and pk[1] is None)
+    return pk == need.owner_id
 
 
 def _unmet(owner: str) -> str:

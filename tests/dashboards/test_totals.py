@@ -107,14 +107,36 @@ def test_a_change_recorded_while_a_refresh_counts_is_left_for_the_next(world, mo
     programme = world["programme"]
     real = totals._out_of_date
 
-    def a_write_lands_meanwhile(programme, now):
+    def a_write_lands_meanwhile(programme, now, among=None):
         with write_guard.unmarked_writes("the practice's write itself is beside the point"):
-            TotalsChange.objects.create(programme_id=programme.pk)
-        return real(programme, now)
+            TotalsChange.objects.create(programme_id=programme.pk, practice_id=None)
+        return real(programme, now, among)
 
     monkeypatch.setattr(totals, "_out_of_date", a_write_lands_meanwhile)
     kept(programme)
     assert TotalsChange.objects.filter(programme_id=programme.pk).count() == 1
+
+
+def test_a_refresh_compares_only_the_practices_written_to(world, monkeypatch):
+    programme = world["programme"]
+    kept(programme)
+    compared = []
+    real = totals._out_of_date
+
+    def spy(programme, now, among=None):
+        compared.append(among)
+        return real(programme, now, among)
+
+    monkeypatch.setattr(totals, "_out_of_date", spy)
+    PDSACycleFactory(plan=world["plan"], stage=Stage.DO, start_date=date(2026, 11, 2))
+    check(programme)
+    assert compared[0] == {world["practice"].pk}
+    # A new stale threshold changes every practice's part: every practice is compared.
+    compared.clear()
+    programme.stale_cycle_days = 400
+    programme.save()
+    check(programme)
+    assert compared[0] is None
 
 
 def test_a_change_to_another_programme_leaves_these_totals_as_they_are(world, monkeypatch):

@@ -59,12 +59,26 @@ def test_a_new_stale_threshold_without_a_totals_change_fails_the_test(programme)
 
 def test_a_practice_moved_must_record_a_change_for_both_programmes(practice_a):
     elsewhere = ProgrammeFactory()
-    unmet = f"programme {elsewhere.pk} recorded"
+    unmet = rf"\({elsewhere.pk}, {practice_a.pk}\) recorded"
     with pytest.raises(write_guard.UnmarkedWrite, match=unmet), guarded(), transaction.atomic():
         Practice.objects.filter(pk=practice_a.pk).update(
             programme=elsewhere, dashboard_token=uuid.uuid4()
         )
-        totals_changed([practice_a.programme_id])
+        totals_changed([(practice_a.programme_id, practice_a.pk)])
+
+
+def test_a_change_recorded_for_another_practice_does_not_count(practice_a, practice_b):
+    unmet = pytest.raises(write_guard.UnmarkedWrite, match="TotalsChange")
+    with unmet, guarded(), transaction.atomic():
+        Practice.objects.filter(pk=practice_a.pk).update(dashboard_token=uuid.uuid4())
+        totals_changed([(practice_a.programme_id, practice_b.pk)])
+
+
+def test_a_change_recorded_for_the_whole_programme_counts_for_each_practice(practice_a):
+    with guarded() as guard, transaction.atomic():
+        Practice.objects.filter(pk=practice_a.pk).update(dashboard_token=uuid.uuid4())
+        totals_changed([(practice_a.programme_id, None)])
+    assert guard.failures() == []
 
 
 def test_a_practice_moved_by_its_own_save_passes(practice_a):
