@@ -65,10 +65,10 @@ class PracticeTotals(models.Model):
                 fields=["programme", "-attention", "name", "practice_id"],
                 name="kept_total_by_attention",
             ),
-            # With the attention it reads, so a page by name is read from the index alone.
+            # With the attention it reads last, so a page by name is read from the index alone
+            # (a key column rather than INCLUDE, which SQLite lacks).
             models.Index(
-                fields=["programme", "name", "practice_id"],
-                include=["attention"],
+                fields=["programme", "name", "practice_id", "attention"],
                 name="kept_total_by_name_covering",
             ),
             # Everything the out-of-date check reads (dashboards.totals._out_of_date), so it
